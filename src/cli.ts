@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// trading-exporter [serve|check-config|rules|send|demo] [--config FILE]
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig, redactConfig, type Config } from "./config/index.js";
+import { createExporter } from "./exporter.js";
+import { createLogger } from "./logger.js";
+import { defaultWebDir } from "./web-dir.js";
+
+const USAGE = `Usage: trading-exporter [verb] [--config FILE]
+
+Verbs:
+  serve          run the exporter (default)
+  check-config   validate the configuration and exit (0: valid, 1: invalid)
+
+Options:
+  --config FILE  YAML configuration (also TRADING_EXPORTER_CONFIG)
+  --help         this text
+`;
+
+type Verb = (args: string[], config: () => Config) => Promise<number>;
+
+const verbs: Record<string, Verb> = {
+  serve: async (_args, config) => {
+    const cfg = config();
+    const logger = createLogger(cfg.log_level);
+    const exporter = await createExporter(cfg, { logger, webDir: defaultWebDir() });
+    await exporter.listen();
+    const stop = async (signal: string) => {
+      logger.info({ signal }, "shutting down");
+      await exporter.close();
+      process.exit(0);
+    };
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+    process.once("SIGINT", () => void stop("SIGINT"));
+    return new Promise<number>(() => {}); // runs until a signal
+  },
+  "check-config": async (_args, config) => {
+    const cfg = config();
+    process.stdout.write(`configuration is valid\n${JSON.stringify(redactConfig(cfg), null, 2)}\n`);
+    return 0;
+  },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { config: { type: "string" }, help: { type: "boolean" } },
+    allowPositionals: true,
+    strict: false,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const [name = "serve", ...rest] = positionals;
+  const verb = verbs[name];
+  if (!verb) {
+    process.stderr.write(`unknown verb "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const file = typeof values.config === "string" ? values.config : undefined;
+  try {
+    return await verb(rest, () => loadConfig({ file, env: process.env }));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`invalid configuration:\n${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`trading-exporter: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,23 @@
+// The configuration module's public surface.
+export { configSchema, LOG_LEVELS, MIN_SECRET_LENGTH, type Config, type ConfigInput } from "./schema.js";
+export { loadConfig, listenAddress, knownKeysAt, type LoadOptions } from "./load.js";
+export { ConfigError } from "./errors.js";
+export { applyEnvOverrides, CONFIG_FILE_VAR, ENV_VARS, parseBoolean, type EnvVar } from "./env.js";
+export { redactConfig, isSecretKey, REDACTED } from "./secrets.js";
+export { metricsSettings, effectiveTriggers } from "./settings.js";
+export {
+  applyOverride,
+  defaultSettings,
+  isTriggerId,
+  SEVERITIES,
+  TRIGGER_DEFAULTS,
+  TRIGGER_IDS,
+  triggerOverrideSchema,
+  type BotTriggerOverrides,
+  type Severity,
+  type TriggerDefault,
+  type TriggerId,
+  type TriggerOverride,
+  type TriggerSettings,
+  type TriggersConfig,
+} from "./triggers.js";

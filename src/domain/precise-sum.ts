@@ -1,0 +1,142 @@
+// Double-double ("compensated") arithmetic for the rolling sums of SPEC §5.
+//
+// A rolling window adds one value and removes another on every update. With plain doubles each
+// add/remove leaves a rounding residue that never goes away, so after 10^7 updates Σr and Σr² drift
+// far enough to break the "< 1e-9 relative to an exact recomputation" promise (and Σr² − (Σr)²/n
+// cancels catastrophically when mean ≫ sd). Keeping each sum as an unevaluated pair hi + lo
+// (≈ 106-bit significand) pushes the residue ~2^-53 times lower, which is ample for 10^7+ updates.
+// Building blocks: Knuth's TwoSum and Dekker's TwoProduct with Veltkamp splitting (no FMA in JS).
+
+/** A double-double number: the exact value is hi + lo, with |lo| ≤ ulp(hi)/2. */
+export interface DoubleDouble {
+  hi: number;
+  lo: number;
+}
+
+const SPLITTER = 134217729; // 2^27 + 1, Veltkamp split constant for 53-bit doubles
+
+/** Knuth's TwoSum: s + e == a + b exactly. */
+function twoSum(a: number, b: number): DoubleDouble {
+  const s = a + b;
+  const bb = s - a;
+  const e = a - (s - bb) + (b - bb);
+  return { hi: s, lo: e };
+}
+
+/** Dekker's TwoProduct: p + e == a · b exactly (barring overflow). */
+export function twoProduct(a: number, b: number): DoubleDouble {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const aHi = t - (t - a);
+  const aLo = a - aHi;
+  t = SPLITTER * b;
+  const bHi = t - (t - b);
+  const bLo = b - bHi;
+  const e = aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
+  return { hi: p, lo: e };
+}
+
+/** Sum of two double-doubles (the "accurate" variant: two TwoSums, then renormalise). */
+export function ddAdd(a: DoubleDouble, b: DoubleDouble): DoubleDouble {
+  const s = twoSum(a.hi, b.hi);
+  const t = twoSum(a.lo, b.lo);
+  let lo = s.lo + t.hi;
+  let hi = s.hi + lo;
+  lo = lo - (hi - s.hi);
+  lo += t.lo;
+  const r = hi + lo;
+  lo = lo - (r - hi);
+  hi = r;
+  return { hi, lo };
+}
+
+export function ddNeg(a: DoubleDouble): DoubleDouble {
+  return { hi: -a.hi, lo: -a.lo };
+}
+
+export function ddMul(a: DoubleDouble, b: DoubleDouble): DoubleDouble {
+  const p = twoProduct(a.hi, b.hi);
+  const lo = p.lo + (a.hi * b.lo + a.lo * b.hi);
+  const hi = p.hi + lo;
+  return { hi, lo: lo - (hi - p.hi) };
+}
+
+/** a / b for a double-double a and a double b (one Newton correction step). */
+export function ddDivNumber(a: DoubleDouble, b: number): DoubleDouble {
+  const q1 = a.hi / b;
+  const p = twoProduct(q1, b);
+  const r = ddAdd(a, ddNeg(p));
+  const q2 = (r.hi + r.lo) / b;
+  const hi = q1 + q2;
+  return { hi, lo: q2 - (hi - q1) };
+}
+
+/**
+ * A running sum kept in double-double. `add`/`subtract` of doubles and of exact products are
+ * error-free up to the ~2^-106 relative residue of the pair; `value()` rounds once, at the end.
+ */
+export class PreciseSum {
+  hi = 0;
+  lo = 0;
+
+  add(x: number): void {
+    this.addPair(x, 0);
+  }
+
+  subtract(x: number): void {
+    this.addPair(-x, 0);
+  }
+
+  /** Adds x·y computed exactly (TwoProduct), e.g. r² for a sum of squares. */
+  addProduct(x: number, y: number): void {
+    const p = twoProduct(x, y);
+    this.addPair(p.hi, p.lo);
+  }
+
+  subtractProduct(x: number, y: number): void {
+    const p = twoProduct(x, y);
+    this.addPair(-p.hi, -p.lo);
+  }
+
+  value(): number {
+    return this.hi + this.lo;
+  }
+
+  asDoubleDouble(): DoubleDouble {
+    return { hi: this.hi, lo: this.lo };
+  }
+
+  reset(): void {
+    this.hi = 0;
+    this.lo = 0;
+  }
+
+  /** ddAdd inlined: this runs several times per event, so avoid allocating pairs. */
+  private addPair(bHi: number, bLo: number): void {
+    const aHi = this.hi;
+    const sHi = aHi + bHi;
+    let bb = sHi - aHi;
+    const sLo = aHi - (sHi - bb) + (bHi - bb);
+    const aLo = this.lo;
+    const tHi = aLo + bLo;
+    bb = tHi - aLo;
+    const tLo = aLo - (tHi - bb) + (bLo - bb);
+    let lo = sLo + tHi;
+    let hi = sHi + lo;
+    lo = lo - (hi - sHi) + tLo;
+    const r = hi + lo;
+    this.lo = lo - (r - hi);
+    this.hi = r;
+  }
+}
+
+/**
+ * Sample variance (ddof = 1) from the sum and the sum of squares of n values, evaluated in
+ * double-double so that Σx² − (Σx)²/n does not cancel away the result when mean ≫ sd.
+ */
+export function varianceFromSums(sum: DoubleDouble, sumOfSquares: DoubleDouble, n: number): number {
+  const sumSquaredOverN = ddDivNumber(ddMul(sum, sum), n);
+  const centred = ddAdd(sumOfSquares, ddNeg(sumSquaredOverN));
+  const v = ddDivNumber(centred, n - 1);
+  return v.hi + v.lo;
+}

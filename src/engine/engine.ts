@@ -1,0 +1,139 @@
+// The metrics engine (SPEC §5, §6 safety state): per-bot state fed one validated, non-duplicate
+// event at a time. Pure: no I/O, no timers; "now" only comes from the injected clock.
+import type { Clock } from "../domain/clock.js";
+import type { TradingEvent } from "../domain/events.js";
+import { TimeZoneCalendar } from "../domain/periods.js";
+import { BotPerformance, type BotPerformanceState } from "./bot-performance.js";
+import { BotSafety, type BotSafetyState } from "./bot-safety.js";
+import type { MetricsSettings, PerformanceSnapshot, SafetySnapshot } from "./types.js";
+
+export const ENGINE_SNAPSHOT_VERSION = 1;
+
+/** JSON-serializable engine state (non-finite numbers are encoded, see json-number.ts). */
+export interface EngineSnapshotData {
+  version: number;
+  /** settingsFingerprint() of the settings the state was built under. */
+  fingerprint: string;
+  /** In first-seen order. */
+  bots: Array<{ bot: string; performance: BotPerformanceState; safety: BotSafetyState }>;
+}
+
+interface BotState {
+  performance: BotPerformance;
+  safety: BotSafety;
+}
+
+export class Engine {
+  private readonly botStates = new Map<string, BotState>();
+  private readonly calendar: TimeZoneCalendar;
+
+  constructor(
+    private readonly settings: MetricsSettings,
+    private readonly clock: Clock,
+  ) {
+    this.calendar = new TimeZoneCalendar(settings.timezone);
+  }
+
+  /** Applies one validated, non-duplicate event (the store filters duplicates). O(1) in window size. */
+  apply(event: TradingEvent): void {
+    let state = this.botStates.get(event.bot);
+    if (state === undefined) {
+      // A bot exists from its first applied event, of any type.
+      state = {
+        performance: BotPerformance.create(
+          event.bot,
+          this.initialEquityOf(event.bot),
+          this.settings.window_trades,
+          this.settings.daily_window_days,
+        ),
+        safety: new BotSafety(event.bot),
+      };
+      this.botStates.set(event.bot, state);
+    }
+    state.performance.apply(event, this.calendar);
+    state.safety.apply(event);
+  }
+
+  hasBot(bot: string): boolean {
+    return this.botStates.has(bot);
+  }
+
+  /** Bot names in first-seen order. */
+  bots(): string[] {
+    return [...this.botStates.keys()];
+  }
+
+  /** The bot's figures as of clock.now(); throws for a bot that has no applied event. */
+  performance(bot: string): PerformanceSnapshot {
+    const today = this.calendar.dayContaining(this.clock.now()).day;
+    return this.stateOf(bot).performance.snapshot(today, this.settings);
+  }
+
+  safety(bot: string): SafetySnapshot {
+    return this.stateOf(bot).safety.snapshot();
+  }
+
+  toSnapshot(): EngineSnapshotData {
+    return {
+      version: ENGINE_SNAPSHOT_VERSION,
+      fingerprint: Engine.settingsFingerprint(this.settings),
+      bots: [...this.botStates].map(([bot, s]) => ({
+        bot,
+        performance: s.performance.toState(),
+        safety: s.safety.toState(),
+      })),
+    };
+  }
+
+  /**
+   * Rebuilds an engine whose every figure equals the snapshotted one's. Throws when the snapshot
+   * was taken under settings that shape the state differently (the caller then replays from the start).
+   */
+  static fromSnapshot(data: EngineSnapshotData, settings: MetricsSettings, clock: Clock): Engine {
+    if (data.version !== ENGINE_SNAPSHOT_VERSION) {
+      throw new Error(`engine snapshot version ${data.version} is not ${ENGINE_SNAPSHOT_VERSION}`);
+    }
+    if (data.fingerprint !== Engine.settingsFingerprint(settings)) {
+      throw new Error("engine snapshot was taken under other metrics settings");
+    }
+    const engine = new Engine(settings, clock);
+    for (const b of data.bots) {
+      engine.botStates.set(b.bot, {
+        performance: BotPerformance.fromState(b.bot, b.performance, settings.daily_window_days),
+        safety: BotSafety.fromState(b.bot, b.safety),
+      });
+    }
+    return engine;
+  }
+
+  /**
+   * The settings that shape the state: window sizes, timezone and initial equities. The
+   * annualization factors only scale figures at query time, so changing them keeps snapshots valid.
+   */
+  static settingsFingerprint(settings: MetricsSettings): string {
+    const overrides = Object.keys(settings.bots)
+      .sort()
+      .flatMap((bot) => {
+        const e = settings.bots[bot]?.initial_equity;
+        return e === undefined ? [] : [[bot, e] as const];
+      });
+    return JSON.stringify({
+      v: ENGINE_SNAPSHOT_VERSION,
+      window_trades: settings.window_trades,
+      daily_window_days: settings.daily_window_days,
+      timezone: settings.timezone,
+      initial_equity: settings.initial_equity,
+      bots: overrides,
+    });
+  }
+
+  private initialEquityOf(bot: string): number {
+    return this.settings.bots[bot]?.initial_equity ?? this.settings.initial_equity;
+  }
+
+  private stateOf(bot: string): BotState {
+    const s = this.botStates.get(bot);
+    if (s === undefined) throw new Error(`unknown bot: ${bot}`);
+    return s;
+  }
+}

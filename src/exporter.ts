@@ -1,0 +1,157 @@
+// Assembles one exporter: store → engine (restored) → pipeline → exposition → HTTP app. The CLI's
+// `serve`, the tests and library users (`createExporter`) all build it here.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Router } from "express";
+import { listenAddress, metricsSettings, type Config } from "./config/index.js";
+import { systemClock, type Clock } from "./domain/clock.js";
+import { Engine } from "./engine/engine.js";
+import type { MetricsSettings } from "./engine/types.js";
+import { createExporterMetrics, type ExporterMetrics } from "./exposition/metrics.js";
+import { createApp } from "./http/app.js";
+import { IngestPipeline, type IngestResult } from "./ingest/pipeline.js";
+import { silentLogger, type Logger } from "./logger.js";
+import { Journal } from "./store/journal.js";
+import { resolveHmacSecrets } from "./store/hmac-secret.js";
+import { VERSION } from "./version.js";
+
+export interface ExporterOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Directory of the built-in dashboard; defaults to the package's `web/` when it exists. */
+  webDir?: string;
+  /** Applied events between engine snapshots (default 10,000). */
+  snapshotEvery?: number;
+}
+
+export interface Exporter {
+  readonly config: Config;
+  readonly engine: Engine;
+  readonly pipeline: IngestPipeline;
+  readonly journal: Journal;
+  readonly metrics: ExporterMetrics;
+  readonly app: ReturnType<typeof createApp>;
+  /** Validates, stores and applies one event or an array of events (§3), like POST /api/v1/events. */
+  ingest(body: unknown): Promise<IngestResult>;
+  /** Starts listening on `config.listen` (or the given port); resolves to the bound address. */
+  listen(port?: number, host?: string): Promise<{ host: string; port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+/** Rebuilds the engine: the newest snapshot taken under the same settings, then the tail of the journal. */
+export function restoreEngine(journal: Journal, settings: MetricsSettings, clock: Clock, logger: Logger): { engine: Engine; replayed: number } {
+  const fingerprint = Engine.settingsFingerprint(settings);
+  const snap = journal.latestSnapshot(fingerprint);
+  let engine = new Engine(settings, clock);
+  let from = 0;
+  if (snap) {
+    try {
+      engine = Engine.fromSnapshot(JSON.parse(snap.data), settings, clock);
+      from = snap.seq;
+    } catch (err) {
+      logger.warn({ err }, "engine snapshot unusable; replaying the whole journal");
+    }
+  }
+  let replayed = 0;
+  for (const { event } of journal.eventsAfter(from)) {
+    engine.apply(event);
+    replayed++;
+  }
+  return { engine, replayed };
+}
+
+export async function createExporter(config: Config, options: ExporterOptions = {}): Promise<Exporter> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const journal = Journal.open(config.data_dir);
+  const secrets = resolveHmacSecrets(config, logger);
+  const settings = metricsSettings(config);
+  const started = Date.now();
+  const { engine, replayed } = restoreEngine(journal, settings, clock, logger);
+  logger.info({ bots: engine.bots().length, replayed, ms: Date.now() - started }, "state restored");
+
+  const pipeline = new IngestPipeline({
+    journal,
+    engine,
+    clock,
+    logger,
+    maxBots: config.max_bots,
+    snapshotEvery: options.snapshotEvery,
+    fingerprint: Engine.settingsFingerprint(settings),
+  });
+  if (replayed > 0) pipeline.snapshot();
+
+  let wsClients = () => 0;
+  const metrics = createExporterMetrics(
+    {
+      bots: () => engine.bots(),
+      performance: (bot) => engine.performance(bot),
+      safety: (bot) => engine.safety(bot),
+      websocketClients: () => wsClients(),
+    },
+    VERSION,
+  );
+  pipeline.addListener({
+    applied: (event) => metrics.eventAccepted(event.type),
+    duplicate: (bot) => metrics.duplicateTrade(bot),
+  });
+
+  const routers: Router[] = [];
+  let ready = true;
+  const app = createApp({
+    pipeline,
+    engine,
+    metrics,
+    clock,
+    logger,
+    auth: { secrets: () => secrets, maxClockSkewSeconds: config.auth.max_clock_skew_seconds, readToken: config.auth.read_token },
+    isReady: () => ready && journal.db.open,
+    routers,
+    webDir: options.webDir,
+  });
+
+  const retention = config.retention_days
+    ? setInterval(() => {
+        const removed = journal.pruneBefore(clock.now() - config.retention_days! * 86_400_000, Engine.settingsFingerprint(settings));
+        if (removed > 0) logger.info({ removed }, "retention: old raw events removed");
+      }, 3_600_000).unref()
+    : undefined;
+
+  let server: Server | undefined;
+  return {
+    config,
+    engine,
+    pipeline,
+    journal,
+    metrics,
+    app,
+    ingest: (body) => pipeline.ingest(body),
+    listen(port, host) {
+      const address = listenAddress(config);
+      server = createServer(app);
+      const s = server;
+      return new Promise((resolve, reject) => {
+        s.once("error", reject);
+        s.listen(port ?? address.port, host ?? address.host, () => {
+          const a = s.address() as AddressInfo;
+          const shownHost = a.family === "IPv6" ? `[${a.address}]` : a.address;
+          logger.info({ address: `${shownHost}:${a.port}` }, "listening");
+          resolve({ host: a.address, port: a.port, url: `http://${shownHost}:${a.port}` });
+        });
+      });
+    },
+    async close() {
+      ready = false;
+      if (retention) clearInterval(retention);
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        });
+      }
+      await pipeline.close();
+      journal.close();
+    },
+  };
+}

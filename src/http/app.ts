@@ -1,0 +1,94 @@
+// The express app: auth, body limits, routers, and one error handler that turns every failure
+// into RFC 9457 problem+json. The app only reads state and hands writes to the pipeline; it never
+// computes a metric.
+import express, { Router, type NextFunction, type Request, type Response } from "express";
+import type { Clock } from "../domain/clock.js";
+import type { Engine } from "../engine/engine.js";
+import type { ExporterMetrics } from "../exposition/metrics.js";
+import type { IngestPipeline } from "../ingest/pipeline.js";
+import type { Logger } from "../logger.js";
+import { hmacAuth, readTokenAuth } from "./hmac-auth.js";
+import { ingestRouter } from "./ingest-router.js";
+import { HttpProblem, sendProblem } from "./problem.js";
+import { realtimeRouter } from "./realtime-router.js";
+import { landingPage } from "./landing.js";
+
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export interface AppDeps {
+  pipeline: IngestPipeline;
+  engine: Engine;
+  metrics: ExporterMetrics;
+  clock: Clock;
+  logger: Logger;
+  auth: { secrets: () => string[]; maxClockSkewSeconds: number; readToken?: string };
+  isReady: () => boolean;
+  /** More routers (health, alerts, export, openapi …), mounted after auth. */
+  routers?: Router[];
+  /** Directory served at `/` (the built-in dashboard); a plain landing page when absent. */
+  webDir?: string;
+}
+
+const isWrite = (method: string) => method === "POST" || method === "PUT" || method === "DELETE" || method === "PATCH";
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+
+  app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
+  app.get("/readyz", (_req, res) => {
+    const ready = deps.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "starting" });
+  });
+
+  // Writes: read the raw body (size-limited) so the signature covers exactly the bytes received.
+  const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
+  const signed = hmacAuth({ secrets: deps.auth.secrets, maxClockSkewSeconds: deps.auth.maxClockSkewSeconds, clock: deps.clock });
+  app.use("/api", (req, res, next) => (isWrite(req.method) ? rawBody(req, res, (err?: unknown) => (err ? next(err) : signed(req, res, next))) : next()));
+
+  const readAuth = readTokenAuth(deps.auth.readToken);
+  app.use("/api", (req, res, next) => (isWrite(req.method) ? next() : readAuth(req, res, next)));
+  app.get("/metrics", readAuth, async (req, res) => {
+    const { contentType, body } = await deps.metrics.render(req.get("accept"));
+    res.type(contentType).send(body);
+  });
+
+  app.use(ingestRouter(deps.pipeline));
+  app.use(realtimeRouter(deps.engine, deps.clock));
+  for (const router of deps.routers ?? []) app.use(router);
+
+  if (deps.webDir) app.use(express.static(deps.webDir, { index: "index.html", maxAge: 0 }));
+  else app.get("/", (_req, res) => void res.type("html").send(landingPage()));
+
+  app.use((req, _res, next) => next(new HttpProblem(404, `no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps));
+  return app;
+}
+
+function errorHandler(deps: AppDeps) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) deps.logger.error({ err, path: req.path }, "request failed");
+    if (req.path.startsWith("/api/v1/events") || req.path.startsWith("/api/v1/trades")) {
+      deps.metrics.eventRejected(problem.reason ?? String(problem.status));
+    }
+    if (res.headersSent) return void res.end();
+    sendProblem(res, problem);
+  };
+}
+
+/** Maps body-parser and unknown errors to problems; never leaks internals in `detail`. */
+function toProblem(err: unknown): HttpProblem {
+  if (err instanceof HttpProblem) return err;
+  const e = err as { type?: string; status?: number; limit?: number };
+  if (e?.type === "entity.too.large") {
+    return new HttpProblem(413, `body exceeds ${MAX_BODY_BYTES} bytes`, undefined, undefined, "too_large");
+  }
+  if (e?.type === "encoding.unsupported" || e?.type === "charset.unsupported") {
+    return new HttpProblem(415, "unsupported body encoding or charset", undefined, undefined, "unsupported_media_type");
+  }
+  if (e?.type === "request.aborted") return new HttpProblem(400, "request aborted", undefined, undefined, "aborted");
+  if (typeof e?.status === "number" && e.status >= 400 && e.status < 500) return new HttpProblem(e.status, "bad request");
+  return new HttpProblem(500, "internal error");
+}

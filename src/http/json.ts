@@ -1,0 +1,46 @@
+// REST JSON conventions (SPEC §8): snake_case, non-finite numbers as null, times as ISO-8601 UTC.
+import type { PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
+
+export const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+export const isoOrNull = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
+
+export function performanceJson(p: PerformanceSnapshot) {
+  return {
+    bot: p.bot,
+    equity: finiteOrNull(p.equity),
+    peak_equity: finiteOrNull(p.peak_equity),
+    initial_equity: p.initial_equity,
+    drawdown: finiteOrNull(p.drawdown),
+    daily_drawdown: finiteOrNull(p.daily_drawdown),
+    weekly_drawdown: finiteOrNull(p.weekly_drawdown),
+    max_drawdown: finiteOrNull(p.max_drawdown),
+    sharpe_ratio: finiteOrNull(p.sharpe_ratio),
+    sortino_ratio: finiteOrNull(p.sortino_ratio),
+    daily_sharpe_ratio: finiteOrNull(p.daily_sharpe_ratio),
+    daily_sortino_ratio: finiteOrNull(p.daily_sortino_ratio),
+    win_rate: finiteOrNull(p.win_rate),
+    window_trades: p.window_trades,
+    consecutive_losses: p.consecutive_losses,
+    max_consecutive_losses: p.max_consecutive_losses,
+    daily_pnl: finiteOrNull(p.daily_pnl),
+    weekly_pnl: finiteOrNull(p.weekly_pnl),
+    total_pnl: finiteOrNull(p.total_pnl),
+    trades: { ...p.trades },
+    gross_profit: finiteOrNull(p.gross_profit),
+    gross_loss: finiteOrNull(p.gross_loss),
+    sharpe_indicator: p.sharpe_indicator,
+    last_trade_at: isoOrNull(p.last_trade_at),
+    last_event_at: isoOrNull(p.last_event_at),
+  };
+}
+
+export function safetyJson(s: SafetySnapshot) {
+  return {
+    bot: s.bot,
+    kill_switch: { ...s.kill_switch, changed_at: isoOrNull(s.kill_switch.changed_at) },
+    circuit_breaker: { ...s.circuit_breaker, changed_at: isoOrNull(s.circuit_breaker.changed_at) },
+    positions: { ...s.positions },
+    api: { ...s.api, checked_at: isoOrNull(s.api.checked_at) },
+  };
+}

@@ -1,0 +1,17 @@
+// GET /api/v1/metrics/realtime (SPEC §8): every bot's performance snapshot as of now.
+import { Router } from "express";
+import type { Clock } from "../domain/clock.js";
+import type { Engine } from "../engine/engine.js";
+import { performanceJson } from "./json.js";
+import { HttpProblem } from "./problem.js";
+
+export function realtimeRouter(engine: Engine, clock: Clock): Router {
+  const router = Router();
+  router.get("/api/v1/metrics/realtime", (req, res) => {
+    const only = typeof req.query.bot === "string" ? req.query.bot : undefined;
+    if (only !== undefined && !engine.hasBot(only)) throw new HttpProblem(404, `unknown bot "${only}"`);
+    const bots = only !== undefined ? [only] : engine.bots();
+    res.json({ generated_at: new Date(clock.now()).toISOString(), bots: bots.map((b) => performanceJson(engine.performance(b))) });
+  });
+  return router;
+}

@@ -1,0 +1,211 @@
+// validate → store (group commit) → engine → listeners: the one-way flow of ARCHITECTURE.md.
+// Every way in (HTTP, Freqtrade poller, JSONL tail, library) goes through `ingest`.
+import { parseEvents, type EventType, type FieldError, type TradingEvent } from "../domain/events.js";
+import type { Clock } from "../domain/clock.js";
+import type { Engine } from "../engine/engine.js";
+import type { Journal } from "../store/journal.js";
+import type { Logger } from "../logger.js";
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+/** A rejected submission: nothing of it was stored or applied. */
+export class IngestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: FieldError[] = [],
+    /** For `trading_events_rejected_total{reason}`. */
+    readonly reason: string = "invalid",
+  ) {
+    super(message);
+  }
+}
+
+/** Told about what was applied, after the commit, in order. Listeners never block ingestion. */
+export interface IngestListener {
+  /** One applied (non-duplicate) event. */
+  applied?(event: TradingEvent): void;
+  /** A trade that was a duplicate (nothing changed). */
+  duplicate?(bot: string): void;
+  /** After a group of events was applied, once per bot touched, in first-touched order. */
+  botsChanged?(bots: string[]): void;
+}
+
+interface Pending {
+  events: TradingEvent[];
+  resolve: (r: IngestResult) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface PipelineOptions {
+  journal: Journal;
+  engine: Engine;
+  clock: Clock;
+  maxBots: number;
+  logger: Logger;
+  /** Take an engine snapshot after this many applied events (restart = snapshot + short replay). */
+  snapshotEvery?: number;
+  /** Snapshots are only valid for the settings they were taken under. */
+  fingerprint: string;
+}
+
+export class IngestPipeline {
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  private readonly listeners: IngestListener[] = [];
+  private sinceSnapshot = 0;
+  private lastSeq: number;
+  private closed = false;
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.lastSeq = opts.journal.lastSeq();
+  }
+
+  addListener(listener: IngestListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Validates a request body (one event or an array) and submits it. Throws IngestError if invalid. */
+  ingest(body: unknown, defaultType?: EventType): Promise<IngestResult> {
+    const parsed = parseEvents(body, this.opts.clock.now(), defaultType);
+    if (!parsed.ok) {
+      return Promise.reject(new IngestError(422, describe(parsed.errors), parsed.errors, "invalid"));
+    }
+    return this.submit(parsed.events);
+  }
+
+  /**
+   * Queues validated events. Submissions arriving in the same turn of the event loop share one
+   * transaction (group commit); each resolves after that commit, with its own counts.
+   */
+  submit(events: TradingEvent[]): Promise<IngestResult> {
+    if (this.closed) return Promise.reject(new IngestError(503, "the exporter is shutting down", [], "unavailable"));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0) return;
+    const { journal, engine, clock } = this.opts;
+    const receivedAt = clock.now();
+    const outcomes: Array<{ stored: TradingEvent[]; duplicateBots: string[]; result: IngestResult } | IngestError> = [];
+    try {
+      journal.transaction(() => {
+        const newBots = new Set<string>();
+        for (const pending of group) {
+          const capError = this.checkBotCap(pending.events, newBots);
+          if (capError) {
+            outcomes.push(capError);
+            continue;
+          }
+          const stored: TradingEvent[] = [];
+          const duplicateBots: string[] = [];
+          for (const event of pending.events) {
+            const seq = journal.append(event, receivedAt);
+            if (seq === null) {
+              duplicateBots.push(event.bot);
+            } else {
+              stored.push(event);
+              this.lastSeq = seq;
+            }
+          }
+          for (const e of stored) if (!engine.hasBot(e.bot)) newBots.add(e.bot);
+          outcomes.push({ stored, duplicateBots, result: { accepted: stored.length, duplicates: duplicateBots.length } });
+        }
+      });
+    } catch (err) {
+      this.opts.logger.error({ err }, "event journal write failed; nothing of this group was acknowledged");
+      this.lastSeq = journal.lastSeq();
+      for (const p of group) p.reject(new IngestError(503, "the event store is unavailable", [], "store_error"));
+      return;
+    }
+    // Committed: now apply in the same order, then acknowledge.
+    const touched = new Set<string>();
+    group.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof IngestError) return pending.reject(outcome);
+      for (const event of outcome.stored) {
+        this.applyStored(event);
+        touched.add(event.bot);
+        this.emit((l) => l.applied?.(event));
+      }
+      for (const bot of outcome.duplicateBots) this.emit((l) => l.duplicate?.(bot));
+      this.sinceSnapshot += outcome.stored.length;
+      pending.resolve(outcome.result);
+    });
+    if (touched.size > 0) this.emit((l) => l.botsChanged?.([...touched]));
+    if (this.sinceSnapshot >= (this.opts.snapshotEvery ?? 10_000)) this.snapshot();
+  }
+
+  /** Restart replays through here too, so a live run and a replay treat every event alike. */
+  applyStored(event: TradingEvent): void {
+    try {
+      this.opts.engine.apply(event);
+    } catch (err) {
+      // Validated events never throw; if one does (a bug), it must not stall the other acknowledgements.
+      this.opts.logger.error({ err, bot: event.bot, type: event.type }, "engine could not apply a stored event");
+    }
+  }
+
+  /** SPEC §3: the number of distinct bots is capped; a batch bringing a bot beyond it is rejected whole. */
+  private checkBotCap(events: TradingEvent[], newBotsInGroup: Set<string>): IngestError | undefined {
+    const { engine, maxBots } = this.opts;
+    const seen = new Set(newBotsInGroup);
+    const errors: FieldError[] = [];
+    events.forEach((event, index) => {
+      if (engine.hasBot(event.bot) || seen.has(event.bot)) return;
+      seen.add(event.bot);
+      if (engine.bots().length + seen.size > maxBots) {
+        errors.push({
+          index,
+          path: "bot",
+          message: `unknown bot "${event.bot}" would exceed max_bots (${maxBots}); raise max_bots or reuse a bot name`,
+        });
+      }
+    });
+    if (errors.length === 0) return undefined;
+    return new IngestError(422, describe(errors), errors, "bot_cap");
+  }
+
+  /** Writes the engine's state as of the last applied sequence number. */
+  snapshot(): void {
+    const { journal, engine, clock, fingerprint } = this.opts;
+    if (this.sinceSnapshot === 0) return;
+    journal.saveSnapshot(this.lastSeq, fingerprint, JSON.stringify(engine.toSnapshot()), clock.now());
+    this.sinceSnapshot = 0;
+  }
+
+  /** Waits for queued submissions, takes a final snapshot, and refuses new ones. */
+  async close(): Promise<void> {
+    while (this.queue.length > 0 || this.flushScheduled) await new Promise((r) => setImmediate(r));
+    this.closed = true;
+    this.snapshot();
+  }
+
+  private emit(call: (l: IngestListener) => void): void {
+    for (const l of this.listeners) {
+      try {
+        call(l);
+      } catch (err) {
+        this.opts.logger.error({ err }, "an ingestion listener failed");
+      }
+    }
+  }
+}
+
+function describe(errors: FieldError[]): string {
+  const first = errors[0];
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  return first ? `event ${first.index}: ${first.path}: ${first.message}${more}` : "invalid request";
+}
