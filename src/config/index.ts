@@ -1,6 +1,6 @@
 // The configuration module's public surface.
 export { configSchema, LOG_LEVELS, MIN_SECRET_LENGTH, type Config, type ConfigInput } from "./schema.js";
-export { loadConfig, listenAddress, knownKeysAt, type LoadOptions } from "./load.js";
+export { loadConfig, parseConfig, listenAddress, knownKeysAt, type LoadOptions, type ParseOptions } from "./load.js";
 export { ConfigError } from "./errors.js";
 export { applyEnvOverrides, CONFIG_FILE_VAR, ENV_VARS, parseBoolean, type EnvVar } from "./env.js";
 export { redactConfig, isSecretKey, REDACTED } from "./secrets.js";

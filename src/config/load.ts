@@ -113,7 +113,33 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const fromEnv = (env[CONFIG_FILE_VAR] ?? "").trim();
   const file = options.file ?? (fromEnv === "" ? undefined : fromEnv);
   const parsed: ParsedFile = file === undefined ? { raw: {} } : parseFile(file);
+  const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
+  return build(parsed, file, env, baseDir);
+}
 
+export interface ParseOptions {
+  /** Environment overrides to apply; none by default (a library caller passes what it wants). */
+  env?: NodeJS.ProcessEnv;
+  /** Directory `*_file` paths are relative to; the working directory by default. */
+  baseDir?: string;
+  /** Name used in error messages in place of a file name. */
+  source?: string;
+}
+
+/**
+ * Validates a config given as an object (YAML-shaped, snake_case), as the library's
+ * `createExporter` may receive it: same rules, defaults, `*_file` reading and errors as a file.
+ */
+export function parseConfig(input: unknown, options: ParseOptions = {}): Config {
+  const source = options.source ?? "config";
+  if (input === null || input === undefined) input = {};
+  if (typeof input !== "object" || Array.isArray(input)) {
+    throw new ConfigError([`${source}: the config must be a mapping of keys (got ${Array.isArray(input) ? "a list" : `a ${typeof input}`})`]);
+  }
+  return build({ raw: input as Record<string, unknown> }, source, options.env ?? {}, options.baseDir ?? process.cwd());
+}
+
+function build(parsed: ParsedFile, file: string | undefined, env: NodeJS.ProcessEnv, baseDir: string): Config {
   const merged = applyEnvOverrides(parsed.raw, env);
   const problems = merged.problems.map((p) => {
     const key = ENV_VARS.find((v) => v.name === p.variable)?.path.join(".");
@@ -129,7 +155,6 @@ export function loadConfig(options: LoadOptions = {}): Config {
     throw new ConfigError(problems);
   }
   const config = result.data;
-  const baseDir = file === undefined ? process.cwd() : dirname(resolve(file));
   for (const p of resolveSecretFiles(config, baseDir)) {
     const line = lineOf(p.path);
     const where = file === undefined ? "environment" : `${file}${line === undefined ? "" : `:${line}`}`;

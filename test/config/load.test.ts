@@ -1,0 +1,300 @@
+// Loading files: the full example, defaults, empty/missing files and the listen address.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, listenAddress, metricsSettings, parseConfig, type Config } from "../../src/config/index.js";
+
+const FULL = join(import.meta.dirname, "../fixtures/config/full.yaml");
+const tmp = mkdtempSync(join(tmpdir(), "config-load-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const file = join(tmp, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("defaults (SPEC §2, §5–§7, §12)", () => {
+  const config = loadConfig({ env: {} });
+
+  it("match the SPEC's numbers", () => {
+    expect(config.listen).toBe("0.0.0.0:10077");
+    expect(config.data_dir).toBe("./data");
+    expect(config.max_bots).toBe(100);
+    expect(config.retention_days).toBeUndefined();
+    expect(config.log_level).toBe("info");
+    expect(config.auth).toEqual({ hmac_secrets: [], max_clock_skew_seconds: 300 });
+    expect(config.metrics).toEqual({
+      initial_equity: 10_000,
+      window_trades: 100,
+      annualization_factor: 365,
+      daily_window_days: 90,
+      daily_annualization_factor: 365,
+      timezone: "UTC",
+    });
+    expect(config.health).toEqual({ position_utilization_degraded: 0.8, stale_after_seconds: 600 });
+    expect(config.api_probe).toEqual({
+      interval_seconds: 30,
+      timeout_seconds: 5,
+      degraded_latency_ms: 1000,
+      failures_before_disconnected: 3,
+    });
+    expect(config.alerts).toEqual({
+      cooldown_seconds: 300,
+      repeat_interval_seconds: 3600,
+      send_resolved: true,
+      history_size: 1000,
+      evaluation_interval_seconds: 5,
+      test_rate_limit_per_minute: 6,
+    });
+    expect(config.websocket).toEqual({ metrics_interval_ms: 250, max_buffered_bytes: 1024 * 1024, ping_interval_seconds: 30 });
+  });
+
+  it("have no notification channel (§2)", () => {
+    const n = config.notifications;
+    expect([n.enabled, n.slack.enabled, n.email.enabled, n.telegram.enabled, n.webhook.enabled]).toEqual([
+      false, false, false, false, false,
+    ]);
+    expect(n.email.smtp_port).toBe(587);
+    expect(n.email.smtp_secure).toBe(false);
+    expect(n.telegram.api_base_url).toBe("https://api.telegram.org");
+  });
+
+  it("have every §7 trigger enabled with its table threshold and severity", () => {
+    expect(config.triggers.daily_drawdown).toEqual({ enabled: true, threshold: 0.05, severity: "warning", min_trades: null });
+    expect(config.triggers.weekly_drawdown).toEqual({ enabled: true, threshold: 0.1, severity: "error", min_trades: null });
+    expect(config.triggers.total_drawdown).toEqual({ enabled: true, threshold: 0.2, severity: "critical", min_trades: null });
+    expect(config.triggers.consecutive_losses.threshold).toBe(10);
+    expect(config.triggers.low_win_rate).toEqual({ enabled: true, threshold: 0.3, severity: "warning", min_trades: 10 });
+    expect(config.triggers.kill_switch_activation).toEqual({ enabled: true, threshold: null, severity: "critical", min_trades: null });
+    expect(config.triggers.bot_stale.severity).toBe("error");
+  });
+
+  it("are the same for an empty file and a comments-only file as for no file", () => {
+    expect(loadConfig({ file: write("empty.yaml", ""), env: {} })).toEqual(config);
+    expect(loadConfig({ file: write("comments.yaml", "# nothing set yet\n\n"), env: {} })).toEqual(config);
+    expect(loadConfig({ file: write("null.yaml", "~\n"), env: {} })).toEqual(config);
+  });
+
+  it("fill in sections that are present but empty", () => {
+    const c = loadConfig({ file: write("sections.yaml", "metrics: {}\nnotifications:\n  slack: {}\ntriggers: {}\n"), env: {} });
+    expect(c).toEqual(config);
+  });
+});
+
+describe("full.yaml", () => {
+  it("loads every key into the typed Config", () => {
+    const c: Config = loadConfig({ file: FULL, env: {} });
+    expect(c).toEqual({
+      listen: "[::1]:9109",
+      data_dir: "/var/lib/trading-exporter",
+      max_bots: 25,
+      external_url: "https://grafana.example.com/d/trading",
+      retention_days: 30,
+      log_level: "debug",
+      auth: {
+        hmac_secrets: ["fixture-hmac-secret-current-0001", "fixture-hmac-secret-previous-002"],
+        read_token: "fixture-read-token-0123456789",
+        max_clock_skew_seconds: 120,
+      },
+      metrics: {
+        initial_equity: 5000,
+        window_trades: 200,
+        annualization_factor: 252,
+        daily_window_days: 30,
+        daily_annualization_factor: 252,
+        timezone: "Europe/Berlin",
+      },
+      bots: {
+        alpha: {
+          initial_equity: 2500.5,
+          triggers: { daily_drawdown: { threshold: 0.02, severity: "error" }, low_win_rate: { min_trades: 20 } },
+        },
+        "beta.v2": { triggers: { kill_switch_activation: { enabled: false } } },
+      },
+      health: { position_utilization_degraded: 0.9, stale_after_seconds: 300 },
+      api_probe: {
+        url: "http://127.0.0.1:8080/api/v1/ping",
+        interval_seconds: 10,
+        timeout_seconds: 2.5,
+        degraded_latency_ms: 400,
+        failures_before_disconnected: 5,
+        bot: "alpha",
+      },
+      triggers: {
+        daily_drawdown: { enabled: true, threshold: 0.04, severity: "warning", min_trades: null },
+        weekly_drawdown: { enabled: true, threshold: 0.08, severity: "error", min_trades: null },
+        total_drawdown: { enabled: true, threshold: 0.25, severity: "critical", min_trades: null },
+        circuit_breaker_trip: { enabled: true, threshold: null, severity: "error", min_trades: null },
+        kill_switch_activation: { enabled: true, threshold: null, severity: "critical", min_trades: null },
+        consecutive_losses: { enabled: true, threshold: 7, severity: "error", min_trades: null },
+        low_win_rate: { enabled: true, threshold: 0.35, severity: "warning", min_trades: 15 },
+        api_disconnected: { enabled: false, threshold: null, severity: "error", min_trades: null },
+        bot_stale: { enabled: true, threshold: null, severity: "warning", min_trades: null },
+      },
+      alerts: {
+        cooldown_seconds: 600,
+        repeat_interval_seconds: 7200,
+        send_resolved: false,
+        history_size: 500,
+        evaluation_interval_seconds: 10,
+        test_rate_limit_per_minute: 3,
+      },
+      websocket: { metrics_interval_ms: 500, max_buffered_bytes: 2_097_152, ping_interval_seconds: 15 },
+      notifications: {
+        enabled: true,
+        slack: { enabled: true, webhook_url: "https://hooks.slack.com/services/T000/B000/fixture-slack-path" },
+        email: {
+          enabled: true,
+          smtp_host: "smtp.example.com",
+          smtp_port: 465,
+          smtp_secure: true,
+          smtp_user: "alerts@example.com",
+          smtp_password: "fixture-smtp-password",
+          from: "Trading alerts <alerts@example.com>",
+          to: ["ops@example.com", "Desk <desk@example.com>"],
+        },
+        telegram: {
+          enabled: true,
+          bot_token: "123456:fixture-telegram-token",
+          chat_id: "-1001234567890",
+          api_base_url: "http://127.0.0.1:8081",
+        },
+        webhook: { enabled: true, url: "https://hooks.example.com/trading", secret: "fixture-webhook-secret-0001" },
+      },
+      sources: {
+        freqtrade: [
+          {
+            bot: "alpha",
+            url: "http://127.0.0.1:8080",
+            username: "freqtrader",
+            password: "fixture-freqtrade-password",
+            poll_interval_seconds: 30,
+          },
+        ],
+        jsonl: [
+          { bot: "gamma", path: "/var/log/bots/gamma.jsonl" },
+          { bot: "default", path: "/var/log/bots/misc.jsonl" },
+        ],
+      },
+    });
+  });
+
+  it("gives the engine its metrics settings with per-bot initial equity", () => {
+    const c = loadConfig({ file: FULL, env: {} });
+    expect(metricsSettings(c)).toEqual({
+      initial_equity: 5000,
+      window_trades: 200,
+      annualization_factor: 252,
+      daily_window_days: 30,
+      daily_annualization_factor: 252,
+      timezone: "Europe/Berlin",
+      bots: { alpha: { initial_equity: 2500.5 } },
+    });
+  });
+});
+
+describe("choosing the file", () => {
+  it("reads TRADING_EXPORTER_CONFIG when no file is given", () => {
+    const file = write("from-env.yaml", "max_bots: 7\n");
+    expect(loadConfig({ env: { TRADING_EXPORTER_CONFIG: file } }).max_bots).toBe(7);
+  });
+
+  it("prefers the explicit file over TRADING_EXPORTER_CONFIG", () => {
+    const a = write("a.yaml", "max_bots: 1\n");
+    const b = write("b.yaml", "max_bots: 2\n");
+    expect(loadConfig({ file: a, env: { TRADING_EXPORTER_CONFIG: b } }).max_bots).toBe(1);
+  });
+
+  it("fails, naming the file, when a named file does not exist", () => {
+    const missing = join(tmp, "nope.yaml");
+    const err = errorOf(() => loadConfig({ file: missing, env: {} }));
+    expect(err.message).toBe(`${missing}: cannot read the config file (ENOENT)`);
+  });
+
+  it("reports an unresolved alias as a YAML error naming the file", () => {
+    const file = write("alias.yaml", "metrics: *nowhere\n");
+    expect(errorOf(() => loadConfig({ file, env: {} })).message).toContain(file);
+  });
+});
+
+describe("strictness that fixtures don't show", () => {
+  it("reports problems with the line of the offending key", () => {
+    const file = write("lines.yaml", "max_bots: 10\n\nmetrics:\n  timezone: UTC\n  window_trades: -1\n");
+    expect(errorOf(() => loadConfig({ file, env: {} })).problems).toEqual([
+      `${file}:5: metrics.window_trades: must be an integer between 1 and 100000 (got -1)`,
+    ]);
+  });
+
+  it("accepts `to` as one comma-separated string", () => {
+    const file = write(
+      "to.yaml",
+      "notifications:\n  email: {enabled: true, smtp_host: mx, from: a@x.io, to: 'b@x.io, c@x.io'}\n",
+    );
+    expect(loadConfig({ file, env: {} }).notifications.email.to).toEqual(["b@x.io", "c@x.io"]);
+  });
+
+  it("keeps a numeric telegram chat id as a string", () => {
+    const file = write("chat.yaml", "notifications:\n  telegram: {chat_id: 42}\n");
+    expect(loadConfig({ file, env: {} }).notifications.telegram.chat_id).toBe("42");
+  });
+
+  it.each(["NaN", ".nan", ".inf", "-.inf"])("rejects the non-finite number %s", (text) => {
+    const file = write("nonfinite.yaml", `metrics:\n  annualization_factor: ${text}\n`);
+    expect(errorOf(() => loadConfig({ file, env: {} })).message).toContain("metrics.annualization_factor: must be a number");
+  });
+});
+
+describe("listenAddress", () => {
+  it.each([
+    ["0.0.0.0:10077", "0.0.0.0", 10077],
+    ["[::1]:0", "::1", 0],
+    ["[::]:9100", "::", 9100],
+    ["localhost:80", "localhost", 80],
+    [":9100", "0.0.0.0", 9100],
+  ])("%s → host %s, port %d", (listen, host, port) => {
+    expect(listenAddress({ listen })).toEqual({ host, port });
+  });
+
+  it.each(["10077", "host:", "host:65536", "::1:80", "a b:80", "[::1]"])("rejects %s in the file", (listen) => {
+    const file = write("listen.yaml", `listen: "${listen}"\n`);
+    expect(errorOf(() => loadConfig({ file, env: {} })).message).toContain("listen: must be host:port");
+  });
+});
+
+describe("parseConfig (a config given as an object, for the library)", () => {
+  it("applies the same defaults and rules as a file", () => {
+    expect(parseConfig({})).toEqual(loadConfig({ env: {} }));
+    expect(parseConfig({ metrics: { window_trades: 50 } }).metrics.window_trades).toBe(50);
+    expect(errorOf(() => parseConfig({ metrics: { windw_trades: 50 } })).message).toBe(
+      'config: unknown key "metrics.windw_trades" (did you mean "window_trades"?)',
+    );
+  });
+
+  it("ignores process.env unless given an env", () => {
+    expect(parseConfig({}, { env: { DATA_DIR: "/elsewhere" } }).data_dir).toBe("/elsewhere");
+    expect(parseConfig({}).data_dir).toBe("./data");
+  });
+
+  it("rejects a non-mapping, naming the source", () => {
+    expect(errorOf(() => parseConfig([1], { source: "createExporter()" })).message).toBe(
+      "createExporter(): the config must be a mapping of keys (got a list)",
+    );
+  });
+
+  it("reads *_file secrets relative to baseDir", () => {
+    writeFileSync(join(tmp, "token"), "object-read-token-000001\n");
+    expect(parseConfig({ auth: { read_token_file: "token" } }, { baseDir: tmp }).auth.read_token).toBe("object-read-token-000001");
+  });
+});
