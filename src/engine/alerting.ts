@@ -1,0 +1,322 @@
+// Alerting glue (SPEC §6, §7): reads a bot's snapshots, derives its health, evaluates the nine
+// triggers with their effective settings, runs each (bot, trigger) state machine, persists the
+// outcome and hands notifications to the dispatcher. No HTTP here, no channel: the lead wires
+// `evaluate(bot)` after every applied event, `tick()` on a timer, and `recordDelivery` from the
+// dispatcher's onDelivery.
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../domain/clock.js";
+import { botHealth, overallHealth, type BotHealth, type HealthLevel, type HealthSettings, type ProbeStatus } from "../domain/health.js";
+import {
+  describeTrigger,
+  effectiveTriggerSettings,
+  evaluateTrigger,
+  isTriggerId,
+  TRIGGER_IDS,
+  triggerPatchSchema,
+  type RuntimeOverrides,
+  type TriggerConfig,
+  type TriggerId,
+  type TriggerOverride,
+  type TriggerSettings,
+  type TriggerTableRow,
+} from "../domain/triggers.js";
+import type { AlertRecord, Delivery, Notification, Severity } from "../notify/types.js";
+import type { AlertChanges, AlertStore, HistoryFilter } from "../store/alert-store.js";
+import { initialState, stepAlert, type AlertPolicy, type TriggerState } from "./alert-state.js";
+import type { PerformanceSnapshot, SafetySnapshot } from "./types.js";
+
+export interface AlertingSettings extends TriggerConfig {
+  alerts: AlertPolicy;
+  health: HealthSettings;
+}
+
+export interface BotSnapshots {
+  perf: PerformanceSnapshot;
+  safety: SafetySnapshot;
+}
+
+export interface AlertingOptions {
+  settings: AlertingSettings;
+  store: AlertStore;
+  clock: Clock;
+  /** The engine's current view of a bot; undefined for a bot it doesn't know. */
+  readBot: (bot: string) => BotSnapshots | undefined;
+  bots: () => Iterable<string>;
+  /** The exporter's own API probe (status() of src/sources/api-probe.ts). */
+  probe?: () => ProbeStatus | null;
+  /** `api_probe.bot`: the one bot the probe speaks for; undefined/null = every bot. */
+  probeBot?: string | null;
+  notify: (notification: Notification) => void;
+  /** Any alert record created or changed (the live hub pushes it as an `alert` message). */
+  onChange?: (record: AlertRecord) => void;
+  external_url?: string | null;
+  newId?: () => string;
+}
+
+/** PUT /alerts/triggers rejected: unknown trigger (404) or invalid body (422, `errors`). */
+export class TriggerChangeError extends Error {
+  constructor(
+    readonly status: 404 | 422,
+    message: string,
+    readonly errors: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = "TriggerChangeError";
+  }
+}
+
+export interface TriggerChange {
+  trigger: TriggerId;
+  bot: string | null;
+  /** The stored run-time override after merging this change. */
+  override: TriggerOverride;
+  /** Effective settings after the change, for the bot (or for every known bot). */
+  effective: TriggerTableRow[];
+}
+
+export interface FiringAlert {
+  bot: string;
+  trigger: TriggerId;
+  severity: Severity;
+}
+
+export class Alerting {
+  /** Per bot, the state of each trigger in TRIGGER_IDS order (one map lookup per evaluation). */
+  private readonly states = new Map<string, (TriggerState | undefined)[]>();
+  private readonly overrides = new Map<string, TriggerOverride>();
+  private readonly runtime: RuntimeOverrides;
+  /** Effective settings per bot, in TRIGGER_IDS order; dropped when an override changes. */
+  private readonly effective = new Map<string, TriggerSettings[]>();
+  private readonly firings = new Map<string, { bot: string; trigger: string; severity: Severity; count: number }>();
+  private readonly suppressions = new Map<string, { bot: string; trigger: string; count: number }>();
+  private readonly newId: () => string;
+
+  constructor(private readonly o: AlertingOptions) {
+    this.newId = o.newId ?? randomUUID;
+    for (const s of o.store.loadStates()) this.statesOf(s.bot)[TRIGGER_IDS.indexOf(s.trigger)] = s;
+    for (const row of o.store.loadOverrides()) this.overrides.set(key(row.bot ?? "", row.trigger), row.override);
+    for (const c of o.store.loadCounters()) this.count(c.bot, c.trigger, c.severity, c.firings, c.suppressed);
+    this.runtime = { get: (trigger, bot) => this.overrides.get(key(bot ?? "", trigger)) };
+  }
+
+  /** Re-evaluates one bot's triggers: O(number of triggers); writes to the store only on a transition. */
+  evaluate(bot: string): void {
+    const snap = this.o.readBot(bot);
+    if (!snap) return;
+    const now = this.o.clock.now();
+    const health = this.healthFrom(bot, snap.safety, now, this.probeStatus());
+    const ctx = { safety: snap.safety, health, now, staleAfterSeconds: this.o.settings.health.stale_after_seconds };
+    const settings = this.settingsOf(bot);
+    const states = this.statesOf(bot);
+    const changes: AlertChanges = { records: [], states: [], counts: [] };
+    const outgoing: { kind: Notification["kind"]; record: AlertRecord }[] = [];
+    const next: [number, TriggerState][] = [];
+
+    TRIGGER_IDS.forEach((trigger, i) => {
+      const s = settings[i]!;
+      const state = states[i] ?? initialState(bot, trigger);
+      const ev = evaluateTrigger(trigger, snap.perf, ctx, s);
+      // The common case, nothing firing and nothing to fire, allocates nothing more.
+      if (state.firing === null && !ev.active) return;
+      const obs = {
+        active: ev.active,
+        value: ev.value,
+        threshold: ev.threshold,
+        severity: s.severity,
+        // Only a new firing needs the text.
+        message: state.firing === null ? describeTrigger(trigger, ev, snap.perf, ctx, s) : "",
+      };
+      const t = stepAlert(state, obs, now, this.o.settings.alerts, this.newId);
+      if (!t.changed) return;
+      next.push([i, t.state]);
+      changes.states.push(t.state);
+      changes.records.push(...t.save);
+      if (t.fired) changes.counts.push({ bot, trigger, severity: s.severity, suppressed: t.suppressed });
+      outgoing.push(...t.notify);
+    });
+
+    if (changes.states.length === 0) return;
+    // Persist before notifying: after a crash the alert is remembered as sent rather than sent twice.
+    // If the write throws, memory keeps the old states and the next evaluation tries again.
+    this.o.store.apply(changes);
+    for (const [i, state] of next) states[i] = state;
+    for (const c of changes.counts) this.count(c.bot, c.trigger, c.severity, 1, c.suppressed ? 1 : 0);
+    for (const n of outgoing) this.send(n.kind, n.record, health);
+    for (const r of changes.records) this.o.onChange?.(r);
+  }
+
+  /** Time-based conditions (stale, reminders, the probe): call every alerts.evaluation_interval_seconds. */
+  tick(): void {
+    for (const bot of this.o.bots()) this.evaluate(bot);
+  }
+
+  /** Wire from the dispatcher's onDelivery: appends the result to the alert record. */
+  recordDelivery(alertId: string, delivery: Delivery): AlertRecord | undefined {
+    const record = this.o.store.appendDelivery(alertId, delivery);
+    if (record) this.refreshFiring(record);
+    return record;
+  }
+
+  history(filter: HistoryFilter = {}): AlertRecord[] {
+    return this.o.store.history(filter);
+  }
+
+  /** Acknowledges an alert; undefined when no record has that id. */
+  ack(id: string, by?: string | null): AlertRecord | undefined {
+    const record = this.o.store.ack(id, by && by.trim() !== "" ? by : "anonymous", this.o.clock.now());
+    if (record) this.refreshFiring(record);
+    return record;
+  }
+
+  /** The effective trigger table for every known bot. */
+  triggers(): TriggerTableRow[] {
+    const rows: TriggerTableRow[] = [];
+    for (const bot of this.o.bots()) {
+      const settings = this.settingsOf(bot);
+    const states = this.statesOf(bot);
+      TRIGGER_IDS.forEach((trigger, i) => rows.push({ bot, trigger, ...settings[i]! }));
+    }
+    return rows;
+  }
+
+  /** The alerting series of /metrics (src/exposition/metrics.ts `AlertingView` minus notifications). */
+  metricsView(): {
+    triggers: TriggerTableRow[];
+    firing: FiringAlert[];
+    alertsTotal: ReturnType<Alerting["alertCounts"]>;
+    suppressedTotal: ReturnType<Alerting["suppressedCounts"]>;
+  } {
+    return { triggers: this.triggers(), firing: this.firing(), alertsTotal: this.alertCounts(), suppressedTotal: this.suppressedCounts() };
+  }
+
+  /** Effective settings of one (bot, trigger), run-time overrides included. */
+  triggerSettings(bot: string, trigger: TriggerId): TriggerSettings {
+    return effectiveTriggerSettings(bot, trigger, this.o.settings, this.runtime);
+  }
+
+  /**
+   * Applies a run-time change (PUT /api/v1/alerts/triggers/{trigger}): validated with
+   * triggerPatchSchema, persisted, then the affected bots are re-evaluated at once.
+   */
+  setTrigger(trigger: string, body: unknown): TriggerChange {
+    if (!isTriggerId(trigger)) throw new TriggerChangeError(404, `unknown trigger "${trigger}"`);
+    const parsed = triggerPatchSchema(trigger).safeParse(body);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message }));
+      throw new TriggerChangeError(422, "invalid trigger settings", errors);
+    }
+    const { bot, ...patch } = parsed.data;
+    const target = bot ?? null;
+    const override = this.o.store.setOverride(trigger, target, patch, this.o.clock.now());
+    this.overrides.set(key(target ?? "", trigger), override);
+    this.effective.clear();
+    const affected = target === null ? [...this.o.bots()] : [target];
+    for (const b of affected) this.evaluate(b);
+    return {
+      trigger,
+      bot: target,
+      override,
+      effective: affected.map((b) => ({ bot: b, trigger, ...this.triggerSettings(b, trigger) })),
+    };
+  }
+
+  /** Alerts firing now (trading_alert_firing). */
+  firing(): FiringAlert[] {
+    const out: FiringAlert[] = [];
+    for (const states of this.states.values()) {
+      for (const s of states) if (s?.firing) out.push({ bot: s.bot, trigger: s.trigger, severity: s.firing.severity });
+    }
+    return out;
+  }
+
+  /** trading_alerts_total{bot, trigger, severity}: every firing, notified or suppressed; survives restarts. */
+  alertCounts(): { bot: string; trigger: string; severity: Severity; count: number }[] {
+    return [...this.firings.values()].map((c) => ({ ...c }));
+  }
+
+  /** trading_alerts_suppressed_total{bot, trigger}; survives restarts. */
+  suppressedCounts(): { bot: string; trigger: string; count: number }[] {
+    return [...this.suppressions.values()].map((c) => ({ ...c }));
+  }
+
+  health(bot: string): BotHealth | undefined {
+    const snap = this.o.readBot(bot);
+    return snap ? this.healthFrom(bot, snap.safety, this.o.clock.now(), this.probeStatus()) : undefined;
+  }
+
+  /** Worst level over every known bot (HEALTHY with no bot). */
+  overall(): HealthLevel {
+    const levels: HealthLevel[] = [];
+    for (const bot of this.o.bots()) {
+      const h = this.health(bot);
+      if (h) levels.push(h.level);
+    }
+    return overallHealth(levels);
+  }
+
+  private healthFrom(bot: string, safety: SafetySnapshot, now: number, probe: ProbeStatus | null): BotHealth {
+    const applies = this.o.probeBot === undefined || this.o.probeBot === null || this.o.probeBot === bot;
+    return botHealth(safety, safety.last_event_at, now, this.o.settings.health, applies ? probe : null);
+  }
+
+  private probeStatus(): ProbeStatus | null {
+    return this.o.probe?.() ?? null;
+  }
+
+  private statesOf(bot: string): (TriggerState | undefined)[] {
+    let s = this.states.get(bot);
+    if (!s) {
+      s = new Array<TriggerState | undefined>(TRIGGER_IDS.length).fill(undefined);
+      this.states.set(bot, s);
+    }
+    return s;
+  }
+
+  private settingsOf(bot: string): TriggerSettings[] {
+    let s = this.effective.get(bot);
+    if (!s) {
+      s = TRIGGER_IDS.map((id) => effectiveTriggerSettings(bot, id, this.o.settings, this.runtime));
+      this.effective.set(bot, s);
+    }
+    return s;
+  }
+
+  private send(kind: Notification["kind"], alert: AlertRecord, health: BotHealth): void {
+    try {
+      this.o.notify({
+        kind,
+        alert,
+        health: { level: health.level, reasons: health.reasons },
+        external_url: this.o.external_url ?? null,
+      });
+    } catch {
+      // The dispatcher queues and never throws by contract; a bug there must not stop evaluation.
+    }
+  }
+
+  /** Keeps the in-memory firing record (deliveries, ack) equal to the stored one, and tells listeners. */
+  private refreshFiring(record: AlertRecord): void {
+    if (isTriggerId(record.trigger)) {
+      const states = this.statesOf(record.bot);
+      const i = TRIGGER_IDS.indexOf(record.trigger);
+      const state = states[i];
+      if (state?.firing?.id === record.id) states[i] = { ...state, firing: record };
+    }
+    this.o.onChange?.(record);
+  }
+
+  private count(bot: string, trigger: string, severity: Severity, firings: number, suppressed: number): void {
+    const fk = `${bot}\u0000${trigger}\u0000${severity}`;
+    const f = this.firings.get(fk) ?? { bot, trigger, severity, count: 0 };
+    f.count += firings;
+    this.firings.set(fk, f);
+    const sk = `${bot}\u0000${trigger}`;
+    const s = this.suppressions.get(sk) ?? { bot, trigger, count: 0 };
+    s.count += suppressed;
+    this.suppressions.set(sk, s);
+  }
+}
+
+function key(bot: string, trigger: string): string {
+  return `${bot}\u0000${trigger}`;
+}

@@ -1,0 +1,312 @@
+// Persistence of alerting (SPEC §7, §10): alert history, the per-(bot, trigger) state that makes a
+// restart neither re-send nor forget an alert (including cooldown timestamps), run-time trigger
+// overrides, acknowledgments, delivery results and the alert counters. The lead opens the database
+// (WAL); this file owns the `alert_*` tables.
+import type Database from "better-sqlite3";
+import type { TriggerState } from "../engine/alert-state.js";
+import { isTriggerId, type TriggerId, type TriggerOverride } from "../domain/triggers.js";
+import type { AlertRecord, Delivery, Severity } from "../notify/types.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS alert_records (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  bot TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  status TEXT NOT NULL,
+  value REAL,
+  threshold REAL,
+  message TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  resolved_at INTEGER,
+  notified INTEGER NOT NULL,
+  suppressed INTEGER NOT NULL,
+  deliveries TEXT NOT NULL DEFAULT '[]',
+  acknowledged_at INTEGER,
+  acknowledged_by TEXT
+);
+CREATE INDEX IF NOT EXISTS alert_records_bot ON alert_records (bot, seq);
+CREATE INDEX IF NOT EXISTS alert_records_trigger ON alert_records (trigger, seq);
+CREATE TABLE IF NOT EXISTS alert_trigger_state (
+  bot TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  alert_id TEXT,
+  last_notified_at INTEGER,
+  PRIMARY KEY (bot, trigger)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alert_trigger_overrides (
+  trigger TEXT NOT NULL,
+  bot TEXT NOT NULL,
+  enabled INTEGER,
+  threshold REAL,
+  min_trades INTEGER,
+  severity TEXT,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (trigger, bot)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alert_counters (
+  bot TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  firings INTEGER NOT NULL DEFAULT 0,
+  suppressed INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (bot, trigger, severity)
+) WITHOUT ROWID;
+`;
+
+/** Bot names never are empty (§3), so '' stands for "all bots" in the overrides table. */
+const ALL_BOTS = "";
+
+export interface HistoryFilter {
+  bot?: string;
+  trigger?: string;
+  status?: "firing" | "resolved";
+  /** Epoch ms: alerts that started at or after it. */
+  since?: number;
+  limit?: number;
+}
+
+export interface StoredOverride {
+  trigger: TriggerId;
+  /** null = for all bots. */
+  bot: string | null;
+  override: TriggerOverride;
+  updated_at: number;
+}
+
+export interface AlertCounter {
+  bot: string;
+  trigger: string;
+  severity: Severity;
+  /** Every firing, notified or suppressed (trading_alerts_total). */
+  firings: number;
+  /** Firings the cooldown suppressed (trading_alerts_suppressed_total). */
+  suppressed: number;
+}
+
+/** What one evaluation changed, written in one transaction. */
+export interface AlertChanges {
+  records: AlertRecord[];
+  states: TriggerState[];
+  counts: { bot: string; trigger: string; severity: Severity; suppressed: boolean }[];
+}
+
+interface RecordRow {
+  id: string;
+  bot: string;
+  trigger: string;
+  severity: string;
+  status: string;
+  value: number | null;
+  threshold: number | null;
+  message: string;
+  started_at: number;
+  resolved_at: number | null;
+  notified: number;
+  suppressed: number;
+  deliveries: string;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+}
+
+const RECORD_COLUMNS =
+  "id, bot, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed, deliveries, acknowledged_at, acknowledged_by";
+
+export class AlertStore {
+  readonly historySize: number;
+  private readonly stmt;
+
+  constructor(
+    private readonly db: Database.Database,
+    options: { historySize: number },
+  ) {
+    this.historySize = options.historySize;
+    db.exec(SCHEMA);
+    this.stmt = {
+      insertRecord: db.prepare(
+        `INSERT INTO alert_records (id, bot, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed)
+         VALUES (@id, @bot, @trigger, @severity, @status, @value, @threshold, @message, @started_at, @resolved_at, @notified, @suppressed)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, resolved_at = excluded.resolved_at,
+           notified = excluded.notified, suppressed = excluded.suppressed`,
+      ),
+      // Firing alerts are never pruned: the state machine still refers to them.
+      prune: db.prepare(
+        `DELETE FROM alert_records WHERE status = 'resolved'
+           AND seq <= (SELECT seq FROM alert_records ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+      ),
+      get: db.prepare(`SELECT ${RECORD_COLUMNS} FROM alert_records WHERE id = ?`),
+      ack: db.prepare(
+        "UPDATE alert_records SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL",
+      ),
+      appendDelivery: db.prepare("UPDATE alert_records SET deliveries = json_insert(deliveries, '$[#]', json(?)) WHERE id = ?"),
+      putState: db.prepare(
+        `INSERT INTO alert_trigger_state (bot, trigger, alert_id, last_notified_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (bot, trigger) DO UPDATE SET alert_id = excluded.alert_id, last_notified_at = excluded.last_notified_at`,
+      ),
+      loadStates: db.prepare("SELECT bot, trigger, alert_id, last_notified_at FROM alert_trigger_state"),
+      getOverride: db.prepare(
+        "SELECT enabled, threshold, min_trades, severity FROM alert_trigger_overrides WHERE trigger = ? AND bot = ?",
+      ),
+      putOverride: db.prepare(
+        `INSERT INTO alert_trigger_overrides (trigger, bot, enabled, threshold, min_trades, severity, updated_at)
+         VALUES (@trigger, @bot, @enabled, @threshold, @min_trades, @severity, @updated_at)
+         ON CONFLICT (trigger, bot) DO UPDATE SET enabled = excluded.enabled, threshold = excluded.threshold,
+           min_trades = excluded.min_trades, severity = excluded.severity, updated_at = excluded.updated_at`,
+      ),
+      loadOverrides: db.prepare(
+        "SELECT trigger, bot, enabled, threshold, min_trades, severity, updated_at FROM alert_trigger_overrides",
+      ),
+      count: db.prepare(
+        `INSERT INTO alert_counters (bot, trigger, severity, firings, suppressed) VALUES (?, ?, ?, 1, ?)
+         ON CONFLICT (bot, trigger, severity) DO UPDATE SET firings = firings + 1, suppressed = suppressed + excluded.suppressed`,
+      ),
+      loadCounters: db.prepare("SELECT bot, trigger, severity, firings, suppressed FROM alert_counters"),
+    };
+  }
+
+  /** Writes the outcome of one evaluation atomically: records, states and counters together. */
+  readonly apply = (changes: AlertChanges): void => {
+    this.db.transaction(() => {
+      for (const record of changes.records) this.stmt.insertRecord.run(toRow(record));
+      for (const s of changes.states) {
+        this.stmt.putState.run(s.bot, s.trigger, s.firing?.id ?? null, s.last_notified_at);
+      }
+      for (const c of changes.counts) this.stmt.count.run(c.bot, c.trigger, c.severity, c.suppressed ? 1 : 0);
+      // Alerts change rarely (transitions only), so pruning on every write costs nothing noticeable.
+      if (changes.records.length > 0) this.stmt.prune.run(this.historySize);
+    })();
+  };
+
+  get(id: string): AlertRecord | undefined {
+    const row = this.stmt.get.get(id) as RecordRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Newest first. `limit` defaults to 100 and is capped at the history size. */
+  history(filter: HistoryFilter = {}): AlertRecord[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.bot !== undefined) (where.push("bot = ?"), args.push(filter.bot));
+    if (filter.trigger !== undefined) (where.push("trigger = ?"), args.push(filter.trigger));
+    if (filter.status !== undefined) (where.push("status = ?"), args.push(filter.status));
+    if (filter.since !== undefined) (where.push("started_at >= ?"), args.push(filter.since));
+    const limit = Math.max(1, Math.min(filter.limit ?? 100, this.historySize));
+    const sql =
+      `SELECT ${RECORD_COLUMNS} FROM alert_records` +
+      (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
+      " ORDER BY seq DESC LIMIT ?";
+    return (this.db.prepare(sql).all(...args, limit) as RecordRow[]).map(fromRow);
+  }
+
+  /** Records the first acknowledgment (a second one doesn't overwrite who acknowledged first). */
+  ack(id: string, by: string, at: number): AlertRecord | undefined {
+    this.stmt.ack.run(at, by, id);
+    return this.get(id);
+  }
+
+  appendDelivery(id: string, delivery: Delivery): AlertRecord | undefined {
+    const r = this.stmt.appendDelivery.run(JSON.stringify(delivery), id);
+    return r.changes > 0 ? this.get(id) : undefined;
+  }
+
+  /** Every persisted (bot, trigger) state, with its firing record. */
+  loadStates(): TriggerState[] {
+    const rows = this.stmt.loadStates.all() as { bot: string; trigger: string; alert_id: string | null; last_notified_at: number | null }[];
+    const out: TriggerState[] = [];
+    for (const row of rows) {
+      if (!isTriggerId(row.trigger)) continue; // a trigger a newer version removed
+      const record = row.alert_id === null ? undefined : this.get(row.alert_id);
+      out.push({
+        bot: row.bot,
+        trigger: row.trigger,
+        firing: record && record.status === "firing" ? record : null,
+        last_notified_at: row.last_notified_at,
+      });
+    }
+    return out;
+  }
+
+  /** Merges `patch` into the stored override of (trigger, bot) and returns the merged override. */
+  setOverride(trigger: TriggerId, bot: string | null, patch: TriggerOverride, at: number): TriggerOverride {
+    const key = bot ?? ALL_BOTS;
+    const merged = { ...overrideFromRow(this.stmt.getOverride.get(trigger, key) as OverrideRow | undefined), ...patch };
+    this.stmt.putOverride.run({
+      trigger,
+      bot: key,
+      enabled: merged.enabled === undefined ? null : merged.enabled ? 1 : 0,
+      threshold: merged.threshold ?? null,
+      min_trades: merged.min_trades ?? null,
+      severity: merged.severity ?? null,
+      updated_at: at,
+    });
+    return merged;
+  }
+
+  loadOverrides(): StoredOverride[] {
+    const rows = this.stmt.loadOverrides.all() as (OverrideRow & { trigger: string; bot: string; updated_at: number })[];
+    return rows.flatMap((row) =>
+      isTriggerId(row.trigger)
+        ? [{ trigger: row.trigger, bot: row.bot === ALL_BOTS ? null : row.bot, override: overrideFromRow(row), updated_at: row.updated_at }]
+        : [],
+    );
+  }
+
+  loadCounters(): AlertCounter[] {
+    return this.stmt.loadCounters.all() as AlertCounter[];
+  }
+}
+
+interface OverrideRow {
+  enabled: number | null;
+  threshold: number | null;
+  min_trades: number | null;
+  severity: string | null;
+}
+
+function overrideFromRow(row: OverrideRow | undefined): TriggerOverride {
+  const o: TriggerOverride = {};
+  if (!row) return o;
+  if (row.enabled !== null) o.enabled = row.enabled === 1;
+  if (row.threshold !== null) o.threshold = row.threshold;
+  if (row.min_trades !== null) o.min_trades = row.min_trades;
+  if (row.severity !== null) o.severity = row.severity as Severity;
+  return o;
+}
+
+function toRow(r: AlertRecord) {
+  return {
+    id: r.id,
+    bot: r.bot,
+    trigger: r.trigger,
+    severity: r.severity,
+    status: r.status,
+    value: r.value,
+    threshold: r.threshold,
+    message: r.message,
+    started_at: r.started_at,
+    resolved_at: r.resolved_at,
+    notified: r.notified ? 1 : 0,
+    suppressed: r.suppressed ? 1 : 0,
+  };
+}
+
+function fromRow(row: RecordRow): AlertRecord {
+  return {
+    id: row.id,
+    bot: row.bot,
+    trigger: row.trigger,
+    severity: row.severity as Severity,
+    status: row.status as AlertRecord["status"],
+    value: row.value,
+    threshold: row.threshold,
+    message: row.message,
+    started_at: row.started_at,
+    resolved_at: row.resolved_at,
+    notified: row.notified === 1,
+    suppressed: row.suppressed === 1,
+    deliveries: JSON.parse(row.deliveries) as Delivery[],
+    acknowledged_at: row.acknowledged_at,
+    acknowledged_by: row.acknowledged_by,
+  };
+}
