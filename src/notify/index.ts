@@ -1,0 +1,12 @@
+// The notifier's public surface.
+export * from "./types.js";
+export { DeliveryError, parseRetryAfter } from "./delivery-error.js";
+export { renderMessage, escapeHtml } from "./message.js";
+export { Dispatcher, type DispatcherOptions } from "./dispatcher.js";
+export { deliver, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./deliver.js";
+export { buildChannels, type NotificationsSettings } from "./build.js";
+export { sendTest, testNotification, type TestResult, type SendTestOptions } from "./send-test.js";
+export { SlackChannel } from "./slack.js";
+export { EmailChannel } from "./email.js";
+export { TelegramChannel } from "./telegram.js";
+export { WebhookChannel } from "./webhook.js";

@@ -1,0 +1,66 @@
+// How each §7 trigger reads to a human: what it means, how its value is formatted (ratios as
+// percent, counts as integers) and which way the threshold points.
+
+export type ValueKind = "ratio" | "count" | "seconds" | "flag" | "number";
+
+export interface TriggerText {
+  description: string;
+  kind: ValueKind;
+  /** How the value compares with the threshold when the trigger fires. */
+  comparator: "≥" | "<";
+}
+
+const TRIGGERS: Record<string, TriggerText> = {
+  daily_drawdown: { description: "Daily drawdown reached its limit", kind: "ratio", comparator: "≥" },
+  weekly_drawdown: { description: "Weekly drawdown reached its limit", kind: "ratio", comparator: "≥" },
+  total_drawdown: { description: "Drawdown from the equity peak reached its limit", kind: "ratio", comparator: "≥" },
+  circuit_breaker_trip: { description: "Circuit breaker tripped: the bot paused trading", kind: "flag", comparator: "≥" },
+  kill_switch_activation: { description: "Kill switch activated: the bot stopped trading", kind: "flag", comparator: "≥" },
+  consecutive_losses: { description: "Too many consecutive losing trades", kind: "count", comparator: "≥" },
+  low_win_rate: { description: "Win rate fell below its limit", kind: "ratio", comparator: "<" },
+  api_disconnected: { description: "Exchange API disconnected", kind: "flag", comparator: "≥" },
+  bot_stale: { description: "Bot went silent: no event within the stale limit", kind: "seconds", comparator: "≥" },
+};
+
+export function triggerText(trigger: string): TriggerText {
+  return TRIGGERS[trigger] ?? { description: `Alert ${trigger}`, kind: "number", comparator: "≥" };
+}
+
+export function formatValue(value: number, kind: ValueKind): string {
+  if (!Number.isFinite(value)) return "n/a";
+  switch (kind) {
+    case "ratio":
+      return `${(value * 100).toFixed(2)}%`;
+    case "count":
+      return String(Math.round(value));
+    case "seconds":
+      return formatDuration(value * 1000);
+    case "flag":
+      return value ? "yes" : "no";
+    default:
+      return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+  }
+}
+
+/** "Value: 6.20% (threshold ≥ 5.00%)", or null when there is no value to compare (on/off triggers). */
+export function valueAgainstThreshold(trigger: string, value: number | null, threshold: number | null): string | null {
+  const t = triggerText(trigger);
+  if (t.kind === "flag" || value === null) return null;
+  const v = formatValue(value, t.kind);
+  return threshold === null ? v : `${v} (threshold ${t.comparator} ${formatValue(threshold, t.kind)})`;
+}
+
+/** "45 s", "12 min 3 s", "2 h 5 min", "3 d 4 h". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString();
+}
