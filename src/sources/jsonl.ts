@@ -1,0 +1,311 @@
+// JSONL file tail (SPEC §11): one §3 event per line. Follows appends, rotation (the file at `path`
+// replaced) and truncation, and resumes after a restart where it stopped. The position persisted is
+// always the end of a line the sink acknowledged, so a crash re-reads at most one unacknowledged batch
+// (trades dedupe by id; the other event types set state, so a repeat is harmless).
+import { watch, type FSWatcher } from "node:fs";
+import { open, stat, type FileHandle } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import { systemClock, type Clock } from "../domain/clock.js";
+import { parseEvents } from "../domain/events.js";
+import { fieldErrorsOf, silentLogger, type EventSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
+
+export interface JsonlSourceConfig {
+  /** Default `bot` for lines that carry none. */
+  bot: string;
+  path: string;
+}
+
+export interface JsonlSourceDeps {
+  sink: EventSink;
+  state: SourceState;
+  logger?: SourceLogger;
+  clock?: Clock;
+  /** The polling fallback behind fs.watch (which misses events on some filesystems). */
+  pollIntervalMs?: number;
+  /** Lines handed to the sink per call. */
+  batchLines?: number;
+  /** A line longer than this is skipped as bad instead of being buffered. */
+  maxLineBytes?: number;
+}
+
+export interface JsonlStatus extends SourceStatus {
+  path: string;
+  offset: number;
+  line: number;
+  bad_lines: number;
+}
+
+/** Where reading resumes: end of the last acknowledged line of the file with inode `ino`. */
+interface Position {
+  ino: number;
+  offset: number;
+  line: number;
+  /** Hex of the file's first bytes: tells a replaced file that got the same inode number apart. */
+  head: string;
+}
+
+interface Line {
+  text: string;
+  line: number;
+  end: number;
+  tooLong?: boolean;
+}
+
+const CHUNK = 64 * 1024;
+const HEAD_BYTES = 64;
+
+export class JsonlSource implements Source {
+  readonly name: string;
+  private readonly path: string;
+  private readonly key: string;
+  private readonly log: SourceLogger;
+  private readonly clock: Clock;
+  private pos: Position | null;
+  private fd: FileHandle | null = null;
+  private watcher: FSWatcher | null = null;
+  private poller: NodeJS.Timeout | null = null;
+  private busy: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  /** Bad lines past the acknowledged position already reported: a failed batch is read again. */
+  private readonly badSeen = new Set<number>();
+  private st = { ok: true, last_error: null as string | null, last_poll_at: null as number | null, last_success_at: null as number | null, errors_total: 0, events_ingested: 0, bad_lines: 0 };
+
+  constructor(private readonly cfg: JsonlSourceConfig, private readonly deps: JsonlSourceDeps) {
+    this.path = resolve(cfg.path);
+    this.name = `jsonl:${cfg.bot}:${this.path}`;
+    this.key = `jsonl:${cfg.bot}:${this.path}`;
+    this.log = deps.logger ?? silentLogger;
+    this.clock = deps.clock ?? systemClock;
+    this.pos = this.loadPosition();
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    try {
+      // Watch the directory, not the file: a watch on the file dies with it when the file is rotated.
+      this.watcher = watch(dirname(this.path), { persistent: false }, (_event, file) => {
+        if (!file || file === basename(this.path)) this.kick();
+      });
+      this.watcher.on("error", (err) => {
+        this.log.warn({ path: this.path, error: err.message }, "fs.watch failed; relying on polling");
+        this.watcher?.close();
+        this.watcher = null;
+      });
+    } catch (err) {
+      this.log.warn({ path: this.path, error: (err as Error).message }, "fs.watch unavailable; relying on polling");
+    }
+    this.poller = setInterval(() => this.kick(), this.deps.pollIntervalMs ?? 1000);
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.poller) clearInterval(this.poller);
+    this.poller = null;
+    await this.busy;
+    await this.fd?.close().catch(() => undefined);
+    this.fd = null;
+  }
+
+  status(): JsonlStatus {
+    return { ...this.st, path: this.path, offset: this.pos?.offset ?? 0, line: this.pos?.line ?? 0 };
+  }
+
+  /** Reads everything available now (what the watcher and the poller trigger). Never throws. */
+  async readNow(): Promise<void> {
+    while (this.busy) await this.busy;
+    this.busy = this.pass().finally(() => (this.busy = null));
+    await this.busy;
+  }
+
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = (async () => {
+      do {
+        this.again = false;
+        await this.pass();
+      } while (this.again && !this.stopped);
+    })().finally(() => (this.busy = null));
+  }
+
+  private async pass(): Promise<void> {
+    this.st.last_poll_at = this.clock.now();
+    try {
+      await this.follow();
+      Object.assign(this.st, { ok: true, last_error: null, last_success_at: this.clock.now() });
+    } catch (err) {
+      Object.assign(this.st, { ok: false, last_error: (err as Error).message, errors_total: this.st.errors_total + 1 });
+      this.log.warn({ path: this.path, error: (err as Error).message }, "jsonl source: read failed; will retry");
+    }
+  }
+
+  private async follow(): Promise<void> {
+    const current = await stat(this.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null;
+      throw err;
+    });
+    if (this.fd && this.pos && (!current || current.ino !== this.pos.ino)) {
+      // Rotated: finish the old file through the handle still open on it, then move to the new one.
+      await this.readUpTo(this.fd, (await this.fd.stat()).size);
+      if (!current) return; // not recreated yet; the writer may still append to the old file
+      await this.fd.close();
+      this.fd = null;
+      this.log.info({ path: this.path, lines: this.pos.line }, "jsonl file rotated; reading the new file from its start");
+      this.reset(current.ino);
+    }
+    if (!current) return;
+    if (!this.fd) {
+      this.fd = await open(this.path, "r");
+      const ino = (await this.fd.stat()).ino;
+      if (this.pos && this.pos.ino !== ino) this.log.info({ path: this.path }, "jsonl file was replaced while stopped; reading it from its start");
+      if (!this.pos || this.pos.ino !== ino) this.reset(ino);
+    }
+    const pos = this.pos!;
+    const size = (await this.fd.stat()).size;
+    if (size < pos.offset || !(await this.headMatches(this.fd, pos))) {
+      this.log.warn({ path: this.path, size, offset: pos.offset }, "jsonl file truncated or rewritten; reading it from its start");
+      this.reset(pos.ino);
+    }
+    await this.readUpTo(this.fd, size);
+  }
+
+  /** Reads complete lines from the resume offset to `end`, in chunks; a partial last line waits. */
+  private async readUpTo(fd: FileHandle, end: number): Promise<void> {
+    const maxLine = this.deps.maxLineBytes ?? 1024 * 1024;
+    const batchLines = this.deps.batchLines ?? 1000;
+    let readAt = this.pos!.offset;
+    let lineNo = this.pos!.line;
+    let carry = Buffer.alloc(0);
+    let carryStart = readAt;
+    let skipping = false;
+    let batch: Line[] = [];
+    while (readAt < end) {
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK, end - readAt));
+      const { bytesRead } = await fd.read(buf, 0, buf.length, readAt);
+      if (bytesRead === 0) break;
+      readAt += bytesRead;
+      const data = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+      let from = 0;
+      for (let nl = data.indexOf(10, from); nl !== -1; nl = data.indexOf(10, from)) {
+        lineNo += 1;
+        batch.push({ text: skipping ? "" : data.toString("utf8", from, nl), line: lineNo, end: carryStart + nl + 1, tooLong: skipping });
+        skipping = false;
+        from = nl + 1;
+        if (batch.length >= batchLines) await this.deliver(batch.splice(0));
+      }
+      carry = Buffer.from(data.subarray(from));
+      carryStart += from;
+      if (carry.length > maxLine) {
+        skipping = true; // drop what we hold of an oversized line; it is reported when its newline comes
+        carryStart += carry.length;
+        carry = Buffer.alloc(0);
+      }
+    }
+    if (batch.length > 0) await this.deliver(batch);
+  }
+
+  /** Validates lines, hands the good ones to the sink, then moves the resume position past them all. */
+  private async deliver(lines: Line[]): Promise<void> {
+    const now = this.clock.now();
+    let good: { event: Record<string, unknown>; line: number }[] = [];
+    for (const l of lines) {
+      if (l.tooLong) this.bad(l.line, `line longer than ${this.deps.maxLineBytes ?? 1024 * 1024} bytes`);
+      else if (l.text.trim() !== "") {
+        const event = this.parseLine(l, now);
+        if (event) good.push({ event, line: l.line });
+      }
+    }
+    while (good.length > 0) {
+      try {
+        const ack = await this.deps.sink.ingest(good.map((g) => g.event));
+        this.st.events_ingested += ack.accepted + ack.duplicates;
+        break;
+      } catch (err) {
+        const errors = fieldErrorsOf(err);
+        if (!errors || errors.length === 0) throw new Error(`sink rejected lines ${good[0]!.line}-${good.at(-1)!.line}: ${(err as Error).message}`);
+        // The sink found problems we didn't (e.g. a bot cap): drop those lines as bad, send the rest.
+        const rejected = new Set(errors.map((e) => e.index).filter((i) => good[i] !== undefined));
+        if (rejected.size === 0) throw new Error(`sink rejected lines ${good[0]!.line}-${good.at(-1)!.line} without usable error indexes`);
+        for (const i of rejected) if (good[i]) this.bad(good[i]!.line, errors.filter((e) => e.index === i).map((e) => `${e.path}: ${e.message}`).join("; "));
+        good = good.filter((_, i) => !rejected.has(i));
+      }
+    }
+    const last = lines.at(-1)!;
+    await this.advance(last.end, last.line);
+  }
+
+  private parseLine(l: Line, now: number): Record<string, unknown> | null {
+    let value: unknown;
+    try {
+      value = JSON.parse(l.text);
+    } catch (err) {
+      this.bad(l.line, `invalid JSON: ${(err as Error).message}`);
+      return null;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      this.bad(l.line, "not a JSON object");
+      return null;
+    }
+    const event = "bot" in value ? (value as Record<string, unknown>) : { ...value, bot: this.cfg.bot };
+    const check = parseEvents(event, now);
+    if (!check.ok) {
+      this.bad(l.line, check.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+      return null;
+    }
+    return event;
+  }
+
+  private bad(line: number, reason: string): void {
+    if (line <= (this.pos?.line ?? 0) || this.badSeen.has(line)) return;
+    this.badSeen.add(line);
+    this.st.bad_lines += 1;
+    this.log.warn({ path: this.path, line, reason }, `jsonl line ${line} skipped: ${reason}`);
+  }
+
+  private async advance(offset: number, line: number): Promise<void> {
+    const pos = this.pos!;
+    pos.offset = offset;
+    pos.line = line;
+    this.badSeen.clear();
+    if (pos.head.length < HEAD_BYTES * 2 && this.fd) {
+      const buf = Buffer.alloc(Math.min(HEAD_BYTES, offset));
+      const { bytesRead } = await this.fd.read(buf, 0, buf.length, 0);
+      pos.head = buf.subarray(0, bytesRead).toString("hex");
+    }
+    this.deps.state.set(this.key, JSON.stringify(pos));
+  }
+
+  private async headMatches(fd: FileHandle, pos: Position): Promise<boolean> {
+    if (pos.head.length === 0) return true;
+    const buf = Buffer.alloc(pos.head.length / 2);
+    const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead).toString("hex") === pos.head;
+  }
+
+  private reset(ino: number): void {
+    this.pos = { ino, offset: 0, line: 0, head: "" };
+    this.badSeen.clear();
+    this.deps.state.set(this.key, JSON.stringify(this.pos));
+  }
+
+  private loadPosition(): Position | null {
+    const raw = this.deps.state.get(this.key);
+    if (!raw) return null;
+    try {
+      const p = JSON.parse(raw) as Position;
+      if (Number.isInteger(p.offset) && Number.isInteger(p.line) && typeof p.ino === "number" && typeof p.head === "string") return p;
+    } catch {
+      /* fall through */
+    }
+    this.log.warn({ path: this.path }, "ignoring an unreadable jsonl resume position");
+    return null;
+  }
+}
