@@ -14,6 +14,9 @@ import { silentLogger, type Logger } from "./logger.js";
 import { Journal } from "./store/journal.js";
 import { resolveHmacSecrets } from "./store/hmac-secret.js";
 import { VERSION } from "./version.js";
+import { createAlertingRuntime, type AlertingRuntime } from "./alerting-runtime.js";
+import { alertsRouter } from "./http/alerts-router.js";
+import { healthRouter } from "./http/health-router.js";
 
 export interface ExporterOptions {
   clock?: Clock;
@@ -30,6 +33,7 @@ export interface Exporter {
   readonly pipeline: IngestPipeline;
   readonly journal: Journal;
   readonly metrics: ExporterMetrics;
+  readonly alerts: AlertingRuntime;
   readonly app: ReturnType<typeof createApp>;
   /** Validates, stores and applies one event or an array of events (§3), like POST /api/v1/events. */
   ingest(body: unknown): Promise<IngestResult>;
@@ -81,12 +85,19 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   });
   if (replayed > 0) pipeline.snapshot();
 
+  // Alerting starts from the restored state, so a restart neither resolves nor re-sends what fired.
+  const alerts = createAlertingRuntime({ config, engine, journal, clock, logger });
   let wsClients = () => 0;
   const metrics = createExporterMetrics(
     {
       bots: () => engine.bots(),
       performance: (bot) => engine.performance(bot),
       safety: (bot) => engine.safety(bot),
+      health: (bot) => {
+        const h = alerts.alerting.health(bot)!;
+        return { level: h.level, stale: h.stale, api_status: h.api.status, api_latency_ms: h.api.latency_ms };
+      },
+      alerting: () => alerts.metricsView(),
       websocketClients: () => wsClients(),
     },
     VERSION,
@@ -94,9 +105,19 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   pipeline.addListener({
     applied: (event) => metrics.eventAccepted(event.type),
     duplicate: (bot) => metrics.duplicateTrade(bot),
+    botsChanged: (bots) => alerts.botsChanged(bots),
   });
 
-  const routers: Router[] = [];
+  const routers: Router[] = [
+    healthRouter(engine, alerts.alerting, clock),
+    alertsRouter({
+      alerting: alerts.alerting,
+      channels: alerts.channels,
+      clock,
+      externalUrl: config.external_url ?? null,
+      testPerMinute: config.alerts.test_rate_limit_per_minute,
+    }),
+  ];
   let ready = true;
   const app = createApp({
     pipeline,
@@ -109,6 +130,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     routers,
     webDir: options.webDir,
   });
+  alerts.start();
 
   const retention = config.retention_days
     ? setInterval(() => {
@@ -124,6 +146,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     pipeline,
     journal,
     metrics,
+    alerts,
     app,
     ingest: (body) => pipeline.ingest(body),
     listen(port, host) {
@@ -151,6 +174,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
         });
       }
       await pipeline.close();
+      await alerts.stop();
       journal.close();
     },
   };

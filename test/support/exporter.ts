@@ -27,6 +27,7 @@ export interface Harness {
   dataDir: string;
   /** A signed write at the clock's current time. */
   post(path: string, body: unknown, opts?: { secret?: string; contentType?: string; raw?: string }): request.Test;
+  put(path: string, body: unknown): request.Test;
   get(path: string): request.Test;
   stop(removeData?: boolean): Promise<void>;
 }
@@ -51,6 +52,10 @@ export async function startHarness(
         .set(headers)
         .set("Content-Type", o.contentType ?? "application/json")
         .send(raw);
+    },
+    put(path, body) {
+      const raw = JSON.stringify(body);
+      return agent.put(path).set(signedHeaders(SECRET, "PUT", path, raw, clock.now())).set("Content-Type", "application/json").send(raw);
     },
     get: (path) => agent.get(path),
     async stop(removeData = true) {

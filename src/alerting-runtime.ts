@@ -1,0 +1,137 @@
+// Wires the safety half (SPEC §6, §7): alert store on the journal's database, the Alerting state
+// machines fed by the engine, the dispatcher and its channels, the exporter's API probe, and the
+// 5 s evaluation tick. Ingestion only calls `botsChanged`, which never waits for a channel.
+import type { Config } from "./config/index.js";
+import type { Clock } from "./domain/clock.js";
+import { Alerting } from "./engine/alerting.js";
+import type { Engine } from "./engine/engine.js";
+import type { AlertingView } from "./exposition/metrics.js";
+import type { Logger } from "./logger.js";
+import { buildChannels, Dispatcher, type AlertRecord, type Channel, type ChannelName, type Delivery } from "./notify/index.js";
+import { ApiProbe } from "./sources/api-probe.js";
+import { AlertStore } from "./store/alert-store.js";
+import type { Journal } from "./store/journal.js";
+
+export interface AlertingRuntime {
+  readonly alerting: Alerting;
+  readonly channels: Channel[];
+  /** After events were applied for these bots. */
+  botsChanged(bots: string[]): void;
+  /** The alerting series of /metrics. */
+  metricsView(): AlertingView;
+  /** Alert records as they are created or change (the live hub listens). */
+  onAlert(listener: (record: AlertRecord) => void): void;
+  start(): void;
+  /** Stops timers and the probe, lets queued notifications go out for up to `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function createAlertingRuntime(deps: { config: Config; engine: Engine; journal: Journal; clock: Clock; logger: Logger }): AlertingRuntime {
+  const { config, engine, clock, logger } = deps;
+  const store = new AlertStore(deps.journal.db, { historySize: config.alerts.history_size });
+  const channels = buildChannels(config.notifications, { clock });
+
+  // Per channel, this process's delivery results (trading_notifications_total / _failures_total).
+  const results = new Map<ChannelName, { sent: number; failed: number }>(channels.map((c) => [c.name, { sent: 0, failed: 0 }]));
+  const alertListeners: Array<(r: AlertRecord) => void> = [];
+  const emitAlert = (record: AlertRecord) => {
+    for (const l of alertListeners) {
+      try {
+        l(record);
+      } catch (err) {
+        logger.error({ err }, "an alert listener failed");
+      }
+    }
+  };
+
+  let alerting: Alerting | undefined;
+  const dispatcher = new Dispatcher({
+    channels,
+    logger,
+    clock,
+    onDelivery(alertId: string, delivery: Delivery) {
+      const tally = results.get(delivery.channel);
+      if (tally) delivery.ok ? tally.sent++ : tally.failed++;
+      const record = alerting?.recordDelivery(alertId, delivery);
+      if (record) emitAlert(record);
+    },
+  });
+
+  const probeCfg = config.api_probe;
+  const probe = probeCfg.url
+    ? new ApiProbe(
+        {
+          url: probeCfg.url,
+          intervalSeconds: probeCfg.interval_seconds,
+          timeoutSeconds: probeCfg.timeout_seconds,
+          degradedLatencyMs: probeCfg.degraded_latency_ms,
+          failuresBeforeDisconnected: probeCfg.failures_before_disconnected,
+        },
+        { clock, logger, onChange: () => alerting?.tick() },
+      )
+    : undefined;
+
+  alerting = new Alerting({
+    settings: { alerts: config.alerts, health: config.health, triggers: config.triggers, bots: config.bots },
+    store,
+    clock,
+    readBot: (bot) => (engine.hasBot(bot) ? { perf: engine.performance(bot), safety: engine.safety(bot) } : undefined),
+    bots: () => engine.bots(),
+    probe: () => probe?.status() ?? null,
+    probeBot: probeCfg.bot ?? null,
+    notify: (n) => dispatcher.dispatch(n),
+    onChange: emitAlert,
+    external_url: config.external_url ?? null,
+  });
+  const a = alerting;
+
+  let tick: NodeJS.Timeout | undefined;
+  return {
+    alerting: a,
+    channels,
+    botsChanged(bots) {
+      for (const bot of bots) {
+        try {
+          a.evaluate(bot);
+        } catch (err) {
+          logger.error({ err, bot }, "alert evaluation failed");
+        }
+      }
+    },
+    metricsView: () => {
+      const view = a.metricsView();
+      // A stable order, so /metrics reads the same before and after a restart.
+      return {
+        triggers: view.triggers,
+        firing: view.firing.sort(byBotAndTrigger),
+        alertsTotal: view.alertsTotal.sort(byBotAndTrigger),
+        suppressedTotal: view.suppressedTotal.sort(byBotAndTrigger),
+        notifications: [...results].map(([channel, r]) => ({ channel, ...r })),
+      };
+    },
+    onAlert: (listener) => void alertListeners.push(listener),
+    start() {
+      // Time-based conditions (stale bots, reminders, the probe) need evaluation without events.
+      a.tick();
+      tick = setInterval(() => {
+        try {
+          a.tick();
+        } catch (err) {
+          logger.error({ err }, "alert tick failed");
+        }
+      }, config.alerts.evaluation_interval_seconds * 1000);
+      tick.unref();
+      probe?.start();
+    },
+    async stop(graceMs = 2000) {
+      if (tick) clearInterval(tick);
+      probe?.stop();
+      await Promise.race([dispatcher.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      await dispatcher.stop();
+    },
+  };
+}
+
+function byBotAndTrigger(a: { bot: string; trigger: string }, b: { bot: string; trigger: string }): number {
+  return a.bot === b.bot ? a.trigger.localeCompare(b.trigger) : a.bot.localeCompare(b.bot);
+}
