@@ -1,0 +1,58 @@
+// Small PromQL building blocks for the alert rules. Every trading alert joins a per-bot metric with the
+// exporter's own view of the trigger configuration (SPEC §9 "Alerting"), so no threshold is repeated here.
+
+/**
+ * The identity of one bot inside Prometheus: the scrape target (job, instance) plus the `bot` label.
+ * Joining on `bot` alone would break (many-to-many error, every bot's alert lost) as soon as two
+ * exporters both report a bot called "default"; the threshold and the metric always come from the same
+ * scrape, so they always share job and instance.
+ */
+export const BOT_IDENTITY = ["job", "instance", "bot"] as const;
+const ON_BOT = `on(${BOT_IDENTITY.join(", ")})`;
+
+/** `trading_alert_<kind>{trigger="<id>"}`: the effective configured value the exporter publishes. */
+export function triggerConfig(kind: "threshold" | "min_trades" | "enabled", trigger: string): string {
+  return `trading_alert_${kind}{trigger="${trigger}"}`;
+}
+
+/**
+ * `<metric> <op> <config series>`: a filtering comparison, so the result keeps the metric's value
+ * (what `$value` shows) and its labels. `group_left` makes the metric side the "many" side: each
+ * config series matches every metric series of its bot, and the output keeps the metric's labels.
+ */
+export function compareWithConfig(metric: string, op: ">=" | "<", config: string): string {
+  return `${metric}\n  ${op} ${ON_BOT} group_left()\n${config}`;
+}
+
+/** Keep only bots whose trigger is enabled (`trading_alert_enabled == 1`). */
+export function gateOnEnabled(condition: string, trigger: string): string {
+  return `(\n${indent(condition)}\n)\nand ${ON_BOT}\n(${triggerConfig("enabled", trigger)} == 1)`;
+}
+
+/** Intersect two per-bot conditions, keeping the left side's value. */
+export function both(left: string, right: string): string {
+  return `(\n${indent(left)}\n)\nand ${ON_BOT}\n(\n${indent(right)}\n)`;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `  ${line}`)
+    .join("\n");
+}
+
+/**
+ * An alert-template snippet that prints the current value of one of the bot's series, looked up with
+ * the alert's own job/instance/bot labels. `format` is a Prometheus template function
+ * (`humanizePercentage`, `printf "%.0f"`, ...).
+ */
+export function templateLookup(
+  selector: { metric: string; trigger?: string; /** e.g. " >= 0" to drop NaN (then "unknown" is shown) */ filter?: string },
+  format: string,
+): string {
+  const triggerMatcher = selector.trigger === undefined ? "" : `,trigger=\\"${selector.trigger}\\"`;
+  const query =
+    `printf "${selector.metric}{job=%q,instance=%q,bot=%q${triggerMatcher}}${selector.filter ?? ""}" ` +
+    `$labels.job $labels.instance $labels.bot`;
+  return `{{ with ${query} | query }}{{ . | first | value | ${format} }}{{ else }}unknown{{ end }}`;
+}
