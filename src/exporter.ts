@@ -15,8 +15,12 @@ import { Journal } from "./store/journal.js";
 import { resolveHmacSecrets } from "./store/hmac-secret.js";
 import { VERSION } from "./version.js";
 import { createAlertingRuntime, type AlertingRuntime } from "./alerting-runtime.js";
-import { alertsRouter } from "./http/alerts-router.js";
-import { healthRouter } from "./http/health-router.js";
+import { healthEntry, healthRouter, safetyEntry } from "./http/health-router.js";
+import { alertJson, alertsRouter } from "./http/alerts-router.js";
+import { exportRouter, initialEquityResolver } from "./http/export-router.js";
+import { LiveHub } from "./live/hub.js";
+import { liveListener } from "./live/wiring.js";
+import { performanceJson } from "./http/json.js";
 
 export interface ExporterOptions {
   clock?: Clock;
@@ -87,7 +91,8 @@ export async function createExporter(config: Config, options: ExporterOptions = 
 
   // Alerting starts from the restored state, so a restart neither resolves nor re-sends what fired.
   const alerts = createAlertingRuntime({ config, engine, journal, clock, logger });
-  let wsClients = () => 0;
+  // The live hub needs the HTTP server, so it is made in listen(); until then nobody is connected.
+  let hub: LiveHub | undefined;
   const metrics = createExporterMetrics(
     {
       bots: () => engine.bots(),
@@ -98,7 +103,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
         return { level: h.level, stale: h.stale, api_status: h.api.status, api_latency_ms: h.api.latency_ms };
       },
       alerting: () => alerts.metricsView(),
-      websocketClients: () => wsClients(),
+      websocketClients: () => hub?.clients() ?? 0,
     },
     VERSION,
   );
@@ -107,6 +112,8 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     duplicate: (bot) => metrics.duplicateTrade(bot),
     botsChanged: (bots) => alerts.botsChanged(bots),
   });
+  pipeline.addListener(liveListener({ tradeApplied: (bot, trade) => hub?.tradeApplied(bot, trade), botChanged: (bot) => hub?.botChanged(bot) }));
+  alerts.onAlert((record) => hub?.alert(alertJson(record)));
 
   const routers: Router[] = [
     healthRouter(engine, alerts.alerting, clock),
@@ -117,6 +124,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       externalUrl: config.external_url ?? null,
       testPerMinute: config.alerts.test_rate_limit_per_minute,
     }),
+    exportRouter({ db: journal.db, initialEquity: initialEquityResolver(settings), logger }),
   ];
   let ready = true;
   const app = createApp({
@@ -153,6 +161,21 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       const address = listenAddress(config);
       server = createServer(app);
       const s = server;
+      hub = new LiveHub({
+        server: s,
+        readToken: config.auth.read_token,
+        logger,
+        clock,
+        metricsIntervalMs: config.websocket.metrics_interval_ms,
+        maxBufferedBytes: config.websocket.max_buffered_bytes,
+        pingIntervalMs: config.websocket.ping_interval_seconds * 1000,
+        snapshot: {
+          bots: () => engine.bots(),
+          metrics: (bot) => performanceJson(engine.performance(bot)),
+          health: (bot) => healthEntry(engine, alerts.alerting, bot),
+          safety: (bot) => safetyEntry(engine, alerts.alerting, bot),
+        },
+      });
       return new Promise((resolve, reject) => {
         s.once("error", reject);
         s.listen(port ?? address.port, host ?? address.host, () => {
@@ -166,6 +189,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     async close() {
       ready = false;
       if (retention) clearInterval(retention);
+      hub?.close();
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => {

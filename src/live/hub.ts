@@ -1,0 +1,269 @@
+// The live stream of SPEC §13: WebSocket clients on `/ws` get per-bot state pushes.
+//
+// The engine tells the hub *that* a bot changed (`botChanged`), never *what*: the hub reads the
+// latest state from the snapshot provider when it sends. That is what makes coalescing exact — a
+// burst of 10,000 events becomes one `metrics_update` carrying the state after the last one — and
+// keeps the ingest path free of serialization. Per bot, at most one flush per `metricsIntervalMs`:
+// the first change after a quiet interval is flushed on the next macrotask (so a whole batch applied
+// synchronously is one message), later ones wait for the interval to end. Health and safety are
+// compared with what was last sent during that same flush, so their changes go out within the
+// interval too; a periodic sweep catches changes no event causes (a bot going stale).
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { type Clock, systemClock } from "../domain/clock.js";
+import type { TradeEvent } from "../domain/events.js";
+import { tradeRecord } from "../store/export-queries.js";
+import { LiveClient, type DropReason } from "./client.js";
+import { type LiveMessage, type LiveMessageType, changeKey, parseClientMessage, subscriptionFromQuery } from "./protocol.js";
+import { rejectUpgrade, upgradeAuthorized } from "./upgrade-auth.js";
+
+/** Reads the current per-bot REST entries (§8 shapes: non-finite → null, times ISO). */
+export interface LiveSnapshotProvider {
+  bots(): string[];
+  metrics(bot: string): object;
+  health(bot: string): object;
+  safety(bot: string): object;
+}
+
+/** The slice of a pino logger the hub uses. */
+export interface LiveLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface LiveHubOptions {
+  server: Server;
+  path?: string;
+  /** When set, the upgrade needs `Authorization: Bearer <token>` or `?token=`. */
+  readToken?: string;
+  metricsIntervalMs?: number;
+  /** Hard limit of a client's send buffer; past it the client is dropped. */
+  maxBufferedBytes?: number;
+  /** Above this, state messages are skipped for the client (default: a quarter of the hard limit). */
+  softBufferedBytes?: number;
+  pingIntervalMs?: number;
+  /** How often health/safety of every bot is compared for changes no event causes (0: never). */
+  sweepIntervalMs?: number;
+  clock?: Clock;
+  logger: LiveLogger;
+  snapshot: LiveSnapshotProvider;
+}
+
+const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+
+export class LiveHub {
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  private readonly clientSet = new Set<LiveClient>();
+  private readonly flushTimers = new Map<string, NodeJS.Timeout>();
+  private readonly lastFlushAt = new Map<string, number>();
+  private readonly lastHealth = new Map<string, string>();
+  private readonly lastSafety = new Map<string, string>();
+  private readonly pingTimer: NodeJS.Timeout;
+  private readonly sweepTimer: NodeJS.Timeout | null;
+  private resyncTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  private readonly path: string;
+  private readonly interval: number;
+  private readonly hardLimit: number;
+  private readonly softLimit: number;
+  private readonly clock: Clock;
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head);
+
+  constructor(private readonly opts: LiveHubOptions) {
+    this.path = opts.path ?? "/ws";
+    this.interval = opts.metricsIntervalMs ?? 250;
+    this.hardLimit = opts.maxBufferedBytes ?? 1024 * 1024;
+    this.softLimit = Math.min(opts.softBufferedBytes ?? Math.floor(this.hardLimit / 4), this.hardLimit);
+    this.clock = opts.clock ?? systemClock;
+    opts.server.on("upgrade", this.onUpgrade);
+    this.pingTimer = setInterval(() => this.heartbeat(), opts.pingIntervalMs ?? 30_000).unref();
+    const sweep = opts.sweepIntervalMs ?? 5_000;
+    this.sweepTimer = sweep > 0 ? setInterval(() => this.sweep(), sweep).unref() : null;
+  }
+
+  /** Connected clients (the `trading_websocket_clients` gauge). */
+  clients(): number {
+    return this.clientSet.size;
+  }
+
+  /** Send buffers of the connected clients, for diagnostics and tests. */
+  bufferedAmounts(): number[] {
+    return [...this.clientSet].map((c) => c.bufferedAmount);
+  }
+
+  /** Call after every applied event of `bot`: schedules a coalesced state flush. */
+  botChanged(bot: string): void {
+    if (this.closed || this.flushTimers.has(bot)) return;
+    const since = performance.now() - (this.lastFlushAt.get(bot) ?? -Infinity);
+    const delay = Math.max(0, this.interval - since);
+    this.flushTimers.set(bot, setTimeout(() => this.flush(bot), delay).unref());
+  }
+
+  /** Call once per applied (non-duplicate) trade. `effectiveReturn`: the engine's return for it, if known. */
+  tradeApplied(bot: string, trade: TradeEvent, effectiveReturn?: number | null): void {
+    this.broadcast("trade", bot, tradeRecord(trade, effectiveReturn ?? trade.return ?? null));
+  }
+
+  /** Call with the alert record in its REST shape (as `/api/v1/alerts/history` returns it). */
+  alert<R extends { bot: string }>(record: R): void {
+    this.broadcast("alert", record.bot, record);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.opts.server.off("upgrade", this.onUpgrade);
+    for (const t of this.flushTimers.values()) clearTimeout(t);
+    this.flushTimers.clear();
+    clearInterval(this.pingTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    // A client with unread data would never receive the close frame: cut it off at once.
+    for (const c of this.clientSet) c.bufferedAmount > 0 ? c.ws.terminate() : c.ws.close(1001, "server shutting down");
+    this.clientSet.clear();
+    this.wss.close();
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== this.path) {
+      // Another listener may own that path; answer only when nobody else will.
+      if (this.opts.server.listenerCount("upgrade") === 1) rejectUpgrade(socket, 404, `no WebSocket at ${url.pathname}`);
+      return;
+    }
+    if (this.closed) return rejectUpgrade(socket, 503, "the exporter is shutting down");
+    if (!upgradeAuthorized(req, url, this.opts.readToken)) {
+      return rejectUpgrade(socket, 401, "a valid read token is required (Authorization: Bearer <token> or ?token=)");
+    }
+    const sub = subscriptionFromQuery(url.searchParams);
+    if (!sub.ok) return rejectUpgrade(socket, 400, sub.error);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const client = this.accept(ws);
+      client.subscription = sub.subscription;
+      this.sendState(client, this.opts.snapshot.bots());
+    });
+  }
+
+  private accept(ws: WebSocket): LiveClient {
+    const client = new LiveClient(ws, { softLimit: this.softLimit, hardLimit: this.hardLimit }, (c, reason) =>
+      this.dropped(c, reason),
+    );
+    this.clientSet.add(client);
+    ws.on("pong", () => (client.alive = true));
+    ws.on("close", () => this.clientSet.delete(client));
+    ws.on("error", () => client.drop("socket_error"));
+    ws.on("message", (data, isBinary) => {
+      const parsed = isBinary ? { ok: false as const, error: "messages must be text" } : parseClientMessage(data.toString());
+      if (!parsed.ok) return void ws.close(1008, parsed.error.slice(0, 120));
+      client.subscription = parsed.subscription;
+      // The current state of what is now subscribed: also the client's confirmation.
+      this.sendState(client, this.opts.snapshot.bots());
+    });
+    return client;
+  }
+
+  private dropped(client: LiveClient, reason: DropReason): void {
+    this.clientSet.delete(client);
+    this.opts.logger.warn({ reason, buffered_bytes: client.bufferedAmount }, "dropped a websocket client");
+  }
+
+  /** The full state of `bots` for one client (on connect, on subscribe, after a drained backlog). */
+  private sendState(client: LiveClient, bots: Iterable<string>): void {
+    const snap = this.opts.snapshot;
+    for (const bot of bots) this.guarded(bot, () => {
+      if (client.wants(bot, "metrics_update")) client.send(bot, "metrics_update", this.frame("metrics_update", bot, snap.metrics(bot)));
+      if (client.wants(bot, "health_update")) client.send(bot, "health_update", this.frame("health_update", bot, snap.health(bot)));
+      if (client.wants(bot, "safety_update")) client.send(bot, "safety_update", this.frame("safety_update", bot, snap.safety(bot)));
+    });
+  }
+
+  private flush(bot: string): void {
+    this.flushTimers.delete(bot);
+    this.lastFlushAt.set(bot, performance.now());
+    this.guarded(bot, () => {
+      this.broadcast("metrics_update", bot, this.opts.snapshot.metrics(bot));
+      this.pushIfChanged(bot);
+    });
+  }
+
+  /** Runs in a timer or a socket callback: a failure to read one bot must not take the process down. */
+  private guarded(bot: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.opts.logger.warn({ err, bot }, "live update failed");
+    }
+  }
+
+  private pushIfChanged(bot: string): void {
+    const health = this.opts.snapshot.health(bot);
+    const healthKey = changeKey(health);
+    if (this.lastHealth.get(bot) !== healthKey) {
+      this.lastHealth.set(bot, healthKey);
+      this.broadcast("health_update", bot, health);
+    }
+    const safety = this.opts.snapshot.safety(bot);
+    const safetyKey = changeKey(safety);
+    if (this.lastSafety.get(bot) !== safetyKey) {
+      this.lastSafety.set(bot, safetyKey);
+      this.broadcast("safety_update", bot, safety);
+    }
+  }
+
+  private sweep(): void {
+    for (const bot of this.opts.snapshot.bots()) this.guarded(bot, () => this.pushIfChanged(bot));
+  }
+
+  private frame(type: LiveMessageType, bot: string, data: unknown): string {
+    const msg: LiveMessage = { type, bot, ts: new Date(this.clock.now()).toISOString(), data };
+    return JSON.stringify(msg);
+  }
+
+  /** Serializes once, then hands the frame to every interested client (each applies its own policy). */
+  private broadcast(type: LiveMessageType, bot: string, data: unknown): void {
+    let frame: string | null = null;
+    for (const client of this.clientSet) {
+      if (!client.wants(bot, type)) continue;
+      frame ??= this.frame(type, bot, data);
+      client.send(bot, type, frame);
+      if (client.missed.size > 0) this.startResync();
+    }
+  }
+
+  /** While some client has skipped state, check every interval whether its buffer has drained. */
+  private startResync(): void {
+    if (this.resyncTimer || this.closed) return;
+    this.resyncTimer = setInterval(() => {
+      let pending = false;
+      for (const client of this.clientSet) {
+        if (client.missed.size === 0) continue;
+        if (!client.drained) {
+          pending = true;
+          continue;
+        }
+        const bots = [...client.missed];
+        client.missed.clear();
+        this.sendState(client, bots);
+        if (client.missed.size > 0) pending = true;
+      }
+      if (!pending && this.resyncTimer) {
+        clearInterval(this.resyncTimer);
+        this.resyncTimer = null;
+      }
+    }, this.interval).unref();
+  }
+
+  /** Ping every client; one that has not answered the previous ping is dead and is terminated. */
+  private heartbeat(): void {
+    for (const client of this.clientSet) {
+      if (!client.alive) {
+        client.drop("no_pong");
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+}

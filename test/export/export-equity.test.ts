@@ -1,0 +1,163 @@
+// GET /api/v1/export/equity and the downsampler: the curve follows SPEC §5, and decimation never
+// loses what a trader looks for on the chart — the equity extremes and the deepest drawdown.
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TradingEvent } from "../../src/domain/events.js";
+import { type EquityPoint, EquityDownsampler } from "../../src/store/export-queries.js";
+import { type ExportFixture, parseCsv, startExportFixture, store } from "./journal-fixture.js";
+
+const T0 = Date.parse("2024-03-01T00:00:00Z");
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The curve computed the slow, obvious way (peak starts at the initial equity). */
+function naiveCurve(equities: number[], initial: number): EquityPoint[] {
+  let peak = initial;
+  return equities.map((equity, i) => {
+    peak = Math.max(peak, equity);
+    return { seq: i + 1, ts: T0 + i * 1000, equity, drawdown: (peak - equity) / peak };
+  });
+}
+
+function extremes(points: EquityPoint[]) {
+  const by = (better: (a: EquityPoint, b: EquityPoint) => boolean) => points.reduce((best, p) => (better(p, best) ? p : best));
+  return {
+    min: by((a, b) => a.equity < b.equity),
+    max: by((a, b) => a.equity > b.equity),
+    deepest: by((a, b) => a.drawdown > b.drawdown),
+  };
+}
+
+describe("EquityDownsampler", () => {
+  it("keeps every point while there are at most max_points", () => {
+    const pts = naiveCurve([10, 9, 11, 8, 12], 10);
+    const s = new EquityDownsampler(5);
+    pts.forEach((p) => s.add(p));
+    expect(s.points()).toEqual(pts);
+    expect(s.total).toBe(5);
+  });
+
+  it("keeps extremes, the deepest drawdown, the first and last point, in order, within budget", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 3000 }),
+        fc.integer({ min: 5, max: 200 }),
+        (equities, maxPoints) => {
+          const curve = naiveCurve(equities, 1000);
+          const s = new EquityDownsampler(maxPoints);
+          curve.forEach((p) => s.add(p));
+          const out = s.points();
+          expect(out.length).toBeLessThanOrEqual(maxPoints);
+          if (curve.length <= maxPoints) expect(out).toEqual(curve);
+          const seqs = out.map((p) => p.seq);
+          expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+          expect(new Set(seqs).size).toBe(seqs.length);
+          for (const p of out) expect(p).toBe(curve[p.seq - 1]); // only real points, unchanged
+          const want = extremes(curve);
+          const got = extremes(out);
+          expect(got.min.equity).toBe(want.min.equity);
+          expect(got.max.equity).toBe(want.max.equity);
+          expect(got.deepest.drawdown).toBe(want.deepest.drawdown);
+          expect(seqs).toContain(want.deepest.seq);
+          expect(out[0]).toBe(curve[0]);
+          expect(out[out.length - 1]).toBe(curve[curve.length - 1]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("equity export", () => {
+  let fx: ExportFixture;
+  // gamma: 3000 equity marks (see below).
+  const gamma: number[] = [];
+
+  beforeAll(async () => {
+    fx = await startExportFixture((bot) => (bot === "gamma" ? 20_000 : 10_000));
+    const events: TradingEvent[] = [
+      { type: "trade", bot: "alpha", ts: T0 + 1000, id: "a1", pnl: 100 },
+      { type: "equity", bot: "alpha", ts: T0 + 2000, equity: 9000 },
+      { type: "kill_switch", bot: "alpha", ts: T0 + 2500, active: true },
+      { type: "trade", bot: "alpha", ts: T0 + 3000, id: "a2", pnl: -90 },
+      { type: "trade", bot: "alpha", ts: T0 + 4000, id: "a3", pnl: 891 },
+    ];
+    let seed = 42;
+    const noise = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 100;
+    for (let i = 0; i < 3000; i++) {
+      // A wave with noise; the lowest equity at i = 500; the peak at i = 1500, after which the
+      // wave's troughs are deeper drawdowns than the lowest equity ever was.
+      const e = i === 500 ? 5000 : i === 1500 ? 200_000 : 20_000 + 2000 * Math.sin(i / 50) + noise();
+      gamma.push(e);
+      events.push({ type: "equity", bot: "gamma", ts: T0 + i * 1000, equity: e });
+    }
+    store(fx.journal, events);
+  });
+  afterAll(() => fx.close());
+
+  const get = async (query: string) => {
+    const res = await fetch(`${fx.baseUrl}/api/v1/export/equity?${query}`);
+    return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as any };
+  };
+
+  it("replays trades and equity events with the SPEC §5 rules", async () => {
+    const { status, body } = await get("bot=alpha");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ bot: "alpha", initial_equity: 10_000, from: null, to: null, max_points: 1000, total_points: 4 });
+    expect(body.points).toEqual([
+      { ts: iso(T0 + 1000), equity: 10_100, drawdown: 0 },
+      { ts: iso(T0 + 2000), equity: 9000, drawdown: 1100 / 10_100 },
+      { ts: iso(T0 + 3000), equity: 8910, drawdown: 1190 / 10_100 },
+      { ts: iso(T0 + 4000), equity: 9801, drawdown: 299 / 10_100 },
+    ]);
+  });
+
+  it("restricts the points to the range but keeps the peak reached before it", async () => {
+    const { body } = await get(`bot=alpha&from=${T0 + 3000}`);
+    expect(body.from).toBe(iso(T0 + 3000));
+    expect(body.points.map((p: { drawdown: number }) => p.drawdown)).toEqual([1190 / 10_100, 299 / 10_100]);
+  });
+
+  it("downsamples to max_points keeping the extremes and the max drawdown point", async () => {
+    const curve = naiveCurve(gamma, 20_000);
+    const want = extremes(curve);
+    const { body } = await get("bot=gamma&max_points=40");
+    expect(body.total_points).toBe(3000);
+    expect(body.points.length).toBeLessThanOrEqual(40);
+    expect(body.points.length).toBeGreaterThan(10);
+    const eq = body.points.map((p: { equity: number }) => p.equity);
+    expect(Math.min(...eq)).toBe(want.min.equity);
+    expect(Math.max(...eq)).toBe(want.max.equity);
+    expect(body.points).toContainEqual({ ts: iso(want.deepest.ts), equity: want.deepest.equity, drawdown: want.deepest.drawdown });
+    // The deepest drawdown here is right after the spike, not at the lowest equity: both must be kept.
+    expect(want.deepest.seq).not.toBe(want.min.seq);
+  });
+
+  it("serves the same points as CSV", async () => {
+    const json = (await get("bot=gamma&max_points=40")).body.points;
+    const res = await fetch(`${fx.baseUrl}/api/v1/export/equity?bot=gamma&max_points=40&format=csv`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
+    const [header, ...rows] = parseCsv(await res.text());
+    expect(header).toEqual(["ts", "equity", "drawdown"]);
+    expect(rows.map(([ts, e, d]) => ({ ts, equity: Number(e), drawdown: Number(d) }))).toEqual(json);
+  });
+
+  it("gives an empty curve for a bot without events", async () => {
+    const { status, body } = await get("bot=nobody");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ total_points: 0, points: [] });
+  });
+
+  it.each([
+    ["", "bot"],
+    ["bot=alpha&max_points=3", "max_points"],
+    ["bot=alpha&max_points=abc", "max_points"],
+    ["bot=alpha&max_points=1e3", "max_points"],
+    ["bot=alpha&from=soon", "from"],
+    ["bot=alpha&format=png", "format"],
+  ])("rejects ?%s with problem+json naming %s", async (query, param) => {
+    const { status, type, body } = await get(query);
+    expect(status).toBe(400);
+    expect(type).toMatch(/^application\/problem\+json/);
+    expect(body.errors.map((e: { path: string }) => e.path)).toContain(param);
+  });
+});

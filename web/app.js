@@ -1,0 +1,325 @@
+// The built-in live dashboard (SPEC §13). Plain browser JavaScript, no build step, nothing loaded
+// from elsewhere. State arrives over /ws (metrics_update, health_update, safety_update, trade,
+// alert); the equity chart starts from /api/v1/export/equity and the alert list from
+// /api/v1/alerts/history. Everything received is written with textContent, never as HTML.
+
+const params = new URLSearchParams(location.search);
+const token = params.get("token");
+const authHeaders = token ? { Authorization: `Bearer ${token}` } : {};
+
+const MAX_CHART_POINTS = 600;
+const MAX_ALERTS = 20;
+
+/** bot → { metrics, health, safety, points: [{t, equity, drawdown}], el, chartLoaded } */
+const bots = new Map();
+const alerts = []; // newest first
+const $ = (id) => document.getElementById(id);
+
+// ---------- formatting ----------
+const nf2 = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (x) => (x === null || x === undefined ? "–" : nf2.format(x));
+const signed = (x) => (x === null || x === undefined ? "–" : (x > 0 ? "+" : "") + nf2.format(x));
+const pct = (x) => (x === null || x === undefined ? "–" : `${(x * 100).toFixed(2)}%`);
+const ratio = (x) => (x === null || x === undefined ? "–" : x.toFixed(2));
+const since = (iso) => {
+  if (!iso) return "never";
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : new Date(iso).toLocaleString();
+};
+const signClass = (x) => (x > 0 ? "pos" : x < 0 ? "neg" : "");
+
+function setText(root, selector, text) {
+  const el = root.querySelector(selector);
+  el.textContent = text;
+  return el;
+}
+
+function setTone(el, base, tone) {
+  el.className = `${base} ${tone}`.trim();
+}
+
+// ---------- REST ----------
+async function getJson(path) {
+  const res = await fetch(path, { headers: authHeaders });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+}
+
+async function loadChart(bot) {
+  const b = bots.get(bot);
+  if (!b || b.chartLoaded) return;
+  b.chartLoaded = true;
+  try {
+    const body = await getJson(`/api/v1/export/equity?bot=${encodeURIComponent(bot)}&max_points=${MAX_CHART_POINTS / 2}`);
+    const history = body.points.map((p) => ({ t: Date.parse(p.ts), equity: p.equity, drawdown: p.drawdown }));
+    // Live points that arrived while loading are newer than the history: keep them after it.
+    const last = history.length ? history[history.length - 1].t : -Infinity;
+    b.points = history.concat(b.points.filter((p) => p.t > last));
+    drawChart(b);
+  } catch (err) {
+    b.chartLoaded = false; // try again on the next update
+    console.warn("equity history unavailable", err);
+  }
+}
+
+async function loadAlerts() {
+  try {
+    const body = await getJson(`/api/v1/alerts/history?limit=${MAX_ALERTS}`);
+    const list = Array.isArray(body) ? body : body.alerts ?? body.items ?? [];
+    alerts.length = 0;
+    alerts.push(...list.slice(0, MAX_ALERTS));
+    renderAlerts();
+  } catch (err) {
+    console.warn("alert history unavailable", err);
+  }
+}
+
+// ---------- cards ----------
+function card(bot) {
+  let b = bots.get(bot);
+  if (b) return b;
+  const el = $("bot-card").content.firstElementChild.cloneNode(true);
+  el.dataset.bot = bot;
+  el.querySelector(".bot-name").textContent = bot;
+  b = { metrics: null, health: null, safety: null, points: [], el, chartLoaded: false };
+  bots.set(bot, b);
+  // Keep cards in name order.
+  const after = [...$("bots").children].find((c) => c.dataset.bot > bot);
+  $("bots").insertBefore(el, after ?? null);
+  $("empty").hidden = true;
+  return b;
+}
+
+function renderMetrics(b) {
+  const m = b.metrics;
+  const el = b.el;
+  setText(el, ".equity", money(m.equity));
+  setTone(setText(el, ".drawdown", pct(m.drawdown)), "big drawdown", m.drawdown > 0 ? "neg" : "");
+  const sharpe = setText(el, ".sharpe", ratio(m.sharpe_ratio));
+  setTone(sharpe, "sharpe", m.sharpe_indicator); // positive / neutral / negative
+  sharpe.title = `indicator: ${m.sharpe_indicator}`;
+  setText(el, ".sortino", ratio(m.sortino_ratio));
+  setText(el, ".win-rate", m.win_rate === null ? "–" : `${(m.win_rate * 100).toFixed(1)}% of ${m.window_trades}`);
+  setText(el, ".max-dd", pct(m.max_drawdown));
+  setText(el, ".daily-dd", pct(m.daily_drawdown));
+  for (const [sel, v] of [[".daily-pnl", m.daily_pnl], [".weekly-pnl", m.weekly_pnl], [".total-pnl", m.total_pnl]]) {
+    setTone(setText(el, sel, signed(v)), sel.slice(1), signClass(v));
+  }
+  setTone(setText(el, ".consec", `${m.consecutive_losses} (max ${m.max_consecutive_losses})`), "consec", m.consecutive_losses > 0 ? "neg" : "");
+  const t = m.trades;
+  setText(el, ".trades", `${t.total} (${t.wins}W/${t.losses}L/${t.breakeven}B)`);
+  setText(el, ".updated", `last event ${since(m.last_event_at)} · last trade ${since(m.last_trade_at)}`);
+}
+
+function renderHealth(b) {
+  const h = b.health;
+  const badge = b.el.querySelector(".health");
+  badge.textContent = h.level;
+  badge.className = `badge health ${h.level}`;
+  b.el.classList.toggle("critical", h.level === "CRITICAL");
+  b.el.querySelector(".reasons").textContent = h.reasons.join(" · ");
+  renderOverall();
+}
+
+function renderSafety(b) {
+  const s = b.safety;
+  const el = b.el;
+  const badge = (sel, text, tone, title) => {
+    const x = el.querySelector(sel);
+    x.textContent = text;
+    x.className = `badge ${sel.slice(1)} ${tone}`;
+    x.title = title ?? "";
+  };
+  badge(".kill", s.kill_switch.active ? "KILL SWITCH ON" : "kill switch off", s.kill_switch.active ? "bad" : "ok", s.kill_switch.reason ?? "");
+  badge(
+    ".breaker",
+    s.circuit_breaker.open ? "BREAKER OPEN" : "breaker closed",
+    s.circuit_breaker.open ? "bad" : "ok",
+    `${s.circuit_breaker.reason ?? ""} (trips: ${s.circuit_breaker.trips})`,
+  );
+  const p = s.positions;
+  const util = p.utilization ?? 0;
+  badge(".positions", p.max === null ? "positions –" : `positions ${p.open}/${p.max} (${Math.round(util * 100)}%)`, util > 0.8 ? "warn" : "ok");
+  const api = s.api;
+  const latency = api.latency_ms === null || api.latency_ms === undefined ? "" : ` ${Math.round(api.latency_ms)} ms`;
+  const tone = api.status === "connected" ? "ok" : api.status === "degraded" ? "warn" : api.status === "disconnected" ? "bad" : "";
+  badge(".api", `API ${api.status ?? "unknown"}${latency}`, tone, api.checked_at ? `checked ${since(api.checked_at)}` : "");
+}
+
+function renderOverall() {
+  const order = { HEALTHY: 0, DEGRADED: 1, CRITICAL: 2 };
+  let worst = null;
+  for (const b of bots.values()) if (b.health && (worst === null || order[b.health.level] > order[worst])) worst = b.health.level;
+  const el = $("overall");
+  el.textContent = worst ?? "no bots";
+  el.className = `badge ${worst ?? ""}`;
+}
+
+function renderAlerts() {
+  const list = $("alerts");
+  list.replaceChildren(
+    ...alerts.map((a) => {
+      const li = document.createElement("li");
+      li.className = `${a.severity ?? ""} ${a.status === "resolved" ? "resolved" : ""}`;
+      const when = document.createElement("div");
+      when.className = "when";
+      const at = a.status === "resolved" ? a.resolved_at : a.started_at;
+      when.textContent = `${a.status ?? ""} · ${a.severity ?? ""} · ${a.bot} · ${a.trigger} · ${at ? new Date(at).toLocaleString() : ""}`;
+      const msg = document.createElement("div");
+      msg.textContent = a.message ?? "";
+      li.append(when, msg);
+      return li;
+    }),
+  );
+  $("no-alerts").hidden = alerts.length > 0;
+}
+
+// ---------- chart: equity line on top, drawdown area below ----------
+function addLivePoint(b, m) {
+  if (m.equity === null) return;
+  const t = m.last_event_at ? Date.parse(m.last_event_at) : Date.now();
+  const last = b.points[b.points.length - 1];
+  if (last && last.t === t && last.equity === m.equity) return;
+  b.points.push({ t: Math.max(t, last ? last.t : t), equity: m.equity, drawdown: m.drawdown ?? 0 });
+  if (b.points.length > MAX_CHART_POINTS) {
+    // Thin the older half (every other point) so the chart keeps its whole span in bounded memory.
+    const half = Math.floor(b.points.length / 2);
+    b.points = b.points.slice(0, half).filter((_, i) => i % 2 === 0).concat(b.points.slice(half));
+  }
+}
+
+const pendingDraws = new Set();
+function drawChart(b) {
+  if (pendingDraws.size === 0) requestAnimationFrame(flushDraws);
+  pendingDraws.add(b);
+}
+function flushDraws() {
+  for (const b of pendingDraws) paint(b);
+  pendingDraws.clear();
+}
+
+function paint(b) {
+  const canvas = b.el.querySelector(".chart");
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (w === 0) return;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const css = getComputedStyle(document.documentElement);
+  const pts = b.points;
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.fillStyle = css.getPropertyValue("--muted");
+  if (pts.length < 2) {
+    ctx.fillText(pts.length ? "waiting for more points…" : "no equity history yet", 8, h / 2);
+    return;
+  }
+  const eqH = h * 0.68;
+  const ddTop = eqH + 8;
+  const ddH = h - ddTop - 2;
+  const t0 = pts[0].t;
+  const span = Math.max(1, pts[pts.length - 1].t - t0);
+  let lo = Infinity;
+  let hi = -Infinity;
+  let maxDd = 0;
+  for (const p of pts) {
+    lo = Math.min(lo, p.equity);
+    hi = Math.max(hi, p.equity);
+    maxDd = Math.max(maxDd, p.drawdown);
+  }
+  const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.01 || 1;
+  lo -= pad;
+  hi += pad;
+  const x = (p) => ((p.t - t0) / span) * (w - 4) + 2;
+  const yEq = (p) => 4 + (1 - (p.equity - lo) / (hi - lo)) * (eqH - 8);
+  const yDd = (p) => ddTop + (maxDd > 0 ? p.drawdown / maxDd : 0) * ddH;
+
+  ctx.strokeStyle = css.getPropertyValue("--accent");
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  pts.forEach((p, i) => (i ? ctx.lineTo(x(p), yEq(p)) : ctx.moveTo(x(p), yEq(p))));
+  ctx.stroke();
+
+  ctx.fillStyle = "rgba(248, 81, 73, 0.35)";
+  ctx.beginPath();
+  ctx.moveTo(x(pts[0]), ddTop);
+  for (const p of pts) ctx.lineTo(x(p), yDd(p));
+  ctx.lineTo(x(pts[pts.length - 1]), ddTop);
+  ctx.closePath();
+  ctx.fill();
+
+  ctx.fillStyle = css.getPropertyValue("--muted");
+  ctx.fillText(money(hi - pad), 4, 12);
+  ctx.fillText(money(lo + pad), 4, eqH - 2);
+  ctx.fillText(`max DD ${pct(maxDd)}`, 4, h - 4);
+}
+
+// ---------- live stream ----------
+let backoffMs = 500;
+let ws = null;
+
+function setConnection(state, text) {
+  $("conn-dot").className = `dot ${state}`;
+  $("conn-text").textContent = text;
+}
+
+function onMessage(event) {
+  let msg;
+  try {
+    msg = JSON.parse(event.data);
+  } catch {
+    return;
+  }
+  if (msg.type === "alert") {
+    const i = alerts.findIndex((a) => a.id === msg.data.id);
+    if (i >= 0) alerts.splice(i, 1);
+    alerts.unshift(msg.data);
+    alerts.length = Math.min(alerts.length, MAX_ALERTS);
+    return renderAlerts();
+  }
+  if (msg.type === "trade") return; // the metrics_update that follows carries the new figures
+  const b = card(msg.bot);
+  if (msg.type === "metrics_update") {
+    b.metrics = msg.data;
+    renderMetrics(b);
+    addLivePoint(b, msg.data);
+    drawChart(b);
+    loadChart(msg.bot);
+  } else if (msg.type === "health_update") {
+    b.health = msg.data;
+    renderHealth(b);
+  } else if (msg.type === "safety_update") {
+    b.safety = msg.data;
+    renderSafety(b);
+  }
+}
+
+function connect() {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  const url = `${proto}//${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ""}`;
+  setConnection("", "connecting…");
+  ws = new WebSocket(url);
+  ws.onopen = () => {
+    backoffMs = 500;
+    setConnection("up", "live");
+    loadAlerts(); // alerts raised while we were away
+  };
+  ws.onmessage = onMessage;
+  ws.onclose = () => {
+    // Exponential backoff with jitter, capped: a restarting exporter is not stampeded.
+    const wait = Math.min(30_000, backoffMs) * (0.75 + Math.random() * 0.5);
+    backoffMs = Math.min(30_000, backoffMs * 2);
+    setConnection("down", `disconnected, retrying in ${Math.round(wait / 1000)}s`);
+    setTimeout(connect, wait);
+  };
+}
+
+window.addEventListener("resize", () => bots.forEach(drawChart));
+// "x ago" texts age without events.
+setInterval(() => bots.forEach((b) => b.metrics && renderMetrics(b)), 15_000);
+setTimeout(() => ($("empty").hidden = bots.size > 0), 2000);
+renderOverall();
+connect();
