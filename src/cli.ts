@@ -5,12 +5,15 @@ import { ConfigError, loadConfig, redactConfig, type Config } from "./config/ind
 import { createExporter } from "./exporter.js";
 import { createLogger } from "./logger.js";
 import { defaultWebDir } from "./web-dir.js";
+import { renderRules } from "./bundle/rules.js";
 
 const USAGE = `Usage: trading-exporter [verb] [--config FILE]
 
 Verbs:
   serve          run the exporter (default)
   check-config   validate the configuration and exit (0: valid, 1: invalid)
+  rules          print the Prometheus alerting rules (thresholds are read from the exporter's
+                 trading_alert_* series, so run-time changes need no new rules)
 
 Options:
   --config FILE  YAML configuration (also TRADING_EXPORTER_CONFIG)
@@ -33,6 +36,11 @@ const verbs: Record<string, Verb> = {
     process.once("SIGTERM", () => void stop("SIGTERM"));
     process.once("SIGINT", () => void stop("SIGINT"));
     return new Promise<number>(() => {}); // runs until a signal
+  },
+  rules: async (_args, config) => {
+    const cfg = config();
+    process.stdout.write(renderRules(cfg.external_url ? { grafanaUrl: cfg.external_url } : {}));
+    return 0;
   },
   "check-config": async (_args, config) => {
     const cfg = config();

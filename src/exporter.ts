@@ -21,6 +21,7 @@ import { exportRouter, initialEquityResolver } from "./http/export-router.js";
 import { LiveHub } from "./live/hub.js";
 import { liveListener } from "./live/wiring.js";
 import { performanceJson } from "./http/json.js";
+import { startSources } from "./sources/start.js";
 
 export interface ExporterOptions {
   clock?: Clock;
@@ -139,6 +140,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     webDir: options.webDir,
   });
   alerts.start();
+  const sources = startSources(config, { pipeline, journal, clock, logger });
 
   const retention = config.retention_days
     ? setInterval(() => {
@@ -189,6 +191,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     async close() {
       ready = false;
       if (retention) clearInterval(retention);
+      await Promise.all(sources.map((s) => s.stop()));
       hub?.close();
       if (server) {
         const s = server;

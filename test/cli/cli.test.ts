@@ -53,6 +53,19 @@ describe("trading-exporter check-config", () => {
   });
 });
 
+describe("trading-exporter rules", () => {
+  it("prints the bundled Prometheus rules, linking to external_url's Grafana", async () => {
+    const plain = await cli(["rules"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toBe(readFileSync(join(REPO_ROOT, "prometheus/rules/trading-alerts.yml"), "utf8"));
+    const dir = tempDir();
+    const config = writeConfig(dir, { external_url: "https://grafana.example.net" });
+    const linked = await cli(["rules", "--config", config]);
+    expect(linked.stdout).toContain("https://grafana.example.net/d/");
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe("first start without an HMAC secret", () => {
   it("generates <data_dir>/hmac_secret with mode 0600 and logs its path, never the secret", async () => {
     const dir = tempDir();
