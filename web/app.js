@@ -253,7 +253,8 @@ function paint(b) {
 
   ctx.fillStyle = css.getPropertyValue("--muted");
   ctx.fillText(money(hi - pad), 4, 12);
-  ctx.fillText(money(lo + pad), 4, eqH - 2);
+  // A flat curve has one value: label it once, not at both edges.
+  if (hi - pad !== lo + pad) ctx.fillText(money(lo + pad), 4, eqH - 2);
   ctx.fillText(`max DD ${pct(maxDd)}`, 4, h - 4);
 }
 

@@ -1,91 +1,76 @@
-// The lead's express app (createApp) with the live hub and the export router plugged in the way
-// the exporter wires them — a real journal, engine and pipeline on a temp dir, a real server.
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// The real exporter (createExporter: store, engine, alerting, live hub, export router, dashboard)
+// on a real port of 127.0.0.1, fed the way a bot feeds it: signed POSTs over HTTP. Shared by the
+// browser test and the WebSocket test of the exporter. `close()` stops everything it started.
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { systemClock } from "../../src/domain/clock.js";
-import { HEALTH_DEFAULTS } from "../../src/domain/health.js";
-import { Engine } from "../../src/engine/engine.js";
-import type { MetricsSettings } from "../../src/engine/types.js";
-import { createExporterMetrics } from "../../src/exposition/metrics.js";
-import { createApp } from "../../src/http/app.js";
-import { exportRouter, initialEquityResolver } from "../../src/http/export-router.js";
-import { IngestPipeline } from "../../src/ingest/pipeline.js";
-import { LiveHub } from "../../src/live/hub.js";
-import { engineSnapshotProvider, liveListener } from "../../src/live/wiring.js";
-import { silentLogger } from "../../src/logger.js";
-import { Journal } from "../../src/store/journal.js";
+import { signedHeaders } from "../../src/domain/signature.js";
+import { createExporter, type Exporter } from "../../src/exporter.js";
+import { SECRET, tempDir, testConfig } from "../support/exporter.js";
 
 export const WEB_DIR = fileURLToPath(new URL("../../web/", import.meta.url));
 
-export interface LiveApp {
-  url: string;
-  hub: LiveHub;
-  server: Server;
-  pipeline: IngestPipeline;
-  /** Replaces the hub (as a restart of the stream would): connected pages lose their socket. */
-  restartHub(): void;
+export interface PostResult {
+  status: number;
+  body: unknown;
+  /** `Date.now()` just before the request was sent. */
+  sentAt: number;
+  /** `Date.now()` when the response (status line and body) had arrived. */
+  answeredAt: number;
+}
+
+export interface LiveExporter {
+  readonly url: string;
+  readonly exporter: Exporter;
+  readonly dataDir: string;
+  /** A signed POST of `body` (one event or an array) to /api/v1/events, signed at the current time. */
+  post(body: unknown): Promise<PostResult>;
+  /** GET with the read token as a Bearer header. */
+  get(path: string): Promise<Response>;
+  /** Stops the exporter and starts a new one on the same data directory and port (a real restart). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startLiveApp(readToken?: string): Promise<LiveApp> {
-  const dir = mkdtempSync(join(tmpdir(), "browser-test-"));
-  const journal = Journal.open(dir);
-  const settings: MetricsSettings = {
-    initial_equity: 10_000,
-    window_trades: 100,
-    annualization_factor: 365,
-    daily_window_days: 90,
-    daily_annualization_factor: 365,
-    timezone: "UTC",
-    bots: {},
-  };
-  const clock = systemClock;
-  const engine = new Engine(settings, clock);
-  const pipeline = new IngestPipeline({ journal, engine, clock, logger: silentLogger, maxBots: 100, fingerprint: Engine.settingsFingerprint(settings) });
-  let hub: LiveHub;
-  const metrics = createExporterMetrics(
-    { bots: () => engine.bots(), performance: (b) => engine.performance(b), safety: (b) => engine.safety(b), websocketClients: () => hub.clients() },
-    "test",
-  );
-  const app = createApp({
-    pipeline,
-    engine,
-    metrics,
-    clock,
-    logger: silentLogger,
-    auth: { secrets: () => ["browser-test-secret-0123456789"], maxClockSkewSeconds: 300, readToken },
-    isReady: () => true,
-    routers: [exportRouter({ db: journal.db, initialEquity: initialEquityResolver(settings) })],
-    webDir: WEB_DIR,
-  });
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const snapshot = engineSnapshotProvider(engine, clock, HEALTH_DEFAULTS);
-  const makeHub = () => new LiveHub({ server, readToken, snapshot, logger: silentLogger, metricsIntervalMs: 100 });
-  hub = makeHub();
-  pipeline.addListener(liveListener({ tradeApplied: (b, t) => hub.tradeApplied(b, t), botChanged: (b) => hub.botChanged(b) }));
+export async function startLiveExporter(readToken: string, partial: Record<string, unknown> = {}): Promise<LiveExporter> {
+  const dataDir = tempDir("live-exporter-");
+  const config = testConfig({ ...partial, auth: { read_token: readToken } }, dataDir);
+  let exporter = await createExporter(config, { webDir: WEB_DIR });
+  let port: number;
+  try {
+    port = (await exporter.listen(0, "127.0.0.1")).port;
+  } catch (err) {
+    await exporter.close();
+    throw err;
+  }
+  const url = `http://127.0.0.1:${port}`;
+
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    get hub() {
-      return hub;
+    url,
+    get exporter() {
+      return exporter;
     },
-    server,
-    pipeline,
-    restartHub() {
-      hub.close();
-      hub = makeHub();
+    dataDir,
+    async post(body) {
+      const raw = JSON.stringify(body);
+      // Fresh signature per call: the exporter refuses a reused one as a replay.
+      const headers = signedHeaders(SECRET, "POST", "/api/v1/events", raw, Date.now());
+      const sentAt = Date.now();
+      const res = await fetch(`${url}/api/v1/events`, { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: raw });
+      const text = await res.text();
+      const answeredAt = Date.now();
+      return { status: res.status, body: text ? JSON.parse(text) : null, sentAt, answeredAt };
+    },
+    get(path) {
+      return fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${readToken}` } });
+    },
+    async restart() {
+      await exporter.close();
+      exporter = await createExporter(config, { webDir: WEB_DIR });
+      await exporter.listen(port, "127.0.0.1");
     },
     async close() {
-      hub.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await pipeline.close();
-      journal.close();
-      rmSync(dir, { recursive: true, force: true });
+      await exporter.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
