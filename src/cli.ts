@@ -1,17 +1,21 @@
 #!/usr/bin/env node
-// trading-exporter [serve|check-config|rules|send|demo] [--config FILE]
+// trading-exporter [serve|check-config|rules|send|demo] [--config FILE]: the verbs of SPEC §2.
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, redactConfig, type Config } from "./config/index.js";
 import { createExporter } from "./exporter.js";
 import { createLogger } from "./logger.js";
 import { defaultWebDir } from "./web-dir.js";
 import { renderRules } from "./bundle/rules.js";
+import { demoVerb } from "./cli/demo.js";
+import { sendVerb } from "./cli/send.js";
 
 const USAGE = `Usage: trading-exporter [verb] [--config FILE]
 
 Verbs:
   serve          run the exporter (default)
   check-config   validate the configuration and exit (0: valid, 1: invalid)
+  send           sign and send an event: send trade --bot b --id 42 --pnl -12.5 (send --help)
+  demo           the exporter plus three simulated bots (demo --help)
   rules          print the Prometheus alerting rules (thresholds are read from the exporter's
                  trading_alert_* series, so run-time changes need no new rules)
 
@@ -50,6 +54,9 @@ const verbs: Record<string, Verb> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
+  // send and demo parse their own options (`--pnl -12.5` must reach send intact).
+  if (argv[0] === "send") return sendVerb(argv.slice(1), process.env);
+  if (argv[0] === "demo") return demoVerb(argv.slice(1), process.env);
   const { values, positionals } = parseArgs({
     args: argv,
     options: { config: { type: "string" }, help: { type: "boolean" } },

@@ -22,6 +22,7 @@ import { LiveHub } from "./live/hub.js";
 import { liveListener } from "./live/wiring.js";
 import { performanceJson } from "./http/json.js";
 import { startSources } from "./sources/start.js";
+import { openApiRouter } from "./openapi/router.js";
 
 export interface ExporterOptions {
   clock?: Clock;
@@ -126,6 +127,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       testPerMinute: config.alerts.test_rate_limit_per_minute,
     }),
     exportRouter({ db: journal.db, initialEquity: initialEquityResolver(settings), logger }),
+    openApiRouter(),
   ];
   let ready = true;
   const app = createApp({

@@ -1,0 +1,246 @@
+// `paths` of the OpenAPI document: every route of SPEC §8. Bodies and answers point at the generated
+// components (./components.ts); this file only says which route takes and gives what.
+import { z } from "zod";
+import { TRIGGER_IDS } from "../config/triggers.js";
+import { BOT_NAME, MAX_BATCH_EVENTS } from "../domain/events.js";
+import { historyQuerySchema } from "../http/alerts-router.js";
+import type { JsonSchema } from "./components.js";
+
+type Access = "open" | "read" | "signed";
+type Param = { name: string; in: "query" | "path"; required?: boolean; description: string; schema: JsonSchema };
+
+interface Op {
+  id: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  description?: string;
+  params?: Param[];
+  body?: { ref: string; required: boolean };
+  ok: { status?: string; description: string; content: Record<string, JsonSchema> };
+  problems?: number[];
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string) => ({ "application/json": { schema: ref(id) } });
+
+/** The optional read token guards `GET /api/*` and `/metrics` only when `auth.read_token` is set. */
+const SECURITY: Record<Access, unknown[]> = {
+  open: [],
+  read: [{ readToken: [] }, {}],
+  signed: [{ hmacTimestamp: [], hmacSignature: [] }],
+};
+/** Problems every operation of a kind can answer with, besides its own. */
+const COMMON_PROBLEMS: Record<Access, number[]> = { open: [], read: [401], signed: [400, 401, 413, 415] };
+const PROBLEM_RESPONSE: Record<number, string> = {
+  400: "BadRequest",
+  401: "Unauthorized",
+  404: "NotFound",
+  413: "PayloadTooLarge",
+  415: "UnsupportedMediaType",
+  422: "UnprocessableContent",
+  429: "TooManyRequests",
+  503: "ServiceUnavailable",
+};
+
+function operation(op: Op): Record<string, unknown> {
+  const responses: Record<string, unknown> = { [op.ok.status ?? "200"]: { description: op.ok.description, content: op.ok.content } };
+  const problems = [...new Set([...COMMON_PROBLEMS[op.access], ...(op.problems ?? [])])].sort((a, b) => a - b);
+  for (const status of problems) responses[String(status)] = { $ref: `#/components/responses/${PROBLEM_RESPONSE[status]}` };
+  return {
+    operationId: op.id,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    tags: [op.tag],
+    security: SECURITY[op.access],
+    ...(op.params ? { parameters: op.params } : {}),
+    ...(op.body ? { requestBody: { required: op.body.required, content: json(op.body.ref) } } : {}),
+    responses,
+  };
+}
+
+const botParam = (description: string, required = false): Param => ({
+  name: "bot",
+  in: "query",
+  required,
+  description,
+  schema: { type: "string", pattern: BOT_NAME.source },
+});
+
+const timeBound = (name: "from" | "to"): Param => ({
+  name,
+  in: "query",
+  description: `${name === "from" ? "Earliest" : "Latest"} event time: epoch milliseconds, ISO-8601 with an offset, or YYYY-MM-DD (UTC day, inclusive)`,
+  schema: { type: "string" },
+});
+const format: Param = { name: "format", in: "query", description: "Response format", schema: { type: "string", enum: ["json", "csv"], default: "json" } };
+
+/** The history filters, from the schema the router validates the query with. */
+function historyParams(): Param[] {
+  const schema = z.toJSONSchema(historyQuerySchema, { io: "input" }) as { properties: Record<string, JsonSchema> };
+  const words: Record<string, string> = {
+    bot: "Only this bot's alerts",
+    trigger: "Only this trigger's alerts",
+    status: "Only firing or only resolved alerts",
+    since: "Only alerts started at or after this ISO-8601 time",
+    limit: "At most this many records (newest first)",
+  };
+  return Object.entries(schema.properties).map(([name, s]) => ({ name, in: "query", description: words[name] ?? name, schema: s }));
+}
+
+export function apiPaths(): Record<string, Record<string, unknown>> {
+  return {
+    "/api/v1/metrics/realtime": {
+      get: operation({
+        id: "getRealtimeMetrics", summary: "Performance figures of every bot (§5) as of now", tag: "metrics", access: "read",
+        params: [botParam("Only this bot (404 when unknown)")],
+        ok: { description: "Per-bot performance snapshots; undefined figures are null", content: json("RealtimeResponse") },
+        problems: [404],
+      }),
+    },
+    "/api/v1/health/status": {
+      get: operation({
+        id: "getHealthStatus", summary: "Health level per bot and overall (§6)", tag: "health", access: "read",
+        params: [botParam("Only this bot (404 when unknown)")],
+        ok: { description: "Levels with human-readable reasons", content: json("HealthStatusResponse") },
+        problems: [404],
+      }),
+    },
+    "/api/v1/health/safety": {
+      get: operation({
+        id: "getSafety", summary: "Safety controls per bot: kill switch, circuit breaker, positions, exchange API", tag: "health", access: "read",
+        params: [botParam("Only this bot (404 when unknown)")],
+        ok: { description: "Per-bot safety state", content: json("SafetyResponse") },
+        problems: [404],
+      }),
+    },
+    "/api/v1/alerts/test": {
+      post: operation({
+        id: "sendTestAlert", summary: "Send a test message through the configured, enabled channels", tag: "alerts", access: "signed",
+        body: { ref: "AlertTestRequest", required: false },
+        ok: { description: "One result per channel tried", content: json("AlertTestResponse") },
+        problems: [422, 429],
+      }),
+    },
+    "/api/v1/alerts/history": {
+      get: operation({
+        id: "getAlertHistory", summary: "Alert records, newest first (§7)", tag: "alerts", access: "read",
+        params: historyParams(),
+        ok: { description: "Alert records", content: json("AlertHistoryResponse") },
+        problems: [422],
+      }),
+    },
+    "/api/v1/alerts/{id}/ack": {
+      post: operation({
+        id: "acknowledgeAlert", summary: "Acknowledge an alert", tag: "alerts", access: "signed",
+        params: [{ name: "id", in: "path", required: true, description: "Alert record id", schema: { type: "string" } }],
+        body: { ref: "AckRequest", required: false },
+        ok: { description: "The acknowledged record", content: json("AlertRecord") },
+        problems: [404, 422],
+      }),
+    },
+    "/api/v1/alerts/triggers": {
+      get: operation({
+        id: "getTriggers", summary: "Effective trigger settings per bot (config file and run-time changes merged)", tag: "alerts", access: "read",
+        ok: { description: "One row per (bot, trigger)", content: json("TriggerTableResponse") },
+      }),
+    },
+    "/api/v1/alerts/triggers/{trigger}": {
+      put: operation({
+        id: "setTrigger", summary: "Change a trigger's settings at run time, for every bot or one", tag: "alerts", access: "signed",
+        description: "Validated like the config file, persisted, and applied at once.",
+        params: [{ name: "trigger", in: "path", required: true, description: "Trigger id (§7)", schema: { type: "string", enum: [...TRIGGER_IDS] } }],
+        body: { ref: "TriggerPatch", required: true },
+        ok: { description: "The stored override and the settings now in effect", content: json("TriggerChangeResponse") },
+        problems: [404, 422],
+      }),
+    },
+    "/api/v1/events": {
+      post: operation({
+        id: "postEvents", summary: "Send events (§3)", tag: "ingestion", access: "signed",
+        description: `One event or an array (at most ${MAX_BATCH_EVENTS} events, 5 MiB). A batch is atomic: if any event is invalid nothing is applied and \`errors\` lists every bad field. Acknowledged only after it is durably stored; a trade already applied for its (bot, id) is counted as a duplicate.`,
+        body: { ref: "EventsBody", required: true },
+        ok: { description: "Stored and applied", content: json("IngestResult") },
+        problems: [422, 503],
+      }),
+    },
+    "/api/v1/trades": {
+      post: operation({
+        id: "postTrades", summary: "Send trades: like /api/v1/events with `type` defaulting to `trade`", tag: "ingestion", access: "signed",
+        body: { ref: "TradesBody", required: true },
+        ok: { description: "Stored and applied", content: json("IngestResult") },
+        problems: [422, 503],
+      }),
+    },
+    "/api/v1/export/trades": {
+      get: operation({
+        id: "exportTrades", summary: "All applied trades, streamed, oldest first", tag: "export", access: "read",
+        params: [botParam("Only this bot"), timeBound("from"), timeBound("to"), format],
+        ok: {
+          description: "A JSON array or CSV with a header row",
+          content: {
+            "application/json": { schema: { type: "array", items: ref("ExportedTrade") } },
+            "text/csv": { schema: { type: "string", description: "Columns: ts, bot, id, symbol, side, pnl, return, opened_at" } },
+          },
+        },
+        problems: [400],
+      }),
+    },
+    "/api/v1/export/equity": {
+      get: operation({
+        id: "exportEquity", summary: "A bot's equity curve with drawdown, downsampled for charts", tag: "export", access: "read",
+        params: [
+          botParam("The bot", true),
+          timeBound("from"),
+          timeBound("to"),
+          format,
+          { name: "max_points", in: "query", description: "Downsample to at most this many points", schema: { type: "integer", minimum: 10, maximum: 100_000, default: 1000 } },
+        ],
+        ok: {
+          description: "Curve points",
+          content: {
+            "application/json": { schema: ref("EquityCurveResponse") },
+            "text/csv": { schema: { type: "string", description: "Columns: ts, equity, drawdown" } },
+          },
+        },
+        problems: [400],
+      }),
+    },
+    "/api/v1/openapi.json": {
+      get: operation({
+        id: "getOpenApi", summary: "This document", tag: "meta", access: "read",
+        ok: { description: "OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object" } } } },
+      }),
+    },
+    "/healthz": {
+      get: operation({ id: "getLiveness", summary: "Liveness", tag: "meta", access: "open", ok: { description: "The process answers", content: json("LivenessResponse") } }),
+    },
+    "/readyz": {
+      get: operation({
+        id: "getReadiness", summary: "Readiness: store open and state restored", tag: "meta", access: "open",
+        ok: { description: "Ready", content: json("ReadinessResponse") },
+      }),
+    },
+    "/metrics": {
+      get: operation({
+        id: "getPrometheusMetrics", summary: "Prometheus exposition (§9)", tag: "meta", access: "read",
+        description: "Prometheus text format, or OpenMetrics when the scraper asks for it in `Accept`.",
+        ok: {
+          description: "Metrics",
+          content: {
+            "text/plain; version=0.0.4": { schema: { type: "string" } },
+            "application/openmetrics-text; version=1.0.0": { schema: { type: "string" } },
+          },
+        },
+      }),
+    },
+    "/": {
+      get: operation({
+        id: "getDashboard", summary: "Landing page and live dashboard (§13)", tag: "meta", access: "open",
+        ok: { description: "HTML page", content: { "text/html": { schema: { type: "string" } } } },
+      }),
+    },
+  };
+}
+
+export const PROBLEM_RESPONSES = PROBLEM_RESPONSE;

@@ -1,0 +1,179 @@
+// The shapes the §8 API answers with, as zod schemas. They feed the OpenAPI document, and the
+// OpenAPI tests parse real answers of a real exporter with them, so the document cannot drift from
+// what the routers send. Strict objects: an extra or missing name is a failing test, not a silent gap.
+import { z } from "zod";
+import { SEVERITIES, TRIGGER_IDS } from "../config/triggers.js";
+
+/** ISO-8601 UTC as `Date.toISOString()` writes it. */
+export const isoTime = z.iso.datetime().meta({ description: "ISO-8601 UTC time" });
+const isoOrNull = isoTime.nullable();
+/** A figure that may be undefined (NaN, ±Inf): JSON `null` then (§8). */
+const figure = z.number().nullable();
+const count = z.number().int().nonnegative();
+const level = z.enum(["HEALTHY", "DEGRADED", "CRITICAL"]);
+
+export const fieldErrorSchema = z.strictObject({
+  index: z.number().int().nonnegative().meta({ description: "Index of the event in the batch (0 for a single object)" }),
+  path: z.string().meta({ description: "Path of the bad field inside the event, e.g. `pnl`; `(root)` for the event itself" }),
+  message: z.string(),
+});
+
+export const problemSchema = z.strictObject({
+  type: z.string().meta({ description: "URI identifying the problem type" }),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string(),
+  errors: z.array(fieldErrorSchema).optional().meta({ description: "Every invalid field, for validation errors" }),
+});
+
+export const ingestResultSchema = z.strictObject({
+  accepted: count.meta({ description: "Events stored and applied" }),
+  duplicates: count.meta({ description: "Trades whose (bot, id) had already been applied: acknowledged, not applied again" }),
+});
+
+export const performanceSnapshotSchema = z.strictObject({
+  bot: z.string(),
+  equity: figure,
+  peak_equity: figure,
+  initial_equity: z.number(),
+  drawdown: figure,
+  daily_drawdown: figure,
+  weekly_drawdown: figure,
+  max_drawdown: figure,
+  sharpe_ratio: figure,
+  sortino_ratio: figure,
+  daily_sharpe_ratio: figure,
+  daily_sortino_ratio: figure,
+  win_rate: figure,
+  window_trades: count.meta({ description: "n: trades with a return in the rolling window" }),
+  consecutive_losses: count,
+  max_consecutive_losses: count,
+  daily_pnl: figure,
+  weekly_pnl: figure,
+  total_pnl: figure,
+  trades: z.strictObject({ total: count, wins: count, losses: count, breakeven: count }),
+  gross_profit: figure,
+  gross_loss: figure,
+  sharpe_indicator: z.enum(["positive", "neutral", "negative"]),
+  last_trade_at: isoOrNull,
+  last_event_at: isoOrNull,
+});
+
+export const realtimeResponseSchema = z.strictObject({
+  generated_at: isoTime,
+  bots: z.array(performanceSnapshotSchema),
+});
+
+export const botHealthSchema = z.strictObject({
+  bot: z.string(),
+  level,
+  reasons: z.array(z.string()),
+  stale: z.boolean(),
+  last_event_at: isoOrNull,
+});
+
+export const healthStatusResponseSchema = z.strictObject({
+  generated_at: isoTime,
+  level: level.meta({ description: "Overall: the worst bot's level (HEALTHY with no bot)" }),
+  bots: z.array(botHealthSchema),
+});
+
+export const botSafetySchema = z.strictObject({
+  bot: z.string(),
+  kill_switch: z.strictObject({ active: z.boolean(), reason: z.string().nullable(), changed_at: isoOrNull }),
+  circuit_breaker: z.strictObject({ open: z.boolean(), reason: z.string().nullable(), changed_at: isoOrNull, trips: count }),
+  positions: z.strictObject({ open: count.nullable(), max: count.nullable(), utilization: z.number() }),
+  api: z.strictObject({
+    status: z.enum(["connected", "degraded", "disconnected"]).nullable(),
+    source: z.enum(["bot", "probe"]).nullable().meta({ description: "Whose report is shown: the bot's api_status events or the exporter's probe" }),
+    latency_ms: z.number().nullable(),
+    checked_at: isoOrNull,
+    consecutive_failures: count,
+  }),
+});
+
+export const safetyResponseSchema = z.strictObject({
+  generated_at: isoTime,
+  bots: z.array(botSafetySchema),
+});
+
+const channelName = z.enum(["slack", "email", "telegram", "webhook"]);
+
+export const alertTestResponseSchema = z.strictObject({
+  results: z.array(z.strictObject({ channel: channelName, ok: z.boolean(), error: z.string().optional() })),
+});
+
+export const deliverySchema = z.strictObject({
+  channel: channelName,
+  ok: z.boolean(),
+  attempts: count,
+  error: z.string().nullable(),
+  at: isoOrNull,
+});
+
+export const alertRecordSchema = z.strictObject({
+  id: z.string(),
+  bot: z.string(),
+  trigger: z.enum(TRIGGER_IDS),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(["firing", "resolved"]),
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  message: z.string(),
+  started_at: isoTime,
+  resolved_at: isoOrNull,
+  notified: z.boolean(),
+  suppressed: z.boolean(),
+  deliveries: z.array(deliverySchema),
+  acknowledged_at: isoOrNull,
+  acknowledged_by: z.string().nullable(),
+});
+
+export const alertHistoryResponseSchema = z.strictObject({ alerts: z.array(alertRecordSchema) });
+
+export const triggerRowSchema = z.strictObject({
+  bot: z.string(),
+  trigger: z.enum(TRIGGER_IDS),
+  enabled: z.boolean(),
+  severity: z.enum(SEVERITIES),
+  threshold: z.number().nullable().meta({ description: "null for on/off triggers" }),
+  min_trades: z.number().int().nullable().meta({ description: "low_win_rate only; null elsewhere" }),
+});
+
+export const triggerTableResponseSchema = z.strictObject({ triggers: z.array(triggerRowSchema) });
+
+export const triggerChangeResponseSchema = z.strictObject({
+  trigger: z.enum(TRIGGER_IDS),
+  bot: z.string().nullable().meta({ description: "null: the change applies to every bot" }),
+  override: z.strictObject({
+    enabled: z.boolean().optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    threshold: z.number().optional(),
+    min_trades: z.number().int().optional(),
+  }),
+  effective: z.array(triggerRowSchema),
+});
+
+export const exportedTradeSchema = z.strictObject({
+  ts: isoTime.meta({ description: "Close time" }),
+  bot: z.string(),
+  id: z.string(),
+  symbol: z.string().nullable(),
+  side: z.enum(["long", "short"]).nullable(),
+  pnl: z.number(),
+  return: z.number().nullable().meta({ description: "The effective per-trade return (given, or pnl / equity before)" }),
+  opened_at: isoOrNull,
+});
+
+export const equityCurveResponseSchema = z.strictObject({
+  bot: z.string(),
+  initial_equity: z.number(),
+  from: isoOrNull,
+  to: isoOrNull,
+  max_points: count,
+  total_points: count.meta({ description: "Points before downsampling" }),
+  points: z.array(z.strictObject({ ts: isoTime, equity: z.number(), drawdown: z.number() })),
+});
+
+export const livenessResponseSchema = z.strictObject({ status: z.literal("ok") });
+export const readinessResponseSchema = z.strictObject({ status: z.enum(["ready", "starting"]) });
