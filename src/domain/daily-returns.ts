@@ -41,7 +41,7 @@ export class DailyReturns {
   advanceTo(newDay: number, equityAtClose: number): void {
     if (newDay <= this.currentDay) return;
     this.push(equityAtClose / this.dayStartEquity - 1);
-    const quietDays = Math.min(newDay - this.currentDay, this.capacity);
+    const quietDays = Math.min(newDay - this.currentDay - 1, this.capacity);
     for (let i = 0; i < quietDays; i++) this.push(0);
     this.currentDay = newDay;
     this.dayStartEquity = equityAtClose;

@@ -28,8 +28,8 @@ export interface GoldenCase {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** In-repo copy first (CI), then the shared folder the cases are published in. */
-export const GOLDEN_DIRS = [path.resolve(here, "../fixtures/golden"), "/work/shared/golden"];
+/** The product folder `../shared/golden/` beside the checkout (CI clones main with shared/ beside it). */
+export const GOLDEN_DIRS = [path.resolve(here, "../../../shared/golden"), "/work/shared/golden"];
 
 export function goldenDir(): string {
   const dir = GOLDEN_DIRS.find((d) => existsSync(d) && readdirSync(d).some((f) => /^case-.*\.json$/.test(f)));

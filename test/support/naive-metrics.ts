@@ -1,0 +1,169 @@
+// An independent, deliberately naive recomputation of SPEC §5 from a bot's whole event history:
+// plain loops, two-pass mean/sd, a fresh Intl conversion for every event. Slow and obvious, it is
+// the oracle the incremental engine is checked against in the property tests.
+import type { TradingEvent } from "../../src/domain/events.js";
+import type { MetricsSettings, PerformanceSnapshot } from "../../src/engine/types.js";
+
+const DAY = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+export function naiveLocalDay(ts: number, timeZone: string): number {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    // en-CA formats dates as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    formatters.set(timeZone, f);
+  }
+  const s = f.format(ts);
+  const [y, m, d] = s.split("-").map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) / DAY;
+}
+
+export function naiveMonday(day: number): number {
+  const dow = new Date(day * DAY).getUTCDay(); // 0 = Sunday
+  return day - ((dow + 6) % 7);
+}
+
+function mean(xs: number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+function sampleSd(xs: number[]): number {
+  const m = mean(xs);
+  let s = 0;
+  for (const x of xs) s += (x - m) * (x - m);
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+function sharpe(xs: number[], a: number): number {
+  if (xs.length < 2 || xs.every((x) => x === xs[0])) return NaN;
+  return (mean(xs) / sampleSd(xs)) * Math.sqrt(a);
+}
+
+function sortino(xs: number[], a: number): number {
+  if (xs.length < 2) return NaN;
+  const m = mean(xs);
+  if (!xs.some((x) => x < 0)) return m > 0 ? Infinity : NaN;
+  let s = 0;
+  for (const x of xs) s += Math.min(x, 0) ** 2;
+  return (m / Math.sqrt(s / xs.length)) * Math.sqrt(a);
+}
+
+function indicator(s: number): PerformanceSnapshot["sharpe_indicator"] {
+  return s > 1 ? "positive" : s >= 0.5 && s <= 1 ? "neutral" : "negative";
+}
+
+/** Recomputes one bot's figures as of `nowMs` from all of its applied events, in order. */
+export function naivePerformance(
+  bot: string,
+  history: TradingEvent[],
+  settings: MetricsSettings,
+  nowMs: number,
+): PerformanceSnapshot {
+  const events = history.filter((e) => e.bot === bot);
+  const initial = settings.bots[bot]?.initial_equity ?? settings.initial_equity;
+  const tz = settings.timezone;
+
+  // Pass 1: equity after each event, effective day of each event.
+  const equityAfter: number[] = [];
+  const effDay: number[] = [];
+  const returns: { r: number; win: boolean }[] = [];
+  let e = initial;
+  let peak = initial;
+  let maxDd = 0;
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i]!;
+    const own = naiveLocalDay(ev.ts, tz);
+    effDay.push(i === 0 ? own : Math.max(own, effDay[i - 1]!));
+    if (ev.type === "trade") {
+      const r = ev.return ?? (e > 0 ? ev.pnl / e : undefined);
+      if (r !== undefined && Number.isFinite(r)) returns.push({ r, win: ev.pnl > 0 });
+      e = e + ev.pnl;
+    } else if (ev.type === "equity") e = ev.equity;
+    equityAfter.push(e);
+    peak = Math.max(peak, e);
+    maxDd = Math.max(maxDd, (peak - e) / peak);
+  }
+
+  const trades = events.filter((ev) => ev.type === "trade");
+  let streak = 0;
+  let maxStreak = 0;
+  for (const t of trades) {
+    streak = t.pnl < 0 ? streak + 1 : 0;
+    maxStreak = Math.max(maxStreak, streak);
+  }
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+  const today = naiveLocalDay(nowMs, tz);
+  const last = events.length - 1;
+  const lastDay = effDay[last]!;
+
+  // Current day / week: trades and equities of the last effective day (week), if it is today's.
+  const inDay = (i: number) => effDay[i] === lastDay;
+  const inWeek = (i: number) => naiveMonday(effDay[i]!) === naiveMonday(lastDay);
+  const periodHigh = (inPeriod: (i: number) => boolean) => {
+    const first = events.findIndex((_, i) => inPeriod(i));
+    let h = first === 0 ? initial : equityAfter[first - 1]!;
+    for (let i = first; i <= last; i++) if (inPeriod(i)) h = Math.max(h, equityAfter[i]!);
+    return h;
+  };
+  const isToday = lastDay === today;
+  const isThisWeek = naiveMonday(lastDay) === naiveMonday(today);
+  const hDay = periodHigh(inDay);
+  const hWeek = periodHigh(inWeek);
+  const tradePnlWhere = (pred: (i: number) => boolean) =>
+    sum(events.flatMap((ev, i) => (ev.type === "trade" && pred(i) ? [ev.pnl] : [])));
+
+  // Daily series: equity at the end of each effective day, carried forward, first day to today.
+  const endOfDay = new Map<number, number>();
+  events.forEach((_, i) => endOfDay.set(effDay[i]!, equityAfter[i]!));
+  const dailyReturns: number[] = [];
+  let prev = initial;
+  for (let d = effDay[0]!; d <= Math.max(today, lastDay); d++) {
+    const ed = endOfDay.get(d) ?? prev;
+    dailyReturns.push(ed / prev - 1);
+    prev = ed;
+  }
+  const dailyWindow = dailyReturns.slice(-settings.daily_window_days);
+  const dailyOk = dailyWindow.every(Number.isFinite);
+
+  const window = returns.slice(-settings.window_trades);
+  const rs = window.map((w) => w.r);
+  const s = sharpe(rs, settings.annualization_factor);
+  const tradeTs = trades.map((t) => t.ts);
+  return {
+    bot,
+    equity: e,
+    peak_equity: peak,
+    initial_equity: initial,
+    drawdown: (peak - e) / peak,
+    daily_drawdown: isToday ? (hDay - e) / hDay : 0,
+    weekly_drawdown: isThisWeek ? (hWeek - e) / hWeek : 0,
+    max_drawdown: maxDd,
+    sharpe_ratio: s,
+    sortino_ratio: sortino(rs, settings.annualization_factor),
+    daily_sharpe_ratio: dailyOk ? sharpe(dailyWindow, settings.daily_annualization_factor) : NaN,
+    daily_sortino_ratio: dailyOk ? sortino(dailyWindow, settings.daily_annualization_factor) : NaN,
+    win_rate: window.length === 0 ? NaN : window.filter((w) => w.win).length / window.length,
+    window_trades: window.length,
+    consecutive_losses: streak,
+    max_consecutive_losses: maxStreak,
+    daily_pnl: isToday ? tradePnlWhere(inDay) : 0,
+    weekly_pnl: isThisWeek ? tradePnlWhere(inWeek) : 0,
+    total_pnl: sum(trades.map((t) => t.pnl)),
+    trades: {
+      total: trades.length,
+      wins: trades.filter((t) => t.pnl > 0).length,
+      losses: trades.filter((t) => t.pnl < 0).length,
+      breakeven: trades.filter((t) => t.pnl === 0).length,
+    },
+    gross_profit: sum(trades.filter((t) => t.pnl > 0).map((t) => t.pnl)),
+    gross_loss: sum(trades.filter((t) => t.pnl < 0).map((t) => -t.pnl)),
+    sharpe_indicator: indicator(s),
+    last_trade_at: tradeTs.length ? Math.max(...tradeTs) : null,
+    last_event_at: Math.max(...events.map((ev) => ev.ts)),
+  };
+}
