@@ -16,7 +16,7 @@ export interface DoubleDouble {
 const SPLITTER = 134217729; // 2^27 + 1, Veltkamp split constant for 53-bit doubles
 
 /** Knuth's TwoSum: s + e == a + b exactly. */
-function twoSum(a: number, b: number): DoubleDouble {
+export function twoSum(a: number, b: number): DoubleDouble {
   const s = a + b;
   const bb = s - a;
   const e = a - (s - bb) + (b - bb);
@@ -111,8 +111,8 @@ export class PreciseSum {
     this.lo = 0;
   }
 
-  /** ddAdd inlined: this runs several times per event, so avoid allocating pairs. */
-  private addPair(bHi: number, bLo: number): void {
+  /** Adds the double-double bHi + bLo (ddAdd inlined: this runs several times per event, so no allocation). */
+  addPair(bHi: number, bLo: number): void {
     const aHi = this.hi;
     const sHi = aHi + bHi;
     let bb = sHi - aHi;

@@ -3,7 +3,7 @@
 // running sums (Σr, Σr², Σmin(r,0)², kept in double-double, see precise-sum.ts) and counts (wins,
 // negatives, trailing run of equal values) are adjusted by the arriving and leaving value only.
 import { decodeNumber, encodeNumber, type JsonNumber } from "./json-number.js";
-import { PreciseSum, varianceFromSums } from "./precise-sum.js";
+import { ddAdd, ddDivNumber, PreciseSum, twoSum, varianceFromSums } from "./precise-sum.js";
 import type { ReturnStats } from "./risk-ratios.js";
 
 export interface RollingWindowState {
@@ -11,11 +11,12 @@ export interface RollingWindowState {
   /** Window values oldest first (the ring unrolled), and whether each trade was a win. */
   values: JsonNumber[];
   wins: boolean[];
-  /** Double-double sums as [hi, lo], restored bit for bit (not recomputed). */
+  /** Double-double sums as [hi, lo], restored bit for bit (not recomputed); see ShiftedMoments. */
+  shift: JsonNumber;
   sum: [JsonNumber, JsonNumber];
   squares: [JsonNumber, JsonNumber];
   downside: [JsonNumber, JsonNumber];
-  fresh: { sum: [JsonNumber, JsonNumber]; squares: [JsonNumber, JsonNumber]; downside: [JsonNumber, JsonNumber]; count: number };
+  fresh: { shift: JsonNumber; sum: [JsonNumber, JsonNumber]; squares: [JsonNumber, JsonNumber]; downside: [JsonNumber, JsonNumber]; count: number };
   winCount: number;
   negatives: number;
   trailingRun: number;
@@ -27,23 +28,57 @@ function restorePair(target: PreciseSum, pair: [JsonNumber, JsonNumber]): void {
   target.lo = decodeNumber(pair[1]);
 }
 
+/**
+ * Σ(r − K) and Σ(r − K)² for a shift K taken from a value of the window. Variance does not depend
+ * on K, and with K near the window's values the two sums stay small, so Σd² − (Σd)²/n does not
+ * cancel even when mean ≫ sd (returns that differ only in their 12th digit). d = r − K is carried
+ * exactly as a double-double (TwoSum), so the shift itself adds no rounding.
+ */
+class ShiftedMoments {
+  shift = 0;
+  readonly sum = new PreciseSum();
+  readonly squares = new PreciseSum();
+
+  add(r: number, sign: 1 | -1): void {
+    const d = twoSum(r, -this.shift);
+    const dh = sign * d.hi;
+    const dl = sign * d.lo;
+    this.sum.addPair(dh, dl);
+    // d² = dh² + 2·dh·dl (+ dl², below a double-double's resolution)
+    if (sign === 1) this.squares.addProduct(d.hi, d.hi);
+    else this.squares.subtractProduct(d.hi, d.hi);
+    this.squares.add(sign * 2 * d.hi * d.lo);
+  }
+
+  /** Empty sums, shifted by `k` from now on. */
+  restart(k: number): void {
+    this.shift = k;
+    this.sum.reset();
+    this.squares.reset();
+  }
+
+  /** K + Σd/n in double-double: with K ≫ mean a plain K + Σd/n would lose the mean's digits. */
+  mean(n: number): number {
+    const m = ddAdd({ hi: this.shift, lo: 0 }, ddDivNumber(this.sum.asDoubleDouble(), n));
+    return m.hi + m.lo;
+  }
+}
+
 export class RollingReturns {
   private readonly values: Float64Array;
   private readonly winFlags: Uint8Array;
   /** Index of the oldest value. */
   private head = 0;
   private count = 0;
-  private sum = new PreciseSum();
-  private squares = new PreciseSum();
+  private moments = new ShiftedMoments();
   private downside = new PreciseSum();
   /**
    * The same sums over the values pushed since the last swap only (no subtraction ever). Once
    * `capacity` values have been pushed they are exactly the window's values: the main sums are
    * replaced by these fresh ones, so the residue of evicted values can't accumulate past ~2·capacity
-   * updates, however long the stream. Worst-case O(1): three more double-double additions a push.
+   * updates, however long the stream, and the shift follows the window's level. Worst-case O(1).
    */
-  private freshSum = new PreciseSum();
-  private freshSquares = new PreciseSum();
+  private freshMoments = new ShiftedMoments();
   private freshDownside = new PreciseSum();
   private freshCount = 0;
   private winCount = 0;
@@ -72,44 +107,64 @@ export class RollingReturns {
     if (this.count === this.capacity) this.evictOldest();
     const newestIndex = (this.head + this.count - 1) % this.capacity;
     const continuesRun = this.count > 0 && this.values[newestIndex] === r;
+    if (this.count === 0) this.moments.restart(r);
+    if (this.freshCount === 0) this.freshMoments.restart(r);
     const slot = (this.head + this.count) % this.capacity;
     this.values[slot] = r;
     this.winFlags[slot] = win ? 1 : 0;
     this.count++;
     this.trailingRun = continuesRun ? this.trailingRun + 1 : 1;
-    this.sum.add(r);
-    this.squares.addProduct(r, r);
+    this.moments.add(r, 1);
+    this.freshMoments.add(r, 1);
     if (r < 0) {
       this.negatives++;
       this.downside.addProduct(r, r);
+      this.freshDownside.addProduct(r, r);
     }
     if (win) this.winCount++;
-    this.freshSum.add(r);
-    this.freshSquares.addProduct(r, r);
-    if (r < 0) this.freshDownside.addProduct(r, r);
     if (++this.freshCount === this.capacity) this.swapInFreshSums();
   }
 
   private swapInFreshSums(): void {
-    [this.sum, this.freshSum] = [this.freshSum, this.sum];
-    [this.squares, this.freshSquares] = [this.freshSquares, this.squares];
+    [this.moments, this.freshMoments] = [this.freshMoments, this.moments];
     [this.downside, this.freshDownside] = [this.freshDownside, this.downside];
-    this.freshSum.reset();
-    this.freshSquares.reset();
     this.freshDownside.reset();
-    this.freshCount = 0;
+    this.freshCount = 0; // the next push restarts the fresh moments, shifted by that value
   }
 
   stats(): ReturnStats {
     const n = this.count;
     return {
       n,
-      mean: n > 0 ? this.sum.value() / n : NaN,
-      variance: n >= 2 ? varianceFromSums(this.sum.asDoubleDouble(), this.squares.asDoubleDouble(), n) : NaN,
+      mean: n > 0 ? this.moments.mean(n) : NaN,
+      variance: n >= 2 ? this.variance() : NaN,
       downsideSquares: this.negatives > 0 ? this.downside.value() : 0,
       allIdentical: n > 0 && this.trailingRun >= n,
       negatives: this.negatives,
     };
+  }
+
+  /**
+   * From the running sums, O(1). When they cancel past what a double-double keeps (the window's
+   * returns agree to ~12+ digits, e.g. two returns one ulp apart) the figure would be noise, so
+   * this query (never an update) recomputes it exactly from the ring instead: rare and O(n).
+   */
+  private variance(): number {
+    const n = this.count;
+    const v = varianceFromSums(this.moments.sum.asDoubleDouble(), this.moments.squares.asDoubleDouble(), n);
+    const scale = this.moments.squares.value() / n;
+    if (v > scale * 1e-20) return v;
+    const sum = new PreciseSum();
+    for (let i = 0; i < n; i++) sum.add(this.values[(this.head + i) % this.capacity]!);
+    const mean = ddDivNumber(sum.asDoubleDouble(), n);
+    const squares = new PreciseSum();
+    for (let i = 0; i < n; i++) {
+      const d = twoSum(this.values[(this.head + i) % this.capacity]!, -mean.hi);
+      const dl = d.lo - mean.lo;
+      squares.addProduct(d.hi, d.hi);
+      squares.add(2 * d.hi * dl + dl * dl);
+    }
+    return squares.value() / (n - 1);
   }
 
   winRate(): number {
@@ -128,12 +183,14 @@ export class RollingReturns {
       capacity: this.capacity,
       values,
       wins,
-      sum: pairOf(this.sum),
-      squares: pairOf(this.squares),
+      shift: encodeNumber(this.moments.shift),
+      sum: pairOf(this.moments.sum),
+      squares: pairOf(this.moments.squares),
       downside: pairOf(this.downside),
       fresh: {
-        sum: pairOf(this.freshSum),
-        squares: pairOf(this.freshSquares),
+        shift: encodeNumber(this.freshMoments.shift),
+        sum: pairOf(this.freshMoments.sum),
+        squares: pairOf(this.freshMoments.squares),
         downside: pairOf(this.freshDownside),
         count: this.freshCount,
       },
@@ -152,11 +209,13 @@ export class RollingReturns {
     });
     w.count = s.values.length;
     // The sums are restored bit for bit (not recomputed) so the restored figures equal the live ones.
-    restorePair(w.sum, s.sum);
-    restorePair(w.squares, s.squares);
+    w.moments.shift = decodeNumber(s.shift);
+    restorePair(w.moments.sum, s.sum);
+    restorePair(w.moments.squares, s.squares);
     restorePair(w.downside, s.downside);
-    restorePair(w.freshSum, s.fresh.sum);
-    restorePair(w.freshSquares, s.fresh.squares);
+    w.freshMoments.shift = decodeNumber(s.fresh.shift);
+    restorePair(w.freshMoments.sum, s.fresh.sum);
+    restorePair(w.freshMoments.squares, s.fresh.squares);
     restorePair(w.freshDownside, s.fresh.downside);
     w.freshCount = s.fresh.count;
     w.winCount = s.winCount;
@@ -171,8 +230,7 @@ export class RollingReturns {
     this.head = (this.head + 1) % this.capacity;
     this.count--;
     this.trailingRun = Math.min(this.trailingRun, this.count);
-    this.sum.subtract(r);
-    this.squares.subtractProduct(r, r);
+    this.moments.add(r, -1);
     if (r < 0) {
       this.negatives--;
       // Exactly zero when no negative is left, so no residue can outlive the last negative return.
@@ -180,26 +238,21 @@ export class RollingReturns {
       else this.downside.subtractProduct(r, r);
     }
     if (win) this.winCount--;
-    if (this.count === 0) {
-      this.sum.reset();
-      this.squares.reset();
-    } else if (!Number.isFinite(this.sum.value()) || !Number.isFinite(this.squares.value())) {
+    if (this.count > 0 && (!Number.isFinite(this.moments.sum.value()) || !Number.isFinite(this.moments.squares.value()))) {
       this.recomputeSums();
     }
   }
 
   /**
-   * Only after returns so large that r² overflowed (|r| > 1e154): Inf − Inf would poison the sums
+   * Only after returns so large that d² overflowed (|r| > 1e154): Inf − Inf would poison the sums
    * for good once that value leaves, so rebuild them from the ring (O(n), never on normal data).
    */
   private recomputeSums(): void {
-    this.sum.reset();
-    this.squares.reset();
+    this.moments.restart(this.values[this.head]!);
     this.downside.reset();
     for (let i = 0; i < this.count; i++) {
       const r = this.values[(this.head + i) % this.capacity]!;
-      this.sum.add(r);
-      this.squares.addProduct(r, r);
+      this.moments.add(r, 1);
       if (r < 0) this.downside.addProduct(r, r);
     }
   }

@@ -173,7 +173,6 @@ export class Alerting {
     const rows: TriggerTableRow[] = [];
     for (const bot of this.o.bots()) {
       const settings = this.settingsOf(bot);
-    const states = this.statesOf(bot);
       TRIGGER_IDS.forEach((trigger, i) => rows.push({ bot, trigger, ...settings[i]! }));
     }
     return rows;

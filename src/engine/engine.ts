@@ -7,7 +7,7 @@ import { BotPerformance, type BotPerformanceState } from "./bot-performance.js";
 import { BotSafety, type BotSafetyState } from "./bot-safety.js";
 import type { MetricsSettings, PerformanceSnapshot, SafetySnapshot } from "./types.js";
 
-export const ENGINE_SNAPSHOT_VERSION = 1;
+export const ENGINE_SNAPSHOT_VERSION = 2;
 
 /** JSON-serializable engine state (non-finite numbers are encoded, see json-number.ts). */
 export interface EngineSnapshotData {

@@ -124,6 +124,9 @@ function checkStream(events: TradingEvent[], settings: MetricsSettings, cuts: nu
   }
 }
 
+/** FC_SEED=… FC_PATH=… replays a reported failure. */
+const replay = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {};
+
 const ZONES = ["UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata"];
 
 describe("incremental engine = naive recomputation (property)", () => {
@@ -139,7 +142,8 @@ describe("incremental engine = naive recomputation (property)", () => {
             checkStream(events, settingsFor(windowTrades, zone, dailyDays), [Math.floor(events.length / 2)]);
           },
         ),
-        { numRuns: 150 },
+        // Shrinking a failure against the slow oracle can take minutes: report it as found (with its seed).
+        { numRuns: 150, endOnFailure: true, ...replay },
       );
     });
   }

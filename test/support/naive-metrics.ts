@@ -3,6 +3,7 @@
 // the oracle the incremental engine is checked against in the property tests.
 import type { TradingEvent } from "../../src/domain/events.js";
 import type { MetricsSettings, PerformanceSnapshot } from "../../src/engine/types.js";
+import { exactSharpe, exactSortino } from "./exact-stats.js";
 
 const DAY = 86_400_000;
 
@@ -38,12 +39,17 @@ function sampleSd(xs: number[]): number {
   return Math.sqrt(s / (xs.length - 1));
 }
 
+// Sharpe and Sortino of finite values are computed exactly (BigInt, test/support/exact-stats.ts):
+// when returns differ only in their last digits, a double two-pass sd is itself off by more than
+// 1e-9 and could not tell a right engine from a wrong one.
 function sharpe(xs: number[], a: number): number {
+  if (xs.every(Number.isFinite)) return exactSharpe(xs, a);
   if (xs.length < 2 || xs.every((x) => x === xs[0])) return NaN;
   return (mean(xs) / sampleSd(xs)) * Math.sqrt(a);
 }
 
 function sortino(xs: number[], a: number): number {
+  if (xs.every(Number.isFinite)) return exactSortino(xs, a);
   if (xs.length < 2) return NaN;
   const m = mean(xs);
   if (!xs.some((x) => x < 0)) return m > 0 ? Infinity : NaN;
