@@ -103,8 +103,12 @@ export class TradingExporterClient {
   }
 
   /** Not retried on a lost answer: a retry could send the test message twice. */
-  alertsTest(channel: AlertChannel = "all"): Promise<{ channel: string; ok: boolean; error?: string }[]> {
-    return this.request("POST", "/api/v1/alerts/test", { body: { channel }, retry: "rate-limit" });
+  async alertsTest(channel: AlertChannel = "all"): Promise<{ channel: string; ok: boolean; error?: string }[]> {
+    const reply = await this.request<{ results: { channel: string; ok: boolean; error?: string }[] }>("POST", "/api/v1/alerts/test", {
+      body: { channel },
+      retry: "rate-limit",
+    });
+    return reply.results;
   }
 
   alertsHistory(query: AlertsQuery = {}): Promise<unknown> {
