@@ -28,8 +28,14 @@ export interface GoldenCase {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The product folder `../shared/golden/` beside the checkout (CI clones main with shared/ beside it). */
-export const GOLDEN_DIRS = [path.resolve(here, "../../../shared/golden"), "/work/shared/golden"];
+/**
+ * The product folder `../shared/golden/` beside the checkout is the authority (CI clones main with
+ * shared/ beside it); `test/fixtures/golden/` is a copy so that `npm test` also runs on a plain
+ * clone. A test checks the copy still equals the original whenever both are there.
+ */
+export const SHARED_GOLDEN_DIR = path.resolve(here, "../../../shared/golden");
+export const COPIED_GOLDEN_DIR = path.resolve(here, "../fixtures/golden");
+export const GOLDEN_DIRS = [SHARED_GOLDEN_DIR, COPIED_GOLDEN_DIR];
 
 export function goldenDir(): string {
   const dir = GOLDEN_DIRS.find((d) => existsSync(d) && readdirSync(d).some((f) => /^case-.*\.json$/.test(f)));
