@@ -217,36 +217,23 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
 function registerAlertingMetrics(registers: AnyRegistry[], view: ScrapeView): void {
   const fromAlerting = <K extends keyof AlertingView>(key: K) => () => view.alerting?.[key] ?? [];
   const triggers = fromAlerting("triggers");
-  new Gauge({
-    name: "trading_alert_threshold",
-    help: "Effective threshold of each alert trigger (Prometheus rules read it).",
-    labelNames: ["bot", "trigger"],
-    registers,
-    collect() {
-      this.reset();
-      for (const t of triggers()) if (t.threshold !== null) this.set({ bot: t.bot, trigger: t.trigger }, t.threshold);
-    },
-  });
-  new Gauge({
-    name: "trading_alert_min_trades",
-    help: "Effective minimum window trades of each alert trigger.",
-    labelNames: ["bot", "trigger"],
-    registers,
-    collect() {
-      this.reset();
-      for (const t of triggers()) if (t.min_trades !== null) this.set({ bot: t.bot, trigger: t.trigger }, t.min_trades);
-    },
-  });
-  new Gauge({
-    name: "trading_alert_enabled",
-    help: "1 when the alert trigger is enabled for the bot.",
-    labelNames: ["bot", "trigger"],
-    registers,
-    collect() {
-      this.reset();
-      for (const t of triggers()) this.set({ bot: t.bot, trigger: t.trigger }, t.enabled ? 1 : 0);
-    },
-  });
+  const triggerGauge = (name: string, help: string, read: (t: AlertingView["triggers"][number]) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["bot", "trigger"],
+      registers,
+      collect() {
+        this.reset();
+        for (const t of triggers()) {
+          const value = read(t);
+          if (value !== null) this.set({ bot: t.bot, trigger: t.trigger }, value);
+        }
+      },
+    });
+  triggerGauge("trading_alert_threshold", "Effective threshold of each alert trigger (Prometheus rules read it).", (t) => t.threshold);
+  triggerGauge("trading_alert_min_trades", "Effective minimum window trades of each alert trigger.", (t) => t.min_trades);
+  triggerGauge("trading_alert_enabled", "1 when the alert trigger is enabled for the bot.", (t) => (t.enabled ? 1 : 0));
   new Gauge({
     name: "trading_alert_firing",
     help: "1 while the native alert is firing.",

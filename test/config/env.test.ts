@@ -1,29 +1,10 @@
 // Environment overrides (SPEC §12): every variable, boolean spellings, implied channel enabling,
 // and errors that name the variable.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, ENV_VARS, loadConfig, type Config } from "../../src/config/index.js";
+import { describe, expect, it } from "vitest";
+import { ENV_VARS, loadConfig, type Config } from "../../src/config/index.js";
+import { configScratch, errorOf } from "./support.js";
 
-const tmp = mkdtempSync(join(tmpdir(), "config-env-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const file = join(tmp, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
+const { write } = configScratch("config-env-");
 
 const EMAIL_OK = { SMTP_HOST: "smtp.example.com", EMAIL_FROM: "bot@example.com", EMAIL_TO: "ops@example.com" };
 // The base file sets smtp_user, so an enabled email channel also needs the password half.

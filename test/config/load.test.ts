@@ -1,29 +1,12 @@
 // Loading files: the full example, defaults, empty/missing files and the listen address.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, listenAddress, metricsSettings, parseConfig, type Config } from "../../src/config/index.js";
+import { describe, expect, it } from "vitest";
+import { loadConfig, listenAddress, metricsSettings, parseConfig, type Config } from "../../src/config/index.js";
+import { configScratch, errorOf } from "./support.js";
 
 const FULL = join(import.meta.dirname, "../fixtures/config/full.yaml");
-const tmp = mkdtempSync(join(tmpdir(), "config-load-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const file = join(tmp, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
+const { dir: tmp, write } = configScratch("config-load-");
 
 describe("defaults (SPEC §2, §5–§7, §12)", () => {
   const config = loadConfig({ env: {} });

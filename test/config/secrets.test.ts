@@ -1,30 +1,12 @@
 // Secrets: `<key>_file` values are read at load time, and no secret value ever reaches an error
 // message or the output of redactConfig.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, redactConfig, REDACTED } from "../../src/config/index.js";
+import { describe, expect, it } from "vitest";
+import { loadConfig, redactConfig, REDACTED } from "../../src/config/index.js";
+import { configScratch, errorOf } from "./support.js";
 
-const tmp = mkdtempSync(join(tmpdir(), "config-secrets-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const file = join(tmp, name);
-  mkdirSync(join(file, ".."), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
-
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
+const { dir: tmp, write } = configScratch("config-secrets-");
 
 const S = {
   hmac1: "file-hmac-secret-aaaaaaaa",
