@@ -12,6 +12,7 @@ import { Alerting, type BotSnapshots } from "../../src/engine/alerting.js";
 import type { AlertRecord, Notification } from "../../src/notify/types.js";
 import { AlertStore } from "../../src/store/alert-store.js";
 import { perfSnapshot, safetySnapshot, T0 } from "./snapshots.js";
+import { afterEach } from "vitest";
 
 export interface HarnessOptions extends TriggerConfig {
   alerts?: Partial<AlertPolicy>;
@@ -80,4 +81,17 @@ export class AlertHarness {
     this.db.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** `harness()` for a test file: every harness it makes is closed after each test. */
+export function closedAfterEach(): (options?: HarnessOptions) => AlertHarness {
+  const open: AlertHarness[] = [];
+  afterEach(() => {
+    for (const h of open.splice(0)) h.close();
+  });
+  return (options = {}) => {
+    const h = new AlertHarness(options);
+    open.push(h);
+    return h;
+  };
 }

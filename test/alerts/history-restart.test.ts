@@ -1,18 +1,10 @@
 // Alert history (capped, filtered) and what survives a restart on the same SQLite file.
-import { afterEach, describe, expect, it } from "vitest";
-import { AlertHarness, type HarnessOptions } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { closedAfterEach } from "./harness.js";
 import { T0 } from "./snapshots.js";
 
 const S = 1000;
-const harnesses: AlertHarness[] = [];
-function harness(options: HarnessOptions = {}): AlertHarness {
-  const h = new AlertHarness(options);
-  harnesses.push(h);
-  return h;
-}
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.close();
-});
+const harness = closedAfterEach();
 
 const KILL = { kill_switch: { active: true, reason: "max daily loss" } };
 
