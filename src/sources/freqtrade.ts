@@ -1,10 +1,10 @@
 // Freqtrade poller (SPEC §11): one per configured bot. It reads Freqtrade's REST API with HTTP basic
 // auth and turns it into §3 events. Trade ids are the idempotency keys (the sink dedupes), so the
 // resume offset only saves work; it never decides correctness. See docs/sources.md for the mapping.
-import axios, { type AxiosInstance } from "axios";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { parseEvents } from "../domain/events.js";
 import type { ApiStatus } from "../engine/types.js";
+import { circuitBreakerOf, FreqtradeApi, isAuthFailure, openTradeIds, redactUrl, type Fetched, type FtLock, type FtTrade, type FtTrades } from "./freqtrade-api.js";
 import { silentLogger, type EventSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
 
 export interface FreqtradeSourceConfig {
@@ -41,23 +41,11 @@ export interface FreqtradeStatus extends SourceStatus {
 /** `max_open_trades: -1` (unlimited) has no §3 encoding (`max ≥ 1`): this sentinel keeps utilization ≈ 0. */
 export const UNLIMITED_POSITIONS = 2_147_483_647;
 
-type Fetched<T> = { ok: true; data: T; ms: number } | { ok: false; status: number; error: string };
-interface FtTrade {
-  trade_id: number;
-  pair?: string;
-  is_open: boolean;
-  is_short?: boolean;
-  profit_abs?: number | null;
-  close_timestamp?: number | null;
-  open_timestamp?: number | null;
-}
-interface FtTrades { trades: FtTrade[]; total_trades: number }
-interface FtLock { pair: string; active?: boolean; reason?: string | null; lock_end_timestamp?: number }
 interface ResumePosition { offset: number; total: number; url: string }
 
 export class FreqtradeSource implements Source {
   readonly name: string;
-  private readonly http: AxiosInstance;
+  private readonly api: FreqtradeApi;
   private readonly clock: Clock;
   private readonly log: SourceLogger;
   private readonly intervalMs: number;
@@ -84,12 +72,7 @@ export class FreqtradeSource implements Source {
     this.intervalMs = Math.max(10, (cfg.poll_interval_seconds ?? 15) * 1000);
     this.stateKey = `freqtrade:${cfg.bot}:trades`;
     this.publicUrl = redactUrl(cfg.url);
-    this.http = axios.create({
-      baseURL: cfg.url.replace(/\/+$/, ""),
-      auth: { username: cfg.username, password: cfg.password },
-      timeout: deps.timeoutMs ?? 5000,
-      validateStatus: () => true, // every status is handled below, none throws
-    });
+    this.api = new FreqtradeApi(cfg.url, cfg.username, cfg.password, deps.timeoutMs ?? 5000);
     this.resume = this.loadResume();
   }
 
@@ -306,17 +289,8 @@ export class FreqtradeSource implements Source {
     Object.assign(this.st, { ok: false, last_error: message, errors_total: this.st.errors_total + 1 });
   }
 
-  private async get<T>(path: string, params?: Record<string, number>): Promise<Fetched<T>> {
-    const t0 = performance.now();
-    try {
-      const res = await this.http.get<T>(path, { params, signal: this.abort.signal });
-      if (res.status === 200) return { ok: true, data: res.data, ms: performance.now() - t0 };
-      return { ok: false, status: res.status, error: `HTTP ${res.status} on ${path}` };
-    } catch (err) {
-      // Only the code and path: axios errors carry the request config, which holds the password.
-      const code = (err as { code?: string }).code ?? "network error";
-      return { ok: false, status: 0, error: `${code} on ${path}` };
-    }
+  private get<T>(path: string, params?: Record<string, number>): Promise<Fetched<T>> {
+    return this.api.get<T>(path, params, this.abort.signal);
   }
 
   private loadResume(): ResumePosition {
@@ -333,40 +307,6 @@ export class FreqtradeSource implements Source {
   private saveResume(position: ResumePosition): void {
     this.resume = position;
     this.deps.state.set(this.stateKey, JSON.stringify(position));
-  }
-}
-
-/**
- * Ids of the open trades, or null when they can't be trusted: /status failed, or old Freqtrade
- * versions answer [] while stopped, or /count sees more open trades than /status listed.
- */
-function openTradeIds(open: Fetched<FtTrade[]>, config: Fetched<{ state?: string }>, count: Fetched<{ current?: number }>): number[] | null {
-  if (!open.ok || !Array.isArray(open.data)) return null;
-  if (!config.ok || config.data.state !== "running") return null;
-  if (count.ok && typeof count.data.current === "number" && count.data.current > open.data.length) return null;
-  return open.data.map((t) => t.trade_id);
-}
-
-function isAuthFailure(...results: Fetched<unknown>[]): boolean {
-  return results.some((r) => !r.ok && r.status === 401);
-}
-
-/** Global locks (pair "*") are Freqtrade's circuit breaker: protections stop all new entries. */
-function circuitBreakerOf(locks: FtLock[], now: number): { open: boolean; reason?: string } {
-  const global = locks.filter((l) => l.pair === "*" && l.active !== false && (typeof l.lock_end_timestamp !== "number" || l.lock_end_timestamp > now));
-  if (global.length === 0) return { open: false };
-  const reason = global.map((l) => l.reason || "global pair lock").join("; ");
-  return { open: true, reason: reason.slice(0, 500) };
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return "(invalid url)";
   }
 }
 
