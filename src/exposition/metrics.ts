@@ -20,7 +20,7 @@ export interface ExpositionSource {
 }
 
 export interface AlertingView {
-  triggers: Array<{ bot: string; trigger: string; enabled: boolean; threshold: number | null; min_trades: number | null }>;
+  triggers: Array<{ bot: string; trigger: string; severity: string; enabled: boolean; threshold: number | null; min_trades: number | null }>;
   firing: Array<{ bot: string; trigger: string; severity: string }>;
   alertsTotal: Array<{ bot: string; trigger: string; severity: string; count: number }>;
   suppressedTotal: Array<{ bot: string; trigger: string; count: number }>;
@@ -181,7 +181,16 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
   const events = new Counter({ name: "trading_events_total", help: "Events accepted and applied, by type.", labelNames: ["event"], registers });
   for (const t of EVENT_TYPES) events.inc({ event: t }, 0);
   const rejected = new Counter({ name: "trading_events_rejected_total", help: "Requests or events rejected, by reason.", labelNames: ["reason"], registers });
-  const duplicates = new Counter({ name: "trading_duplicate_trades_total", help: "Trades re-sent with an id already applied (acknowledged, not applied).", labelNames: ["bot"], registers });
+  const duplicates = new Counter({
+    name: "trading_duplicate_trades_total",
+    help: "Trades re-sent with an id already applied (acknowledged, not applied).",
+    labelNames: ["bot"],
+    registers,
+    collect() {
+      // Every bot's series exists from its first event on, so increase() sees the first duplicate.
+      for (const b of view.bots) this.inc({ bot: b.bot }, 0);
+    },
+  });
   new Gauge({ name: "trading_exporter_build_info", help: "Build information; the value is always 1.", labelNames: ["version"], registers }).set({ version }, 1);
   new Gauge({
     name: "trading_websocket_clients",
@@ -251,6 +260,8 @@ function registerAlertingMetrics(registers: AnyRegistry[], view: ScrapeView): vo
     registers,
     collect() {
       this.reset();
+      // Pre-created at 0 for every (bot, trigger), so increase() sees the first firing.
+      for (const t of triggers()) this.inc({ bot: t.bot, trigger: t.trigger, severity: t.severity }, 0);
       for (const a of fromAlerting("alertsTotal")()) this.inc({ bot: a.bot, trigger: a.trigger, severity: a.severity }, a.count);
     },
   });
@@ -261,6 +272,7 @@ function registerAlertingMetrics(registers: AnyRegistry[], view: ScrapeView): vo
     registers,
     collect() {
       this.reset();
+      for (const t of triggers()) this.inc({ bot: t.bot, trigger: t.trigger }, 0);
       for (const a of fromAlerting("suppressedTotal")()) this.inc({ bot: a.bot, trigger: a.trigger }, a.count);
     },
   });
