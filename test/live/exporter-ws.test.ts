@@ -95,4 +95,21 @@ describe("/ws of the real exporter", () => {
     }
     expect(clients).toBe(0);
   });
+
+  it("coalesces a burst of 1,000 trades for one bot into a handful of metrics_update, the last one exact", async () => {
+    const client = await TestClient.open(wsUrl(`?token=${TOKEN}&bots=burst&types=metrics_update`));
+    try {
+      // 1,000 single-trade submissions at once (in-process: signing 1,000 HTTP requests adds nothing here).
+      const pnls = Array.from({ length: 1000 }, (_, i) => ((i * 37) % 101) - 50);
+      await Promise.all(pnls.map((pnl, i) => live.exporter.ingest({ type: "trade", bot: "burst", id: `b${i}`, pnl })));
+      const total = pnls.reduce((a, b) => a + b, 0);
+      await until(() => client.of("metrics_update").some((m) => (m.data as { trades: { total: number } }).trades.total === 1000));
+      const updates = client.of("metrics_update");
+      expect(updates.length).toBeLessThanOrEqual(5);
+      expect(updates.at(-1)!.data).toMatchObject({ bot: "burst", total_pnl: total, equity: 10_000 + total, trades: { total: 1000 } });
+    } finally {
+      client.ws.close();
+      await client.whenClosed();
+    }
+  });
 });
