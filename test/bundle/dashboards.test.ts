@@ -62,7 +62,7 @@ describe("Grafana dashboards", () => {
     ]);
   });
 
-  it.each(dashboards.map((d) => [d.uid, d] as const))("%s validates against the dashboard schema", (_uid, dashboard) => {
+  it.each(dashboards.map((d) => [d.uid, d] as const))("%s validates against the bundle's own (strict, zod) dashboard schema", (_uid, dashboard) => {
     const result = dashboardSchema.safeParse(dashboard);
     expect(result.success, result.error?.message).toBe(true);
   });
@@ -92,7 +92,7 @@ describe("Grafana dashboards", () => {
       for (const target of panel.targets) expect(target.datasource.uid).toBe("${datasource}");
     }
     const bot = dashboards.find((d) => d.uid === "trading-bot")!.templating.list.find((v) => v.name === "bot");
-    expect(bot).toMatchObject({ type: "query", definition: "label_values(trading_equity, bot)", multi: false });
+    expect(bot).toMatchObject({ type: "query", query: { query: "label_values(trading_equity, bot)" }, multi: false });
   });
 
   it("give every panel a known unit, and the right one for ratios, seconds, bytes and money", () => {

@@ -5,10 +5,12 @@ import {
   DATASOURCE,
   SCHEMA_VERSION,
   type Dashboard,
+  type DatasourceVariable,
   type DataPanel,
   type DataPanelType,
   type FieldConfig,
   type Panel,
+  type QueryVariable,
   type Target,
   type Variable,
 } from "./model.js";
@@ -105,8 +107,11 @@ export class DashboardBuilder {
           title: "Trading dashboards",
           tags: ["trading-exporter"],
           asDropdown: false,
+          icon: "external link",
           includeVars: true,
           keepTime: true,
+          targetBlank: false,
+          tooltip: "",
         },
       ],
       annotations: {
@@ -245,7 +250,7 @@ function options(type: DataPanelType): Record<string, unknown> {
   }
 }
 
-export function datasourceVariable(): Variable {
+export function datasourceVariable(): DatasourceVariable {
   return {
     name: "datasource",
     label: "Data source",
@@ -265,16 +270,17 @@ export function labelVariable(opts: {
   label: string;
   metric: string;
   multi: boolean;
-}): Variable {
-  const definition = `label_values(${opts.metric}, ${opts.name})`;
+}): QueryVariable {
+  // No `definition` (the editor's display copy of the query): Grafana's dashboard schema has no such
+  // field, and the variable runs from `query` alone.
+  const labelValues = `label_values(${opts.metric}, ${opts.name})`;
   return {
     name: opts.name,
     label: opts.label,
     type: "query",
     hide: 0,
     datasource: DATASOURCE,
-    definition,
-    query: { qryType: 1, query: definition, refId: "PrometheusVariableQueryEditor-VariableQuery" },
+    query: { qryType: 1, query: labelValues, refId: "PrometheusVariableQueryEditor-VariableQuery" },
     refresh: 2,
     regex: "",
     sort: 1,

@@ -1,6 +1,7 @@
 // A zod schema of the parts of Grafana's dashboard JSON model (schemaVersion 39, Grafana 10.x) the
-// bundle uses. Grafana publishes no installable JSON schema for dashboards, so this encodes what the
-// generator must produce for Grafana's provisioning to load it; fields Grafana defaults are optional.
+// bundle uses, stricter than Grafana's own model (which grafana-schema.test.ts checks with @grafana/schema):
+// it pins what this bundle must write (Prometheus data sources, refIds, the 24-column grid, row shape)
+// where Grafana's types accept any string or any panel; fields Grafana defaults are optional.
 import { z } from "zod";
 
 const datasourceRef = z.object({ type: z.literal("prometheus"), uid: z.string().min(1) }).strict();
@@ -99,7 +100,6 @@ const variable = z.discriminatedUnion("type", [
     label: z.string(),
     hide: z.literal(0),
     datasource: datasourceRef,
-    definition: z.string(),
     query: z.object({ query: z.string(), refId: z.string() }).passthrough(),
     refresh: z.union([z.literal(1), z.literal(2)]),
     multi: z.boolean(),
