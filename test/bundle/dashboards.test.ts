@@ -12,6 +12,7 @@ import { requireBinary } from "../support/binaries.js";
 import { countersOutsideRate } from "./helpers/counters.js";
 import { dashboardSchema } from "./helpers/dashboard-schema.js";
 import { run } from "./helpers/run.js";
+import { SPEC_SERIES } from "../support/spec-series.js";
 
 const dashboards = renderDashboards();
 const dataPanels = dashboards.flatMap((d) => d.panels.filter((p): p is DataPanel => p.type !== "row").map((panel) => ({ dashboard: d.uid, panel })));
@@ -34,21 +35,9 @@ const METRIC_UNITS: Record<string, string> = {
   trading_daily_pnl: "short",
 };
 
-// SPEC §9, every series a person would look at (all of them, plus Prometheus's ALERTS and up).
+// SPEC §9, every series a person would look at (all of them, plus process metrics, ALERTS and up).
 const SECTION_9_SERIES = [
-  "trading_equity", "trading_peak_equity", "trading_drawdown_ratio", "trading_daily_drawdown_ratio",
-  "trading_weekly_drawdown_ratio", "trading_max_drawdown_ratio", "trading_sharpe_ratio", "trading_sortino_ratio",
-  "trading_daily_sharpe_ratio", "trading_daily_sortino_ratio", "trading_win_rate_ratio", "trading_window_trades",
-  "trading_consecutive_losses", "trading_max_consecutive_losses", "trading_daily_pnl", "trading_weekly_pnl",
-  "trading_realized_pnl", "trading_last_trade_timestamp_seconds", "trading_last_event_timestamp_seconds",
-  "trading_trades_total", "trading_gross_profit_total", "trading_gross_loss_total",
-  "trading_kill_switch_active", "trading_circuit_breaker_open", "trading_circuit_breaker_trips_total",
-  "trading_open_positions", "trading_max_positions", "trading_position_utilization_ratio", "trading_api_status",
-  "trading_api_latency_seconds", "trading_bot_stale", "trading_health_status",
-  "trading_alert_threshold", "trading_alert_min_trades", "trading_alert_enabled", "trading_alert_firing",
-  "trading_alerts_total", "trading_alerts_suppressed_total", "trading_notifications_total",
-  "trading_notification_failures_total", "trading_exporter_build_info", "trading_events_total",
-  "trading_events_rejected_total", "trading_duplicate_trades_total", "trading_websocket_clients",
+  ...Object.keys(SPEC_SERIES),
   "process_cpu_seconds_total", "process_resident_memory_bytes", "nodejs_heap_size_used_bytes",
   "nodejs_eventloop_lag_p99_seconds", "ALERTS", "up",
 ];
