@@ -26,11 +26,3 @@ export function decodeNumber(x: JsonNumber): number {
       return x;
   }
 }
-
-export function encodeNullable(x: number | null): JsonNumber | null {
-  return x === null ? null : encodeNumber(x);
-}
-
-export function decodeNullable(x: JsonNumber | null): number | null {
-  return x === null ? null : decodeNumber(x);
-}

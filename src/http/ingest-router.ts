@@ -1,7 +1,7 @@
 // SPEC §4: POST /api/v1/events and /api/v1/trades. The raw body is read (size-limited) before
 // anything else so the signature can cover it byte for byte; then content type, then JSON, then
 // the schema; nothing is stored unless everything passed.
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
 import type { EventType } from "../domain/events.js";
 import type { IngestPipeline } from "../ingest/pipeline.js";
 import { IngestError } from "../ingest/pipeline.js";
@@ -21,7 +21,7 @@ export function parseJsonBody(req: Request): unknown {
 
 export function ingestRouter(pipeline: IngestPipeline): Router {
   const router = Router();
-  const route = (defaultType?: EventType) => async (req: Request, res: import("express").Response) => {
+  const route = (defaultType?: EventType) => async (req: Request, res: Response) => {
     const body = parseJsonBody(req);
     try {
       res.json(await pipeline.ingest(body, defaultType));
