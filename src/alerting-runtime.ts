@@ -10,6 +10,7 @@ import type { Logger } from "./logger.js";
 import { buildChannels, Dispatcher, type AlertRecord, type Channel, type ChannelName, type Delivery } from "./notify/index.js";
 import { ApiProbe } from "./sources/api-probe.js";
 import { AlertStore } from "./store/alert-store.js";
+import { ProbeStore } from "./store/probe-store.js";
 import type { Journal } from "./store/journal.js";
 
 export interface AlertingRuntime {
@@ -58,6 +59,9 @@ export function createAlertingRuntime(deps: { config: Config; engine: Engine; jo
   });
 
   const probeCfg = config.api_probe;
+  // §17: the probe resumes from its last result, so the first evaluation after a restart sees the
+  // same api status as the last one before it, and failures keep counting.
+  const probeStore = probeCfg.url ? new ProbeStore(deps.journal.db, probeCfg.url) : undefined;
   const probe = probeCfg.url
     ? new ApiProbe(
         {
@@ -67,7 +71,7 @@ export function createAlertingRuntime(deps: { config: Config; engine: Engine; jo
           degradedLatencyMs: probeCfg.degraded_latency_ms,
           failuresBeforeDisconnected: probeCfg.failures_before_disconnected,
         },
-        { clock, logger, onChange: () => alerting?.tick() },
+        { clock, logger, onChange: () => alerting?.tick(), restored: probeStore?.load(), persist: (s) => probeStore?.save(s) },
       )
     : undefined;
 

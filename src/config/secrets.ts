@@ -2,6 +2,7 @@
 // value must never reach a log line, an error message or `check-config` output.
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import { urlOrigin } from "../domain/url-origin.js";
 import { httpUrl } from "./fields.js";
 import { MIN_SECRET_LENGTH, type Config } from "./schema.js";
 
@@ -109,25 +110,13 @@ export function resolveSecretFiles(config: Config, baseDir: string): SecretFileP
 
 export const REDACTED = "<redacted>";
 
-/** Removes `user:password@` from a URL (Freqtrade URLs sometimes carry basic auth inline). */
-function redactUrlUserinfo(value: string): string {
-  try {
-    const u = new URL(value);
-    if (u.password === "" && u.username === "") return value;
-    u.username = REDACTED;
-    u.password = "";
-    return u.toString();
-  } catch {
-    return value;
-  }
-}
-
 function redactValue(key: string, value: unknown): unknown {
   if (value === undefined || value === null) return value;
   if (isSecretKey(key)) {
     return Array.isArray(value) ? value.map(() => REDACTED) : REDACTED;
   }
-  if (typeof value === "string" && /url$/i.test(key)) return redactUrlUserinfo(value);
+  // Paths and queries of URLs hold tokens (webhooks, Telegram, probe keys): §16 shows the origin only.
+  if (typeof value === "string" && /url$/i.test(key)) return urlOrigin(value);
   return redactTree(value);
 }
 

@@ -5,11 +5,14 @@
 //   inactive ──condition true──▶ firing ──condition false (or trigger disabled)──▶ resolved (= inactive)
 //
 // - Firing notifies unless a firing/reminder notification for the same (bot, trigger) went out less
-//   than `cooldown_seconds` ago; then the record is stored as suppressed (the seed's 5-minute
+//   than `cooldown_seconds` ago; then the record is stored as suppressed (a 5-minute
 //   debounce: a flapping condition produces records, not messages).
+// - A suppressed firing that is still active when the cooldown ends is notified then (§17): the
+//   cooldown only delays it. Otherwise the operator's last message about a critical trigger could be
+//   "resolved" for up to a repeat interval while it fires again. The record becomes `notified` and
+//   the cooldown and reminders count from that notification.
 // - While firing, a reminder goes out every `repeat_interval_seconds` counted from the last
-//   firing/reminder notification of that (bot, trigger) (0 = no reminders). A reminder also covers
-//   a suppressed alert: the operator then knows it is firing, so the record becomes `notified`.
+//   firing/reminder notification of that (bot, trigger) (0 = no reminders).
 // - Resolution is notified when `send_resolved` and the alert was notified; resolved messages don't
 //   restart the cooldown (they say "all clear", not "something is wrong").
 import type { Severity, TriggerId } from "../domain/triggers.js";
@@ -110,14 +113,27 @@ export function stepAlert(
   }
 
   if (obs.active) {
+    if (!firing.notified) {
+      // Suppressed at start: due once the cooldown since the last notification is over.
+      const since = state.last_notified_at ?? firing.started_at;
+      if (now - since < policy.cooldown_seconds * 1000) return unchanged;
+      const record: AlertRecord = { ...firing, notified: true };
+      return {
+        state: { ...state, firing: record, last_notified_at: now },
+        notify: [{ kind: "firing", record }],
+        save: [record],
+        fired: false,
+        suppressed: false,
+        changed: true,
+      };
+    }
     if (policy.repeat_interval_seconds <= 0) return unchanged;
     const since = state.last_notified_at ?? firing.started_at;
     if (now - since < policy.repeat_interval_seconds * 1000) return unchanged;
-    const record: AlertRecord = { ...firing, notified: true };
     return {
-      state: { ...state, firing: record, last_notified_at: now },
-      notify: [{ kind: "reminder", record }],
-      save: firing.notified ? [] : [record],
+      state: { ...state, last_notified_at: now },
+      notify: [{ kind: "reminder", record: firing }],
+      save: [],
       fired: false,
       suppressed: false,
       changed: true,

@@ -4,6 +4,7 @@
 import axios from "axios";
 import type { Clock } from "../domain/clock.js";
 import type { ProbeStatus } from "../domain/health.js";
+import { urlOrigin } from "../domain/url-origin.js";
 
 export type { ProbeStatus } from "../domain/health.js";
 
@@ -28,19 +29,10 @@ export interface ApiProbeDeps {
   onChange?: (status: ProbeStatus, previous: ProbeStatus | null) => void;
   /** Monotonic milliseconds for latency; wall clock (`clock`) only stamps `checked_at`. */
   elapsed?: () => number;
-}
-
-/**
- * The URL as it may appear in logs: scheme, host and path only. User info and the query string often
- * carry API keys, so they never leave this function.
- */
-export function redactUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return "(invalid url)";
-  }
+  /** The last result from before a restart (§17): status and failure count carry on from it. */
+  restored?: ProbeStatus | null;
+  /** Called with every result, so the next start can restore it. */
+  persist?: (status: ProbeStatus) => void;
 }
 
 export class ApiProbe {
@@ -57,6 +49,7 @@ export class ApiProbe {
     private readonly deps: ApiProbeDeps,
   ) {
     this.elapsed = deps.elapsed ?? (() => performance.now());
+    this.current = deps.restored ?? null;
   }
 
   status(): ProbeStatus | null {
@@ -136,10 +129,16 @@ export class ApiProbe {
     if (generation !== this.generation) return next;
     const previous = this.current;
     this.current = next;
+    try {
+      this.deps.persist?.(next);
+    } catch (err) {
+      // A full disk must not stop probing; the in-memory status stays right until the restart.
+      this.deps.logger?.warn({ err }, "could not persist the API probe status");
+    }
     if (previous?.status !== next.status) {
       this.deps.logger?.[next.status === "connected" ? "info" : "warn"](
         {
-          url: redactUrl(url),
+          url: urlOrigin(url),
           status: next.status,
           latency_ms: next.latency_ms,
           consecutive_failures: next.consecutive_failures,

@@ -59,7 +59,7 @@ describe("alert state machine (SPEC §7)", () => {
     expect(m.sent).toHaveLength(1);
   });
 
-  it("acceptance: flapping three times within 5 minutes gives one firing notification and two suppressed records; a reminder after the repeat interval; resolution sent once", () => {
+  it("acceptance: flapping three times within 5 minutes gives one firing notification and two suppressed records; the one still firing when the cooldown ends is notified then; reminders count from it", () => {
     const m = machine();
     m.observe(true); // t = 0: fires, notified
     m.clock.advance(60 * S);
@@ -72,32 +72,67 @@ describe("alert state machine (SPEC §7)", () => {
     m.observe(true); // t = 4 min: suppressed again
     const records = [...m.saved.values()];
     expect(records).toHaveLength(3);
-    expect(m.sent.filter((a) => a.kind === "firing")).toHaveLength(1);
     expect(records.filter((r) => r.suppressed)).toHaveLength(2);
     expect(records.filter((r) => r.notified)).toHaveLength(1);
     expect(m.sent.map((a) => a.kind)).toEqual(["firing", "resolved"]);
 
-    // Still firing: the reminder is due one repeat interval after the last firing notification (t = 0).
-    m.clock.set(T0 + 3600 * S - 1);
+    // The cooldown counts from the last firing notification (t = 0): it ends at t = 5 min, and the
+    // alert still firing then is notified, so the last word is not "resolved" while it fires.
+    m.clock.set(T0 + 300 * S - 1);
     expect(m.observe(true).notify).toEqual([]);
-    m.clock.set(T0 + 3600 * S);
+    m.clock.set(T0 + 300 * S);
+    const late = m.observe(true);
+    expect(late.notify.map((a) => a.kind)).toEqual(["firing"]);
+    expect(late.notify[0]!.record).toMatchObject({ id: "a3", status: "firing", suppressed: true, notified: true, started_at: T0 + 240 * S });
+    expect(late).toMatchObject({ fired: false, changed: true });
+    expect(m.saved.get("a3")).toMatchObject({ notified: true });
+    expect(m.state.last_notified_at).toBe(T0 + 300 * S);
+
+    // Reminders count from that notification: one repeat interval after t = 5 min.
+    m.clock.set(T0 + 300 * S + 3600 * S - 1);
+    expect(m.observe(true).notify).toEqual([]);
+    m.clock.set(T0 + 300 * S + 3600 * S);
     const reminder = m.observe(true);
     expect(reminder.notify.map((a) => a.kind)).toEqual(["reminder"]);
-    expect(reminder.notify[0]!.record).toMatchObject({ id: "a3", suppressed: true, notified: true });
-    // The next one is counted from that reminder.
-    m.clock.advance(3600 * S - 1);
-    expect(m.observe(true).notify).toEqual([]);
-    m.clock.advance(1);
-    expect(m.observe(true).notify.map((a) => a.kind)).toEqual(["reminder"]);
+    expect(reminder.notify[0]!.record).toMatchObject({ id: "a3", notified: true });
 
-    // Resolution: notified once, and never again while inactive.
+    // Resolution: notified once (the alert was notified), and never again while inactive.
     m.clock.advance(10 * S);
     const resolved = m.observe(false);
     expect(resolved.notify.map((a) => a.kind)).toEqual(["resolved"]);
     expect(resolved.notify[0]!.record).toMatchObject({ id: "a3", status: "resolved", resolved_at: m.clock.now() });
     m.clock.advance(10 * S);
     expect(m.observe(false).notify).toEqual([]);
-    expect(m.sent.map((a) => a.kind)).toEqual(["firing", "resolved", "reminder", "reminder", "resolved"]);
+    expect(m.sent.map((a) => a.kind)).toEqual(["firing", "resolved", "firing", "reminder", "resolved"]);
+  });
+
+  it("a suppressed firing that resolves inside the cooldown stays silent: nothing is sent about it", () => {
+    const m = machine();
+    m.observe(true);
+    m.clock.advance(10 * S);
+    m.observe(false);
+    m.clock.advance(10 * S);
+    expect(m.observe(true).suppressed).toBe(true);
+    m.clock.advance(10 * S);
+    expect(m.observe(false).notify).toEqual([]);
+    m.clock.set(T0 + 3600 * S);
+    expect(m.observe(false).changed).toBe(false);
+    expect(m.sent.map((a) => a.kind)).toEqual(["firing", "resolved"]);
+  });
+
+  it("a cooldown longer than the repeat interval: the suppressed firing is still notified as a firing at the cooldown's end", () => {
+    const m = machine({ cooldown_seconds: 600, repeat_interval_seconds: 120, send_resolved: true });
+    m.observe(true);
+    m.clock.advance(S);
+    m.observe(false);
+    m.clock.advance(S);
+    m.observe(true); // suppressed at t = 2 s
+    m.clock.set(T0 + 599 * S);
+    expect(m.observe(true).notify).toEqual([]);
+    m.clock.set(T0 + 600 * S);
+    expect(m.observe(true).notify.map((a) => a.kind)).toEqual(["firing"]);
+    m.clock.set(T0 + 720 * S);
+    expect(m.observe(true).notify.map((a) => a.kind)).toEqual(["reminder"]);
   });
 
   it("fires with a notification again once the cooldown has passed (boundary included)", () => {

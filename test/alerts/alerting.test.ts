@@ -46,7 +46,7 @@ describe("Alerting", () => {
     expect(h.kinds()).toEqual(["firing:alpha:daily_drawdown", "firing:beta:daily_drawdown"]);
   });
 
-  it("acceptance with a real store: flapping within 5 minutes → one firing notification, two suppressed records, one reminder, one resolution", () => {
+  it("acceptance with a real store: flapping within 5 minutes → one firing notification and two suppressed records; the one still firing is notified when the cooldown ends", () => {
     const h = harness();
     const flap = (active: boolean) => {
       h.set("alpha", { consecutive_losses: active ? 12 : 0 });
@@ -61,16 +61,47 @@ describe("Alerting", () => {
     expect(history).toHaveLength(3);
     expect(history.filter((r) => r.suppressed)).toHaveLength(2);
     expect(history.map((r) => r.status)).toEqual(["firing", "resolved", "resolved"]);
-    expect(h.kinds()).toEqual(["firing:alpha:consecutive_losses", "resolved:alpha:consecutive_losses"]);
     expect(h.alerting.alertCounts()).toEqual([{ bot: "alpha", trigger: "consecutive_losses", severity: "warning", count: 3 }]);
     expect(h.alerting.suppressedCounts()).toEqual([{ bot: "alpha", trigger: "consecutive_losses", count: 2 }]);
 
-    h.clock.set(T0 + 3600 * S);
+    // The clock is at t = 5 min, the end of the cooldown begun by the first notification.
+    h.alerting.tick();
+    expect(h.kinds()).toEqual(["firing:alpha:consecutive_losses", "resolved:alpha:consecutive_losses", "firing:alpha:consecutive_losses"]);
+    expect(h.sent.at(-1)!.alert).toMatchObject({ id: history[0]!.id, started_at: T0 + 240 * S, notified: true });
+    expect(h.alerting.history({ limit: 1 })[0]).toMatchObject({ id: history[0]!.id, notified: true, status: "firing" });
+    // A late notification is not a new firing: the counters stay.
+    expect(h.alerting.alertCounts()[0]!.count).toBe(3);
+
+    h.clock.set(T0 + 300 * S + 3600 * S);
     h.alerting.tick();
     expect(h.sent.at(-1)!.kind).toBe("reminder");
     h.set("alpha", { consecutive_losses: 0 });
     h.alerting.tick();
-    expect(h.sent.map((n) => n.kind)).toEqual(["firing", "resolved", "reminder", "resolved"]);
+    expect(h.sent.map((n) => n.kind)).toEqual(["firing", "resolved", "firing", "reminder", "resolved"]);
+  });
+
+  it("fire → resolve → re-fire inside the cooldown → notified when the cooldown ends (a critical kill switch)", () => {
+    const h = harness();
+    h.set("alpha", {}, KILL); // t = 0: notified
+    h.clock.advance(30 * S);
+    h.set("alpha"); // t = 30 s: resolved, notified
+    h.clock.advance(30 * S);
+    h.set("alpha", {}, KILL); // t = 60 s: inside the 300 s cooldown → suppressed
+    expect(h.kinds()).toEqual(["firing:alpha:kill_switch_activation", "resolved:alpha:kill_switch_activation"]);
+    // The evaluation timer keeps ticking; nothing goes out before the cooldown ends at t = 300 s.
+    for (let t = 65; t < 300; t += 5) {
+      h.clock.set(T0 + t * S);
+      h.alerting.tick();
+    }
+    expect(h.sent).toHaveLength(2);
+    h.clock.set(T0 + 300 * S);
+    h.alerting.tick();
+    expect(h.kinds().at(-1)).toBe("firing:alpha:kill_switch_activation");
+    expect(h.sent.at(-1)!.alert).toMatchObject({ severity: "critical", started_at: T0 + 60 * S, status: "firing", notified: true });
+    // Exactly once: the next ticks inside the repeat interval send nothing more.
+    h.clock.advance(60 * S);
+    h.alerting.tick();
+    expect(h.sent).toHaveLength(3);
   });
 
   it("tick() catches time-based conditions: a silent bot goes stale, then recovers", () => {

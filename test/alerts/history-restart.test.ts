@@ -91,9 +91,17 @@ describe("restart on the same database file", () => {
     h.set("alpha", { weekly_drawdown: 0.12 });
     expect(h.kinds()).toEqual(["firing:alpha:weekly_drawdown", "resolved:alpha:weekly_drawdown"]);
     expect(h.alerting.history({ limit: 1 })[0]).toMatchObject({ suppressed: true, notified: false });
-    // The reminder schedule survives too: due one hour after the first notification.
+    // The cooldown's end survives too: the suppressed alert, still firing, is notified at t = 300 s.
     h.reopen();
-    h.clock.set(T0 + 3600 * S);
+    h.clock.set(T0 + 300 * S - 1);
+    h.alerting.tick();
+    expect(h.sent).toHaveLength(2);
+    h.clock.set(T0 + 300 * S);
+    h.alerting.tick();
+    expect(h.kinds().at(-1)).toBe("firing:alpha:weekly_drawdown");
+    // And the reminder schedule: due one hour after that notification, across another restart.
+    h.reopen();
+    h.clock.set(T0 + 300 * S + 3600 * S);
     h.alerting.tick();
     expect(h.sent.at(-1)!.kind).toBe("reminder");
   });

@@ -171,6 +171,24 @@ describe("redactConfig", () => {
     expect(url).toContain("127.0.0.1:8080");
   });
 
+  it("shows every configured URL as scheme and host only: webhook paths, probe queries and proxy paths hold tokens", () => {
+    const yaml = [
+      "api_probe: { url: 'https://exchange.example:8443/v1/ping?apiKey=probe-key-123' }",
+      "external_url: 'https://grafana.example/d/trading?orgId=1'",
+      "notifications:",
+      "  webhook: { enabled: true, url: 'https://hooks.example/path-token-456/in', secret: 'webhook-secret-0123456789' }",
+      "  telegram: { enabled: true, bot_token: 'tg-token-0123456789', chat_id: 1, api_base_url: 'https://tg-proxy.example/relay-key-789/' }",
+      "",
+    ].join("\n");
+    const r = redactConfig(loadConfig({ env: {}, file: write("urls.yaml", yaml) }));
+    expect(r.api_probe.url).toBe("https://exchange.example:8443");
+    expect(r.external_url).toBe("https://grafana.example");
+    expect(r.notifications.webhook.url).toBe("https://hooks.example");
+    expect(r.notifications.telegram.api_base_url).toBe("https://tg-proxy.example");
+    const text = JSON.stringify(r);
+    for (const secret of ["probe-key-123", "path-token-456", "relay-key-789", "webhook-secret", "tg-token", "/v1/ping"]) expect(text).not.toContain(secret);
+  });
+
   it("leaves absent secrets absent (nothing to hide is shown as nothing)", () => {
     const r = redactConfig(loadConfig({ env: {} }));
     expect(r.auth.read_token).toBeUndefined();
