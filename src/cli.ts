@@ -8,6 +8,7 @@ import { defaultWebDir } from "./web-dir.js";
 import { renderRules } from "./bundle/rules.js";
 import { demoVerb } from "./cli/demo.js";
 import { sendVerb } from "./cli/send.js";
+import { freqtradeWebhookVerb } from "./cli/freqtrade-webhook.js";
 
 const USAGE = `Usage: trading-exporter [verb] [--config FILE]
 
@@ -16,6 +17,8 @@ Verbs:
   check-config   validate the configuration and exit (0: valid, 1: invalid)
   send           sign and send an event: send trade --bot b --id 42 --pnl -12.5 (send --help)
   demo           the exporter plus three simulated bots (demo --help)
+  freqtrade-webhook --bot B --url URL
+                 print the "webhook" block for Freqtrade's config.json
   rules          print the Prometheus alerting rules (thresholds are read from the exporter's
                  trading_alert_* series, so run-time changes need no new rules)
 
@@ -57,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   // send and demo parse their own options (`--pnl -12.5` must reach send intact).
   if (argv[0] === "send") return sendVerb(argv.slice(1), process.env);
   if (argv[0] === "demo") return demoVerb(argv.slice(1), process.env);
+  if (argv[0] === "freqtrade-webhook") return freqtradeWebhookVerb(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     options: { config: { type: "string" }, help: { type: "boolean" } },

@@ -22,6 +22,7 @@ import { LiveHub } from "./live/hub.js";
 import { liveListener } from "./live/wiring.js";
 import { performanceJson } from "./http/json.js";
 import { startSources } from "./sources/start.js";
+import { freqtradeWebhookRouter } from "./http/freqtrade-webhook-router.js";
 import { openApiRouter } from "./openapi/router.js";
 
 export interface ExporterOptions {
@@ -95,6 +96,16 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   const alerts = createAlertingRuntime({ config, engine, journal, clock, logger });
   // The live hub needs the HTTP server, so it is made in listen(); until then nobody is connected.
   let hub: LiveHub | undefined;
+  // Sources start with alerting already listening, before the app takes requests.
+  alerts.start();
+  const ways = startSources(config, {
+    pipeline,
+    journal,
+    clock,
+    logger,
+    knownMaxPositions: (bot) => (engine.hasBot(bot) ? engine.safety(bot).positions.max : null),
+  });
+  const sources = ways.sources;
   const metrics = createExporterMetrics(
     {
       bots: () => engine.bots(),
@@ -106,6 +117,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       },
       alerting: () => alerts.metricsView(),
       websocketClients: () => hub?.clients() ?? 0,
+      sources: () => ways.health.snapshot(),
     },
     VERSION,
   );
@@ -139,10 +151,9 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     auth: { secrets: () => secrets, maxClockSkewSeconds: config.auth.max_clock_skew_seconds, readToken: config.auth.read_token },
     isReady: () => ready && journal.db.open,
     routers,
+    selfAuthenticated: ways.freqtradeWebhook ? [freqtradeWebhookRouter(ways.freqtradeWebhook)] : [],
     webDir: options.webDir,
   });
-  alerts.start();
-  const sources = startSources(config, { pipeline, journal, clock, logger });
 
   const retention = config.retention_days
     ? setInterval(() => {

@@ -15,6 +15,7 @@ import {
   timeZone,
 } from "./fields.js";
 import { botTriggersSchema, triggersSchema } from "./triggers.js";
+import { freqtradeWebhookSource, hummingbotSource } from "./push-sources.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -224,6 +225,8 @@ const sources = z
   .strictObject({
     freqtrade: z.array(freqtradeSource, { error: "must be a list of sources" }).default([]),
     jsonl: z.array(jsonlSource, { error: "must be a list of sources" }).default([]),
+    freqtrade_webhook: z.array(freqtradeWebhookSource, { error: "must be a list of sources" }).default([]),
+    hummingbot: z.array(hummingbotSource, { error: "must be a list of sources" }).default([]),
   })
   .superRefine((v, ctx) => {
     // Two pollers writing the same bot would double-count its equity and positions.
@@ -231,6 +234,11 @@ const sources = z
     v.freqtrade.forEach((s, i) => {
       if (seen.has(s.bot)) ctx.addIssue({ code: "custom", path: ["freqtrade", i, "bot"], message: `bot "${s.bot}" is polled twice`, params: { noEcho: true } });
       seen.add(s.bot);
+    });
+    const hooked = new Set<string>();
+    v.freqtrade_webhook.forEach((s, i) => {
+      if (hooked.has(s.bot)) ctx.addIssue({ code: "custom", path: ["freqtrade_webhook", i, "bot"], message: `bot "${s.bot}" has two webhook entries`, params: { noEcho: true } });
+      hooked.add(s.bot);
     });
   })
   .prefault({});

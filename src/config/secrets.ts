@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from "node:path";
 import { urlOrigin } from "../domain/url-origin.js";
 import { httpUrl } from "./fields.js";
 import { MIN_SECRET_LENGTH, type Config } from "./schema.js";
+import { MIN_WEBHOOK_TOKEN_LENGTH } from "./push-sources.js";
 
 /** Keys whose values are secret (or may embed one, like a Slack webhook URL). */
 const SECRET_KEY = /(password|secret|secrets|token|webhook_url)$/i;
@@ -46,6 +47,15 @@ const SECRET_FIELDS: SecretField[] = [
   { sections: one(["notifications", "webhook"], (c) => c.notifications.webhook), key: "secret", check: lengthCheck },
   {
     sections: (c) => c.sources.freqtrade.map((s, i) => ({ path: ["sources", "freqtrade", i], section: s as Section })),
+    key: "password",
+  },
+  {
+    sections: (c) => c.sources.freqtrade_webhook.map((s, i) => ({ path: ["sources", "freqtrade_webhook", i], section: s as Section })),
+    key: "token",
+    check: (value) => (value.length >= MIN_WEBHOOK_TOKEN_LENGTH ? null : `the token must be at least ${MIN_WEBHOOK_TOKEN_LENGTH} characters`),
+  },
+  {
+    sections: (c) => c.sources.hummingbot.map((s, i) => ({ path: ["sources", "hummingbot", i], section: s as Section })),
     key: "password",
   },
 ];

@@ -7,6 +7,7 @@ import client, { Counter, Gauge, Registry, type OpenMetricsContentType, type Reg
 type AnyRegistry = Registry<RegistryContentType>;
 import type { PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
 import { EVENT_TYPES } from "../domain/events.js";
+import { registerSourceMetrics, type SourceHealthView } from "./source-metrics.js";
 
 /** What the exposition reads; the server provides it. */
 export interface ExpositionSource {
@@ -17,6 +18,8 @@ export interface ExpositionSource {
   health?(bot: string): { level: "HEALTHY" | "DEGRADED" | "CRITICAL"; stale: boolean; api_status: string | null; api_latency_ms: number | null };
   alerting?(): AlertingView;
   websocketClients?(): number;
+  /** Health of the configured ways in (SPEC §18). */
+  sources?(): SourceHealthView;
 }
 
 export interface AlertingView {
@@ -177,6 +180,7 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
     });
   }
   if (source.alerting) registerAlertingMetrics(registers, view);
+  if (source.sources) registerSourceMetrics(registers, source.sources);
 
   const events = new Counter({ name: "trading_events_total", help: "Events accepted and applied, by type.", labelNames: ["event"], registers });
   for (const t of EVENT_TYPES) events.inc({ event: t }, 0);

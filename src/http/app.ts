@@ -25,6 +25,11 @@ export interface AppDeps {
   isReady: () => boolean;
   /** More routers (health, alerts, export, openapi …), mounted after auth. */
   routers?: Router[];
+  /**
+   * Write routes that authenticate themselves instead of by signature (the Freqtrade webhook, whose
+   * sender cannot sign): mounted before the HMAC check, each answers every request to its path.
+   */
+  selfAuthenticated?: Router[];
   /** Directory served at `/` (the built-in dashboard); a plain landing page when absent. */
   webDir?: string;
 }
@@ -41,6 +46,8 @@ export function createApp(deps: AppDeps): express.Express {
     const ready = deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "starting" });
   });
+
+  for (const router of deps.selfAuthenticated ?? []) app.use(router);
 
   // Writes: read the raw body (size-limited) so the signature covers exactly the bytes received.
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });

@@ -34,8 +34,15 @@ export interface IngestListener {
   botsChanged?(bots: string[]): void;
 }
 
+/** A source's resume state, written in the same transaction as the events it belongs to. */
+export interface StateWrite {
+  key: string;
+  value: string;
+}
+
 interface Pending {
   events: TradingEvent[];
+  state?: StateWrite[];
   resolve: (r: IngestResult) => void;
   reject: (e: unknown) => void;
 }
@@ -78,13 +85,25 @@ export class IngestPipeline {
   }
 
   /**
+   * Like `ingest`, and `state` is written in the same transaction as the events (nothing of either
+   * when the batch is rejected): a source's position then never runs ahead of, or behind, its events.
+   */
+  ingestWithState(body: unknown[], state: StateWrite[]): Promise<IngestResult> {
+    const parsed = parseEvents(body, this.opts.clock.now());
+    if (!parsed.ok) {
+      return Promise.reject(new IngestError(422, describe(parsed.errors), parsed.errors, "invalid"));
+    }
+    return this.submit(parsed.events, state);
+  }
+
+  /**
    * Queues validated events. Submissions arriving in the same turn of the event loop share one
    * transaction (group commit); each resolves after that commit, with its own counts.
    */
-  submit(events: TradingEvent[]): Promise<IngestResult> {
+  submit(events: TradingEvent[], state?: StateWrite[]): Promise<IngestResult> {
     if (this.closed) return Promise.reject(new IngestError(503, "the exporter is shutting down", [], "unavailable"));
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+      this.queue.push({ events, state, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -120,6 +139,7 @@ export class IngestPipeline {
               this.lastSeq = seq;
             }
           }
+          for (const { key, value } of pending.state ?? []) journal.stateSet(key, value);
           for (const e of stored) if (!engine.hasBot(e.bot)) newBots.add(e.bot);
           outcomes.push({ stored, duplicateBots, result: { accepted: stored.length, duplicates: duplicateBots.length } });
         }

@@ -9,6 +9,17 @@ export interface EventSink {
   ingest(events: unknown[]): Promise<{ accepted: number; duplicates: number }>;
 }
 
+/** A source's resume state (lots, open trades, positions), stored with the events it produced. */
+export interface StateWrite {
+  key: string;
+  value: string;
+}
+
+/** A sink that also writes a source's state in the same transaction as the events (the pipeline). */
+export interface DurableSink extends EventSink {
+  ingestWithState(events: unknown[], state: StateWrite[]): Promise<{ accepted: number; duplicates: number }>;
+}
+
 /** Small durable key-value store the lead backs with SQLite; for resume positions. */
 export interface SourceState {
   get(key: string): string | undefined;

@@ -14,7 +14,7 @@ function leafPaths(path: (string | number)[] = [], shown: string[] = []): string
     const next = [...path, key];
     const label = [...shown, inTriggers ? "<id>" : key];
     if (next.join(".") === "bots") out.push(...leafPaths([...next, "x"], [...label, "<name>"]));
-    else if (next.join(".") === "sources.freqtrade" || next.join(".") === "sources.jsonl") {
+    else if (["sources.freqtrade", "sources.jsonl", "sources.freqtrade_webhook", "sources.hummingbot"].includes(next.join("."))) {
       out.push(...leafPaths([...next, 0], [...label.slice(0, -1), `${key}[]`]));
     } else if (knownKeysAt(next).length > 0) out.push(...leafPaths(next, label));
     else out.push(label.join("."));

@@ -170,6 +170,18 @@ describe("full.yaml", () => {
           { bot: "gamma", path: "/var/log/bots/gamma.jsonl" },
           { bot: "default", path: "/var/log/bots/misc.jsonl" },
         ],
+        freqtrade_webhook: [{ bot: "alpha", token: "fixture-webhook-token-0001" }],
+        hummingbot: [
+          {
+            url: "mqtt://127.0.0.1:1883",
+            username: "hbot",
+            password: "fixture-mqtt-password",
+            namespace: "hbot",
+            instances: ["pmm-1", "arb-2"],
+            bot_prefix: "hb-",
+            reconnect_max_seconds: 30,
+          },
+        ],
       },
     });
   });
