@@ -87,6 +87,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     clock,
     logger,
     maxBots: config.max_bots,
+    maxFutureSeconds: config.ingest.max_future_seconds,
     snapshotEvery: options.snapshotEvery,
     fingerprint: Engine.settingsFingerprint(settings),
   });

@@ -51,6 +51,13 @@ const metrics = z
   })
   .prefault({});
 
+const ingest = z
+  .strictObject({
+    /** SPEC §15: an event time further ahead of the exporter's clock is refused. */
+    max_future_seconds: int(0, 86_400 * 365).default(300),
+  })
+  .prefault({});
+
 const bot = z.strictObject({
   initial_equity: positive().optional(),
   triggers: botTriggersSchema,
@@ -252,6 +259,7 @@ export const configSchema = z.strictObject({
   retention_days: int(1).optional(),
   log_level: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   auth,
+  ingest,
   metrics,
   bots: z.record(botNameField(), bot, { error: "must be a mapping of bot name to settings" }).default({}),
   health,

@@ -72,6 +72,8 @@ export class BotPerformance {
     this.movePeriods(event.ts, calendar);
     if (event.type === "trade") this.applyTrade(event);
     else if (event.type === "equity") this.equity = event.equity;
+    // A deposit or withdrawal moves equity; it is not performance (SPEC §19).
+    else if (event.type === "cashflow") this.equity += event.amount;
     // After every event, of any type: P = max(P, E), drawdowns, the period highs.
     if (this.equity > this.peak) this.peak = this.equity;
     const drawdown = (this.peak - this.equity) / this.peak;

@@ -57,6 +57,8 @@ export interface PipelineOptions {
   snapshotEvery?: number;
   /** Snapshots are only valid for the settings they were taken under. */
   fingerprint: string;
+  /** `ingest.max_future_seconds` (SPEC §15). */
+  maxFutureSeconds?: number;
 }
 
 export class IngestPipeline {
@@ -77,7 +79,7 @@ export class IngestPipeline {
 
   /** Validates a request body (one event or an array) and submits it. Throws IngestError if invalid. */
   ingest(body: unknown, defaultType?: EventType): Promise<IngestResult> {
-    const parsed = parseEvents(body, this.opts.clock.now(), defaultType);
+    const parsed = parseEvents(body, this.opts.clock.now(), defaultType, this.opts.maxFutureSeconds);
     if (!parsed.ok) {
       return Promise.reject(new IngestError(422, describe(parsed.errors), parsed.errors, "invalid"));
     }

@@ -6,6 +6,7 @@ import { botNameField } from "../config/fields.js";
 import { TRIGGER_IDS, triggerOverrideSchema } from "../config/triggers.js";
 import {
   apiStatusSchema,
+  cashflowSchema,
   circuitBreakerSchema,
   equitySchema,
   eventInputSchema,
@@ -34,6 +35,7 @@ const REQUESTS: Record<string, z.ZodType> = {
   PositionsEvent: positionsSchema,
   ApiStatusEvent: apiStatusSchema,
   HeartbeatEvent: heartbeatSchema,
+  CashflowEvent: cashflowSchema,
   Event: eventInputSchema,
   TradeInput: tradeWithoutType,
   AlertTestRequest: alertTestSchema,

@@ -18,6 +18,7 @@ describe("defaults (SPEC §2, §5–§7, §12)", () => {
     expect(config.retention_days).toBeUndefined();
     expect(config.log_level).toBe("info");
     expect(config.auth).toEqual({ hmac_secrets: [], max_clock_skew_seconds: 300 });
+    expect(config.ingest).toEqual({ max_future_seconds: 300 });
     expect(config.metrics).toEqual({
       initial_equity: 10_000,
       window_trades: 100,
@@ -91,6 +92,7 @@ describe("full.yaml", () => {
         read_token: "fixture-read-token-0123456789",
         max_clock_skew_seconds: 120,
       },
+      ingest: { max_future_seconds: 120 },
       metrics: {
         initial_equity: 5000,
         window_trades: 200,

@@ -77,7 +77,7 @@ describe("openApiDocument()", () => {
   it("describes the event types of §3 from the zod schemas, strict and with their required fields", () => {
     const schemas = (doc as any).components.schemas;
     expect(schemas.Event.oneOf.map((s: any) => s.$ref.split("/").pop())).toEqual([
-      "TradeEvent", "EquityEvent", "KillSwitchEvent", "CircuitBreakerEvent", "PositionsEvent", "ApiStatusEvent", "HeartbeatEvent",
+      "TradeEvent", "EquityEvent", "KillSwitchEvent", "CircuitBreakerEvent", "PositionsEvent", "ApiStatusEvent", "HeartbeatEvent", "CashflowEvent",
     ]);
     expect(schemas.TradeEvent).toMatchObject({ additionalProperties: false, required: ["type", "id", "pnl"] });
     expect(schemas.TradeEvent.properties.side.enum).toEqual(["long", "short"]);
