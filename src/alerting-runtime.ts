@@ -1,4 +1,4 @@
-// Wires the safety half (SPEC §6, §7): alert store on the journal's database, the Alerting state
+// Wires the safety half (§6, §7): alert store on the journal's database, the Alerting state
 // machines fed by the engine, the dispatcher and its channels, the exporter's API probe, and the
 // 5 s evaluation tick. Ingestion only calls `botsChanged`, which never waits for a channel.
 import type { Config } from "./config/index.js";

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// trading-exporter [serve|check-config|rules|send|demo] [--config FILE]: the verbs of SPEC §2.
+// trading-exporter [serve|check-config|rules|send|demo] [--config FILE]: the verbs of §2.
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, redactConfig, type Config } from "./config/index.js";
 import { createExporter } from "./exporter.js";

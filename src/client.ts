@@ -1,4 +1,4 @@
-// A typed client for the exporter's HTTP API (SPEC §4, §8, §11), for Node bots and the CLI `send` verb.
+// A typed client for the exporter's HTTP API (§4, §8, §11), for Node bots and the CLI `send` verb.
 // Writes are signed like §4 with a fresh timestamp per attempt. Only what is safe is retried: network
 // errors, 5xx and 429. Trade posts are safe because trade ids are idempotency keys; 4xx never is.
 import type { EventInput, FieldError } from "./domain/events.js";

@@ -1,4 +1,4 @@
-// The library's public surface: `import { createExporter } from "trading-exporter"` (SPEC §11).
+// The library's public surface: `import { createExporter } from "trading-exporter"` (§11).
 // Two ways in for a Node bot: run the exporter in the bot's own process (createExporter /
 // createExporterFromOptions, then `exporter.ingest(event)`), or talk to a running exporter with
 // TradingExporterClient. Everything else stays internal and may change.
@@ -40,7 +40,7 @@ export {
 export { openApiDocument } from "./openapi/document.js";
 
 export interface ExporterFromOptions extends ExporterOptions {
-  /** Environment variables to apply over the config (SPEC §12), e.g. `process.env`; none by default. */
+  /** Environment variables to apply over the config (§12), e.g. `process.env`; none by default. */
   env?: NodeJS.ProcessEnv;
   /** Directory that `*_file` paths in the config are relative to (default: the working directory). */
   baseDir?: string;

@@ -1,4 +1,4 @@
-// The Prometheus side of SPEC §7: one alert per trigger, with the same trigger ids and default
+// The Prometheus side of §7: one alert per trigger, with the same trigger ids and default
 // severities as the native notifier. Conditions read thresholds from the exporter's metrics (§9).
 import { both, compareWithConfig, gateOnEnabled, templateLookup, triggerConfig } from "./promql.js";
 

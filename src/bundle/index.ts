@@ -1,4 +1,4 @@
-// The observability bundle (SPEC §14) as code: Prometheus rules and Grafana dashboards.
+// The observability bundle (§14) as code: Prometheus rules and Grafana dashboards.
 export { renderRules, DEFAULT_GRAFANA_URL, type RenderRulesOptions } from "./rules.js";
 export { ALERTS, type AlertDefinition, type Severity } from "./alert-catalog.js";
 export {

@@ -1,5 +1,5 @@
 // Small PromQL building blocks for the alert rules. Every trading alert joins a per-bot metric with the
-// exporter's own view of the trigger configuration (SPEC §9 "Alerting"), so no threshold is repeated here.
+// exporter's own view of the trigger configuration (§9 "Alerting"), so no threshold is repeated here.
 
 /**
  * The identity of one bot inside Prometheus: the scrape target (job, instance) plus the `bot` label.

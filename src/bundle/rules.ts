@@ -1,4 +1,4 @@
-// Renders the Prometheus alerting rules of SPEC §14. The committed prometheus/rules/trading-alerts.yml is
+// Renders the Prometheus alerting rules of §14. The committed prometheus/rules/trading-alerts.yml is
 // this function's output (kept in sync by test/bundle/generated-files.test.ts), and the CLI verb
 // `trading-exporter rules` prints it.
 import { stringify } from "yaml";

@@ -1,4 +1,4 @@
-// Environment overrides (SPEC §12), with exactly the seed's variable names. They are merged into
+// Environment overrides (§12), with the variable names bot operators already use. They are merged into
 // the raw file content before validation, so the schema checks env values like file values, and
 // `provenance` lets an error name the variable instead of the key.
 
@@ -13,7 +13,7 @@ export interface EnvVar {
   secret?: boolean;
   /** Sibling key it replaces (`x_file` when the variable gives `x`): the environment wins over the file. */
   replaces?: string;
-  /** Channel it turns on when its own `ALERTS_*_ENABLED` variable is unset (the seed's "present = enabled"). */
+  /** Channel it turns on when its own `ALERTS_*_ENABLED` variable is unset ("credentials present = channel enabled"). */
   enables?: "slack" | "email" | "telegram";
 }
 

@@ -1,4 +1,4 @@
-// The configuration schema (SPEC §12). Strict everywhere: an unknown key is an error, never
+// The configuration schema (§12). Strict everywhere: an unknown key is an error, never
 // silently ignored (blackbox_exporter's rule). Every key is optional; the output is fully defaulted.
 import { z } from "zod";
 import {

@@ -1,4 +1,4 @@
-// The alert triggers of SPEC §7: ids, defaults and the schema of their settings. This table is the
+// The alert triggers of §7: ids, defaults and the schema of their settings. This table is the
 // one home of trigger defaults; the alert engine, the API (§8), /metrics and the Prometheus rules
 // generator import it instead of repeating numbers.
 import { z } from "zod";

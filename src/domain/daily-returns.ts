@@ -1,4 +1,4 @@
-// The daily return series behind daily Sharpe/Sortino (SPEC §5):
+// The daily return series behind daily Sharpe/Sortino (§5):
 //   E_d = equity at the end of effective day d, carried forward over days without events;
 //   r_d = E_d / E_{d−1} − 1, from the bot's first effective day to today inclusive (today partial),
 //   E before the first day = the equity before the bot's first event; the last `capacity` returns.

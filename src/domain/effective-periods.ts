@@ -1,4 +1,4 @@
-// The "current day / current week" figures of SPEC §5: daily/weekly P&L and the highs H behind
+// The "current day / current week" figures of §5: daily/weekly P&L and the highs H behind
 // daily/weekly drawdown, keyed by the *effective* period, which never moves backwards: an event
 // whose ts lies before the current day's start counts in the current day.
 //

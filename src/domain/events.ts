@@ -1,4 +1,4 @@
-// The event model of SPEC §3. The zod schemas are the single source of truth for an event's
+// The event model of §3. The zod schemas are the single source of truth for an event's
 // shape, its TypeScript type and (later) the OpenAPI document.
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-// Calendar days and Monday-start weeks in `metrics.timezone` (SPEC §5), DST-correct.
+// Calendar days and Monday-start weeks in `metrics.timezone` (§5), DST-correct.
 //
 // A day is identified by its day number: days since 1970-01-01 of the *local* date, so that day
 // arithmetic (gaps, weeks) is plain integer arithmetic. Converting an instant to a local date needs

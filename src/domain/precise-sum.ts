@@ -1,4 +1,4 @@
-// Double-double ("compensated") arithmetic for the rolling sums of SPEC §5.
+// Double-double ("compensated") arithmetic for the rolling sums of §5.
 //
 // A rolling window adds one value and removes another on every update. With plain doubles each
 // add/remove leaves a rounding residue that never goes away, so after 10^7 updates Σr and Σr² drift

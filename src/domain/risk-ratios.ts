@@ -1,11 +1,11 @@
-// Sharpe and Sortino as in empyrical (the reference named in ARCHITECTURE.md), plus SPEC §5 edge rules.
+// Sharpe and Sortino as in empyrical (the reference named in ARCHITECTURE.md), plus §5 edge rules.
 //
 // empyrical.sharpe_ratio(returns, risk_free=0, annualization=A)
 //     = mean(returns) / std(returns, ddof=1) · √A
 // empyrical.sortino_ratio(returns, required_return=0, annualization=A)
 //     = mean(returns) · A / downside_risk,  downside_risk = √(mean(min(r, 0)²)) · √A
 //     = mean / √(Σ min(r,0)² / n) · √A      (the mean of squares is over ALL n returns)
-// Edge rules (SPEC §5): n < 2 → NaN for both; all values identical (sd = 0, tested by equality) →
+// Edge rules (§5): n < 2 → NaN for both; all values identical (sd = 0, tested by equality) →
 // Sharpe NaN; no negative return (DD = 0) → Sortino +Inf when mean > 0, else NaN.
 import type { SharpeIndicator } from "../engine/types.js";
 import { PreciseSum, varianceFromSums } from "./precise-sum.js";
@@ -37,7 +37,7 @@ export function sortinoRatio(s: ReturnStats, annualization: number): number {
   return (s.mean / downsideDeviation) * Math.sqrt(annualization);
 }
 
-/** SPEC §5 colour coding of the per-trade Sharpe: 0.5 and 1.0 are both neutral; NaN is negative. */
+/** §5 colour coding of the per-trade Sharpe: 0.5 and 1.0 are both neutral; NaN is negative. */
 export function sharpeIndicator(sharpe: number): SharpeIndicator {
   if (sharpe > 1) return "positive";
   if (sharpe >= 0.5 && sharpe <= 1) return "neutral";

@@ -1,4 +1,4 @@
-// The rolling window W of SPEC §5: the last `window_trades` trades that carry a return.
+// The rolling window W of §5: the last `window_trades` trades that carry a return.
 // Every update is O(1) whatever the window size: a ring buffer holds the values to evict, and the
 // running sums (Σr, Σr², Σmin(r,0)², kept in double-double, see precise-sum.ts) and counts (wins,
 // negatives, trailing run of equal values) are adjusted by the arriving and leaving value only.
@@ -85,7 +85,7 @@ export class RollingReturns {
   private negatives = 0;
   /**
    * Length of the run of equal values at the newest end of the window (capped at the count). All
-   * values are identical ⇔ trailingRun === count: an exact test of "sd = 0" (SPEC §5), in O(1).
+   * values are identical ⇔ trailingRun === count: an exact test of "sd = 0" (§5), in O(1).
    */
   private trailingRun = 0;
 

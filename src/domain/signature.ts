@@ -1,4 +1,4 @@
-// The request signature of SPEC §4, shared by the server (verification), the client, the CLI
+// The request signature of §4, shared by the server (verification), the client, the CLI
 // and the outgoing webhook channel (which signs its posts the same way).
 import { createHmac, timingSafeEqual } from "node:crypto";
 

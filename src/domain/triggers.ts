@@ -1,4 +1,4 @@
-// The nine alert triggers of SPEC §7: their defaults, how configuration layers combine into the
+// The nine alert triggers of §7: their defaults, how configuration layers combine into the
 // effective settings of one (bot, trigger), and the pure evaluation of a trigger's condition.
 import { z } from "zod";
 import { botNameField } from "../config/fields.js";

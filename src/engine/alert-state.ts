@@ -1,4 +1,4 @@
-// The per-(bot, trigger) alert state machine of SPEC §7. Pure: the caller passes the condition as
+// The per-(bot, trigger) alert state machine of §7. Pure: the caller passes the condition as
 // observed now, the clock reading and an id maker, and gets back the next state plus what to notify
 // and what to persist. Nothing here does I/O, so restarts and fake clocks are trivial.
 //

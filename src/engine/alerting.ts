@@ -1,6 +1,6 @@
-// Alerting glue (SPEC §6, §7): reads a bot's snapshots, derives its health, evaluates the nine
+// Alerting glue (§6, §7): reads a bot's snapshots, derives its health, evaluates the nine
 // triggers with their effective settings, runs each (bot, trigger) state machine, persists the
-// outcome and hands notifications to the dispatcher. No HTTP here, no channel: the lead wires
+// outcome and hands notifications to the dispatcher. No HTTP here, no channel: the alerting runtime wires
 // `evaluate(bot)` after every applied event, `tick()` on a timer, and `recordDelivery` from the
 // dispatcher's onDelivery.
 import { randomUUID } from "node:crypto";

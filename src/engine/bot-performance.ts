@@ -1,4 +1,4 @@
-// One bot's performance state (SPEC §5): equity, peak and drawdowns, the rolling per-trade window,
+// One bot's performance state (§5): equity, peak and drawdowns, the rolling per-trade window,
 // all-time trade tallies, the effective day/week figures and the daily return series.
 // apply() is O(1) in the window size; snapshot() assembles the figures as of a given local day.
 import { DailyReturns, type DailyReturnsState } from "../domain/daily-returns.js";
@@ -135,7 +135,7 @@ export class BotPerformance {
 
   private applyTrade(t: TradeEvent): void {
     const equityBefore = this.equity;
-    // r = return if given, else pnl / E_before; no return when E_before ≤ 0 (SPEC §5), nor when
+    // r = return if given, else pnl / E_before; no return when E_before ≤ 0 (§5), nor when
     // the division overflows (a non-finite r would make every later figure NaN).
     const r = t.return !== undefined ? t.return : equityBefore > 0 ? t.pnl / equityBefore : NaN;
     if (Number.isFinite(r)) this.window.push(r, t.pnl > 0);

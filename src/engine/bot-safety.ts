@@ -1,4 +1,4 @@
-// One bot's safety controls as last reported (SPEC §3 event types, §6, §8 /health/safety).
+// One bot's safety controls as last reported (§3 event types, §6, §8 /health/safety).
 // Plain last-value state; health levels are derived from it elsewhere (with the clock, for staleness).
 import type { TradingEvent } from "../domain/events.js";
 import type { SafetySnapshot } from "./types.js";

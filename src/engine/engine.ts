@@ -1,4 +1,4 @@
-// The metrics engine (SPEC §5, §6 safety state): per-bot state fed one validated, non-duplicate
+// The metrics engine (§5, §6 safety state): per-bot state fed one validated, non-duplicate
 // event at a time. Pure: no I/O, no timers; "now" only comes from the injected clock.
 import type { Clock } from "../domain/clock.js";
 import type { TradingEvent } from "../domain/events.js";

@@ -1,7 +1,7 @@
 // What the engine exposes to the rest of the program. Readers (HTTP, /metrics, alerts, the live
 // hub) only see these shapes; the engine's internal state stays private to src/engine and src/domain.
 
-/** SPEC §5 settings the engine needs (the `metrics` and `bots` sections of the config). */
+/** §5 settings the engine needs (the `metrics` and `bots` sections of the config). */
 export interface MetricsSettings {
   initial_equity: number;
   window_trades: number;
@@ -50,7 +50,7 @@ export interface PerformanceSnapshot {
 
 export type ApiStatus = "connected" | "degraded" | "disconnected";
 
-/** One bot's safety controls as last reported (SPEC §6, §8 `/health/safety`). Times in epoch ms. */
+/** One bot's safety controls as last reported (§6, §8 `/health/safety`). Times in epoch ms. */
 export interface SafetySnapshot {
   bot: string;
   kill_switch: { active: boolean; reason: string | null; changed_at: number | null };

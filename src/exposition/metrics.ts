@@ -1,4 +1,4 @@
-// The /metrics contract of SPEC §9. One dedicated registry per format (Prometheus text and
+// The /metrics contract of §9. One dedicated registry per format (Prometheus text and
 // OpenMetrics), never the global one. Every trading_* value is read from the in-memory state at
 // scrape time: `ScrapeView.refresh()` reads the engine once per scrape, and each metric's
 // `collect()` copies from that view, so one scrape is internally consistent.
@@ -14,7 +14,7 @@ export interface ExpositionSource {
   bots(): string[];
   performance(bot: string): PerformanceSnapshot;
   safety(bot: string): SafetySnapshot;
-  /** Health per bot (issue 4); absent until alerting is wired in. */
+  /** Health per bot; absent when the exporter runs without alerting. */
   health?(bot: string): { level: "HEALTHY" | "DEGRADED" | "CRITICAL"; stale: boolean; api_status: string | null; api_latency_ms: number | null };
   alerting?(): AlertingView;
   websocketClients?(): number;

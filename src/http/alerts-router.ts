@@ -1,4 +1,4 @@
-// The alert endpoints of SPEC §8: test messages, history, acknowledgments, trigger settings.
+// The alert endpoints of §8: test messages, history, acknowledgments, trigger settings.
 import { Router, type Request } from "express";
 import { z } from "zod";
 import type { Clock } from "../domain/clock.js";

@@ -1,4 +1,4 @@
-// GET /api/v1/export/trades and /api/v1/export/equity (SPEC §8).
+// GET /api/v1/export/trades and /api/v1/export/equity (§8).
 //
 // Trades are streamed: rows are pulled from the journal only as fast as the client reads (the
 // response's backpressure), so a million-trade export needs no more memory than a small one.
@@ -22,7 +22,7 @@ import type { FieldError } from "../domain/events.js";
 export interface ExportRouterDeps {
   /** The journal's database (read only here). */
   db: Database.Database;
-  /** SPEC §5: where each bot's equity curve starts (`bots.<name>.initial_equity` or the default). */
+  /** §5: where each bot's equity curve starts (`bots.<name>.initial_equity` or the default). */
   initialEquity: (bot: string) => number;
   logger?: { error(obj: object, msg: string): void };
 }

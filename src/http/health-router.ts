@@ -1,4 +1,4 @@
-// GET /api/v1/health/status and /api/v1/health/safety (SPEC §6, §8).
+// GET /api/v1/health/status and /api/v1/health/safety (§6, §8).
 import { Router } from "express";
 import type { Clock } from "../domain/clock.js";
 import type { Alerting } from "../engine/alerting.js";

@@ -1,4 +1,4 @@
-// SPEC §4: every write is signed. The signature covers the timestamp, method, path with query and
+// §4: every write is signed. The signature covers the timestamp, method, path with query and
 // the raw body, so it can't be moved to another request; a signature is accepted once within the
 // clock-skew window, so a captured request can't be replayed either.
 import type { NextFunction, Request, Response } from "express";
@@ -61,7 +61,7 @@ export function hmacAuth(opts: HmacOptions) {
   };
 }
 
-/** SPEC §4 optional read token: `Authorization: Bearer <token>` (or `?token=` where allowed). */
+/** §4 optional read token: `Authorization: Bearer <token>` (or `?token=` where allowed). */
 export function readTokenAuth(token: string | undefined, allowQuery = false) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (!token) return next();

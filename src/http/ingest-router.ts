@@ -1,4 +1,4 @@
-// SPEC §4: POST /api/v1/events and /api/v1/trades. The raw body is read (size-limited) before
+// §4: POST /api/v1/events and /api/v1/trades. The raw body is read (size-limited) before
 // anything else so the signature can cover it byte for byte; then content type, then JSON, then
 // the schema; nothing is stored unless everything passed.
 import { Router, type Request, type Response } from "express";

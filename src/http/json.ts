@@ -1,4 +1,4 @@
-// REST JSON conventions (SPEC §8): snake_case, non-finite numbers as null, times as ISO-8601 UTC.
+// REST JSON conventions (§8): snake_case, non-finite numbers as null, times as ISO-8601 UTC.
 import type { PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
 
 export const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);

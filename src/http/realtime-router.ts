@@ -1,4 +1,4 @@
-// GET /api/v1/metrics/realtime (SPEC §8): every bot's performance snapshot as of now.
+// GET /api/v1/metrics/realtime (§8): every bot's performance snapshot as of now.
 import { Router } from "express";
 import type { Clock } from "../domain/clock.js";
 import type { Engine } from "../engine/engine.js";

@@ -180,7 +180,7 @@ export class IngestPipeline {
     }
   }
 
-  /** SPEC §3: the number of distinct bots is capped; a batch bringing a bot beyond it is rejected whole. */
+  /** §3: the number of distinct bots is capped; a batch bringing a bot beyond it is rejected whole. */
   private checkBotCap(events: TradingEvent[], newBotsInGroup: Set<string>): IngestError | undefined {
     const { engine, maxBots } = this.opts;
     const seen = new Set(newBotsInGroup);

@@ -1,4 +1,4 @@
-// One connected dashboard/script and the backpressure policy of SPEC §13: a slow client gets the
+// One connected dashboard/script and the backpressure policy of §13: a slow client gets the
 // latest state rather than a growing queue, and is dropped past a buffer limit.
 //
 // - State messages (metrics/health/safety) are skipped while the client's send buffer holds more

@@ -1,4 +1,4 @@
-// The live stream of SPEC §13: WebSocket clients on `/ws` get per-bot state pushes.
+// The live stream of §13: WebSocket clients on `/ws` get per-bot state pushes.
 //
 // The engine tells the hub *that* a bot changed (`botChanged`), never *what*: the hub reads the
 // latest state from the snapshot provider when it sends. That is what makes coalescing exact — a

@@ -1,4 +1,4 @@
-// The /ws wire protocol of SPEC §13: server → client messages `{type, bot, ts, data}` and the one
+// The /ws wire protocol of §13: server → client messages `{type, bot, ts, data}` and the one
 // client → server message, `{"type":"subscribe","bots":[...],"types":[...]}`.
 import { BOT_NAME } from "../domain/events.js";
 

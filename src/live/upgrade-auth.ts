@@ -1,4 +1,4 @@
-// Read-token check for the WebSocket upgrade (SPEC §4): `Authorization: Bearer <token>` or, because
+// Read-token check for the WebSocket upgrade (§4): `Authorization: Bearer <token>` or, because
 // browsers cannot set headers on a WebSocket, `?token=`. Rejections are written on the raw socket
 // before any WebSocket exists, so an unauthenticated peer never gets a connection.
 import { createHash, timingSafeEqual } from "node:crypto";

@@ -1,4 +1,4 @@
-// Channels from the `notifications` config section (SPEC §12). Secrets arrive already resolved
+// Channels from the `notifications` config section (§12). Secrets arrive already resolved
 // from their `_file` variants by the config loader.
 import type { Clock } from "../domain/clock.js";
 import { systemClock } from "../domain/clock.js";

@@ -1,4 +1,4 @@
-// Asynchronous delivery of notifications (SPEC §7). `dispatch` only renders and enqueues: ingestion
+// Asynchronous delivery of notifications (§7). `dispatch` only renders and enqueues: ingestion
 // must never wait for a channel. Each channel has its own FIFO queue worked one message at a time,
 // so a hanging or rate-limited channel delays only itself.
 import type { Clock } from "../domain/clock.js";

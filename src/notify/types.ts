@@ -1,4 +1,4 @@
-// The notifier's contract (SPEC §7): what an alert looks like when it leaves the state machine,
+// The notifier's contract (§7): what an alert looks like when it leaves the state machine,
 // what a channel receives, and what the dispatcher reports back for the alert record.
 
 export type Severity = "warning" | "error" | "critical";
@@ -16,7 +16,7 @@ export interface Delivery {
   at: number;
 }
 
-/** SPEC §7 alert record. Times are epoch ms; the REST layer formats them. */
+/** §7 alert record. Times are epoch ms; the REST layer formats them. */
 export interface AlertRecord {
   id: string;
   bot: string;

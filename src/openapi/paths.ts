@@ -1,4 +1,4 @@
-// `paths` of the OpenAPI document: every route of SPEC §8. Bodies and answers point at the generated
+// `paths` of the OpenAPI document: every route of §8. Bodies and answers point at the generated
 // components (./components.ts); this file only says which route takes and gives what.
 import { z } from "zod";
 import { TRIGGER_IDS } from "../config/triggers.js";

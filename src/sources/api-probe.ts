@@ -1,4 +1,4 @@
-// The exporter's own exchange-API probe (SPEC §6): GET `api_probe.url` every interval, with a
+// The exporter's own exchange-API probe (§6): GET `api_probe.url` every interval, with a
 // timeout, and turn latency and failures into connected / degraded / disconnected. Health takes the
 // worse of this and the bots' own `api_status` events.
 import axios from "axios";

@@ -1,4 +1,4 @@
-// Freqtrade poller (SPEC §11): one per configured bot. It reads Freqtrade's REST API with HTTP basic
+// Freqtrade poller (§11): one per configured bot. It reads Freqtrade's REST API with HTTP basic
 // auth and turns it into §3 events. Trade ids are the idempotency keys (the sink dedupes), so the
 // resume offset only saves work; it never decides correctness. See docs/sources.md for the mapping.
 import { systemClock, type Clock } from "../domain/clock.js";

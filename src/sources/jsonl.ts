@@ -1,4 +1,4 @@
-// JSONL file tail (SPEC §11): one §3 event per line. Follows appends, rotation (the file at `path`
+// JSONL file tail (§11): one §3 event per line. Follows appends, rotation (the file at `path`
 // replaced) and truncation, and resumes after a restart where it stopped. The position persisted is
 // always the end of a line the sink acknowledged, so a crash re-reads at most one unacknowledged batch
 // (trades dedupe by id; the other event types set state, so a repeat is harmless).

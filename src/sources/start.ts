@@ -1,4 +1,4 @@
-// Starts the configured ways in (SPEC §11, §18, `sources.*`): one Freqtrade poller per configured bot,
+// Starts the configured ways in (§11, §18, `sources.*`): one Freqtrade poller per configured bot,
 // one tail per JSONL file, the Freqtrade webhook receiver and one MQTT subscriber per Hummingbot
 // broker, all feeding the same ingestion pipeline and reporting to one SourceHealth.
 import type { Config } from "../config/index.js";

@@ -1,8 +1,8 @@
-// The contracts every way in (SPEC §11) is written against. A source turns what a bot exposes into
+// The contracts every way in (§11) is written against. A source turns what a bot exposes into
 // §3 events and hands them to a sink; it never computes a metric and never touches the store itself.
 import type { FieldError } from "../domain/events.js";
 
-/** Where sources hand events: the lead's ingestion pipeline (validate → store → engine). Resolves after the events are
+/** Where sources hand events: the ingestion pipeline (validate → store → engine). Resolves after the events are
  *  durably stored; rejects with an error carrying `errors: FieldError[]` (src/domain/events.ts) if invalid. Duplicate
  *  trades (same bot and id) are acknowledged as duplicates and not applied again. */
 export interface EventSink {
@@ -20,7 +20,7 @@ export interface DurableSink extends EventSink {
   ingestWithState(events: unknown[], state: StateWrite[]): Promise<{ accepted: number; duplicates: number }>;
 }
 
-/** Small durable key-value store the lead backs with SQLite; for resume positions. */
+/** Small durable key-value store backed by the SQLite journal; for resume positions. */
 export interface SourceState {
   get(key: string): string | undefined;
   set(key: string, value: string): void;

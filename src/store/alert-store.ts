@@ -1,6 +1,6 @@
-// Persistence of alerting (SPEC §7, §10): alert history, the per-(bot, trigger) state that makes a
+// Persistence of alerting (§7, §10): alert history, the per-(bot, trigger) state that makes a
 // restart neither re-send nor forget an alert (including cooldown timestamps), run-time trigger
-// overrides, acknowledgments, delivery results and the alert counters. The lead opens the database
+// overrides, acknowledgments, delivery results and the alert counters. The exporter opens the database
 // (WAL); this file owns the `alert_*` tables.
 import type Database from "better-sqlite3";
 import type { TriggerState } from "../engine/alert-state.js";

@@ -1,4 +1,4 @@
-// Read side of the journal for the export endpoints (SPEC §8 `/api/v1/export/*`).
+// Read side of the journal for the export endpoints (§8 `/api/v1/export/*`).
 //
 // Rows are read with keyset pagination (`seq > last ORDER BY seq LIMIT n`), each page read to its
 // end at once: no SQLite statement stays open while the HTTP layer waits for the socket to drain.
@@ -6,7 +6,7 @@
 // refuses every other statement on a connection while an iterator is open. Memory stays flat: one
 // page per cursor.
 //
-// The equity curve is recomputed with the rules of SPEC §5 — each bot starts at its initial equity,
+// The equity curve is recomputed with the rules of §5 — each bot starts at its initial equity,
 // a trade adds its pnl, an equity event sets the equity, the peak starts at the initial equity —
 // which also gives each trade its effective return (`return` if the bot sent one, else
 // pnl / equity before the trade, none when that equity is ≤ 0).

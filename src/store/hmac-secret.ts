@@ -1,4 +1,4 @@
-// SPEC §2: with no HMAC secret configured, the first start generates one into
+// §2: with no HMAC secret configured, the first start generates one into
 // `<data_dir>/hmac_secret` (mode 0600) and logs the file's path — never the secret.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// The durable event journal (SPEC §10): an append-only SQLite table in WAL mode. An event counts
+// The durable event journal (§10): an append-only SQLite table in WAL mode. An event counts
 // as received only once the transaction that wrote it has committed; the pipeline acknowledges
 // after that. Trade idempotency keys live in their own table so retention can drop old raw events
 // without ever letting a re-sent trade count twice.

@@ -1,5 +1,5 @@
-// Issue 4, end to end in the real process: channels configured only by the seed's environment
-// variables deliver; a channel that hangs does not slow ingestion down; and no secret ever shows
+// The native notifier end to end in the real process: channels configured only by the §12
+// environment variables deliver; a channel that hangs does not slow ingestion down; and no secret ever shows
 // up in the logs, the API's replies or the recorded delivery errors.
 import { rmSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// Issue 4: for each trigger, a scenario sent over the signed REST API makes it fire (history
+// For each trigger, a scenario sent over the signed REST API makes it fire (history
 // record, trading_alert_firing series, a message delivered to real local receivers) and its
 // opposite resolves it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -40,7 +40,7 @@ function machine(policy: AlertPolicy = ALERT_POLICY_DEFAULTS) {
   };
 }
 
-describe("alert state machine (SPEC §7)", () => {
+describe("alert state machine (§7)", () => {
   it("stays inactive while the condition is false, with nothing to do", () => {
     const m = machine();
     const t = m.observe(false);

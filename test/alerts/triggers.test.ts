@@ -29,7 +29,7 @@ function run(
   return { ...ev, message: describeTrigger(id, ev, perf, ctx, settings) };
 }
 
-describe("the nine triggers (SPEC §7)", () => {
+describe("the nine triggers (§7)", () => {
   it("has the §7 ids, defaults and severities", () => {
     expect(TRIGGER_IDS).toHaveLength(9);
     const table = Object.fromEntries(TRIGGER_IDS.map((id) => [id, effectiveTriggerSettings("alpha", id)]));

@@ -1,4 +1,4 @@
-// The built-in dashboard (SPEC §13) in a real Chromium against the real exporter (createExporter:
+// The built-in dashboard (§13) in a real Chromium against the real exporter (createExporter:
 // alerting, live hub, export router), fed by signed HTTP POSTs as a bot would: cards, badges, chart
 // and the alerts the exporter itself raises fill in, update live from /ws, survive a restart of
 // the exporter, and fit a phone screen. Screenshots go to test-results/.

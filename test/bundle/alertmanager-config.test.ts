@@ -1,5 +1,5 @@
 // alertmanager/alertmanager.yml: valid for Alertmanager 0.25 (amtool check-config), routes each severity
-// to the channels SPEC §14 names, and keeps secrets out of the file.
+// to the channels §14 names, and keeps secrets out of the file.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 // Runs the committed alertmanager.yml and templates in a real Alertmanager (0.25): the inhibition rules
-// mute what SPEC §14 says they mute, and a critical alert reaches Slack, email and Telegram with the
+// mute what §14 says they mute, and a critical alert reaches Slack, email and Telegram with the
 // rendered templates. Only the delivery endpoints and group_wait are changed (to local stand-ins, 1 s).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

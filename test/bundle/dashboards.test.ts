@@ -35,7 +35,7 @@ const METRIC_UNITS: Record<string, string> = {
   trading_daily_pnl: "short",
 };
 
-// SPEC §9, every series a person would look at (all of them, plus process metrics, ALERTS and up).
+// §9, every series a person would look at (all of them, plus process metrics, ALERTS and up).
 const SECTION_9_SERIES = [
   ...Object.keys(SPEC_SERIES),
   "process_cpu_seconds_total", "process_resident_memory_bytes", "nodejs_heap_size_used_bytes",

@@ -24,7 +24,7 @@ interface RuleTestFile {
   }[];
 }
 
-// SPEC §7: trigger id and default severity per alert (plus the exporter's own liveness alert).
+// §7: trigger id and default severity per alert (plus the exporter's own liveness alert).
 const EXPECTED_ALERTS: Record<string, { trigger: string; severity: string }> = {
   TradingDailyDrawdown: { trigger: "daily_drawdown", severity: "warning" },
   TradingWeeklyDrawdown: { trigger: "weekly_drawdown", severity: "error" },

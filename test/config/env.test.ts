@@ -1,4 +1,4 @@
-// Environment overrides (SPEC §12): every variable, boolean spellings, implied channel enabling,
+// Environment overrides (§12): every variable, boolean spellings, implied channel enabling,
 // and errors that name the variable.
 import { describe, expect, it } from "vitest";
 import { ENV_VARS, loadConfig, type Config } from "../../src/config/index.js";
@@ -49,7 +49,7 @@ describe("every environment variable overrides the file", () => {
     ].join("\n"),
   );
 
-  it("covers exactly the SPEC §12 list", () => {
+  it("covers exactly the §12 list", () => {
     expect(rows.map((r) => r[0]).sort()).toEqual(ENV_VARS.map((v) => v.name).sort());
   });
 
@@ -115,7 +115,7 @@ describe("bad values name the variable", () => {
   });
 });
 
-describe("credentials enable their channel (the seed's behaviour)", () => {
+describe("credentials enable their channel (credentials present = channel enabled)", () => {
   it("SLACK_WEBHOOK alone enables Slack and the notifications master switch", () => {
     const c = loadConfig({ env: { SLACK_WEBHOOK: "https://hooks.example.com/s" } });
     expect(c.notifications.slack.enabled).toBe(true);

@@ -8,10 +8,10 @@ import { configScratch, errorOf } from "./support.js";
 const FULL = join(import.meta.dirname, "../fixtures/config/full.yaml");
 const { dir: tmp, write } = configScratch("config-load-");
 
-describe("defaults (SPEC §2, §5–§7, §12)", () => {
+describe("defaults (§2, §5–§7, §12)", () => {
   const config = loadConfig({ env: {} });
 
-  it("match the SPEC's numbers", () => {
+  it("match the reference's numbers", () => {
     expect(config.listen).toBe("0.0.0.0:10077");
     expect(config.data_dir).toBe("./data");
     expect(config.max_bots).toBe(100);

@@ -1,4 +1,4 @@
-// The trigger table of SPEC §7 and how file settings combine per bot.
+// The trigger table of §7 and how file settings combine per bot.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

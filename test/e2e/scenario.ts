@@ -1,6 +1,6 @@
 // The end-to-end scenario: one bot per trigger (so an inhibition never hides the alert a bot is there
-// for), a few bots whose extra alerts exist to be inhibited, and what SPEC §7/§14 say must come out.
-// The expected alerts are written out by hand from the SPEC, not derived from src/bundle.
+// for), a few bots whose extra alerts exist to be inhibited, and what §7/§14 say must come out.
+// The expected alerts are written out by hand from the reference (docs/reference.md), not derived from src/bundle.
 
 type Event = Record<string, unknown>;
 
@@ -63,7 +63,7 @@ export interface ExpectedAlert {
 
 export const receiverFor = (a: ExpectedAlert): string => RECEIVER[a.severity];
 
-/** SPEC §14 names, §7 ids and default severities: one delivered alert per trigger. */
+/** §14 names, §7 ids and default severities: one delivered alert per trigger. */
 export const DELIVERED: ExpectedAlert[] = [
   { alertname: "TradingDailyDrawdown", trigger: "daily_drawdown", severity: "warning", bot: "daily" },
   { alertname: "TradingWeeklyDrawdown", trigger: "weekly_drawdown", severity: "error", bot: "weekly" },

@@ -1,4 +1,4 @@
-// Issue 5 end to end: the real exporter process, a real Prometheus scraping it every second with the
+// The bundle end to end: the real exporter process, a real Prometheus scraping it every second with the
 // committed alert rules, and a real Alertmanager with the committed routing and inhibitions (only its
 // receivers replaced by a local webhook). A scenario sent over the signed REST API trips every trigger;
 // each alert must reach the receiver through Alertmanager with the right labels and route, the native

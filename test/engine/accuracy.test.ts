@@ -1,4 +1,4 @@
-// SPEC §5 accuracy: after many updates a rolling figure stays within 1e-9 (relative) of an exact
+// §5 accuracy: after many updates a rolling figure stays within 1e-9 (relative) of an exact
 // recomputation over the same window. 10^6 updates here; bench/engine-accuracy.ts runs 10^7.
 import { describe, expect, it } from "vitest";
 import { sharpeRatio, sortinoRatio } from "../../src/domain/risk-ratios.js";

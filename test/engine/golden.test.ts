@@ -1,4 +1,4 @@
-// SPEC §5 against the golden cases: every expected figure of every case, straight through and
+// §5 against the golden cases: every expected figure of every case, straight through and
 // across snapshot/restore at several cut points.
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";
@@ -26,7 +26,7 @@ function check(c: GoldenCase, engine: Engine, label: string): void {
   expect(compareGolden(c, (bot) => engine.performance(bot), { label })).toEqual([]);
 }
 
-describe("golden cases (SPEC §5)", () => {
+describe("golden cases (§5)", () => {
   it("finds the cases", () => {
     expect(cases.length).toBeGreaterThanOrEqual(5);
   });

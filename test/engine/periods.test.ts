@@ -1,4 +1,4 @@
-// Days and Monday-start weeks in the configured timezone (SPEC §5): DST, late events, gap days,
+// Days and Monday-start weeks in the configured timezone (§5): DST, late events, gap days,
 // and the promise that the time-zone conversion runs once per period, not once per event.
 import { describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";

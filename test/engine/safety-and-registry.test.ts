@@ -1,4 +1,4 @@
-// The safety state of SPEC §3/§6 as the engine keeps it, the bot registry, and snapshot encoding.
+// The safety state of §3/§6 as the engine keeps it, the bot registry, and snapshot encoding.
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";
 import type { TradingEvent } from "../../src/domain/events.js";

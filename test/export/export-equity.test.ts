@@ -1,4 +1,4 @@
-// GET /api/v1/export/equity and the downsampler: the curve follows SPEC §5, and decimation never
+// GET /api/v1/export/equity and the downsampler: the curve follows §5, and decimation never
 // loses what a trader looks for on the chart — the equity extremes and the deepest drawdown.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,7 +99,7 @@ describe("equity export", () => {
     return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as any };
   };
 
-  it("replays trades and equity events with the SPEC §5 rules", async () => {
+  it("replays trades and equity events with the §5 rules", async () => {
     const { status, body } = await get("bot=alpha");
     expect(status).toBe(200);
     expect(body).toMatchObject({ bot: "alpha", initial_equity: 10_000, from: null, to: null, max_points: 1000, total_points: 4 });

@@ -1,5 +1,5 @@
 // GET /api/v1/export/trades: what was stored comes back, in CSV and JSON alike, filtered as asked,
-// with each trade's effective return (SPEC §5: given, else pnl / equity before the trade).
+// with each trade's effective return (§5: given, else pnl / equity before the trade).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TradingEvent } from "../../src/domain/events.js";
 import { initialEquityResolver } from "../../src/http/export-router.js";

@@ -1,4 +1,4 @@
-// A real journal (the lead's Journal on a temp SQLite file) and a real HTTP server with the export
+// A real journal (the exporter's Journal on a temp SQLite file) and a real HTTP server with the export
 // router mounted, for the export tests and the memory bench.
 import express from "express";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,7 +21,7 @@ export async function startExportFixture(initialEquity: (bot: string) => number 
   const dir = mkdtempSync(join(tmpdir(), "export-test-"));
   const journal = Journal.open(dir);
   const app = express();
-  app.set("query parser", "simple"); // as the lead's app does
+  app.set("query parser", "simple"); // as the exporter's app does
   app.use(exportRouter({ db: journal.db, initialEquity }));
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

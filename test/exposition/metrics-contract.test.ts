@@ -1,4 +1,4 @@
-// SPEC §9: names, labels and types of /metrics are a contract (pinned by a fixture), the output is
+// §9: names, labels and types of /metrics are a contract (pinned by a fixture), the output is
 // clean for `promtool check metrics`, and OpenMetrics is served to scrapers that ask for it.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -43,7 +43,7 @@ describe("/metrics", () => {
     expect(contract).toBe(readFileSync(FIXTURE, "utf8"));
   });
 
-  it("has every SPEC §9 family with its type", () => {
+  it("has every §9 family with its type", () => {
     const types = metricTypes(text);
     const wrong = Object.entries(SPEC_SERIES).filter(([name, type]) => types.get(name) !== type);
     expect(wrong.map(([name, type]) => `${name}: ${types.get(name) ?? "missing"}, expected ${type}`)).toEqual([]);

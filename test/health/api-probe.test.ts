@@ -49,7 +49,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe("exchange API probe (SPEC §6)", () => {
+describe("exchange API probe (§6)", () => {
   let exchange: Exchange;
   let probe: ApiProbe | null = null;
   const clock = new ManualClock(T0);

@@ -16,7 +16,7 @@ function probe(over: Partial<ProbeStatus> = {}): ProbeStatus {
   return { status: "connected", latency_ms: 12, checked_at: T0, consecutive_failures: 0, error: null, ...over };
 }
 
-describe("bot health (SPEC §6)", () => {
+describe("bot health (§6)", () => {
   it("is HEALTHY with no reason when nothing is wrong", () => {
     const h = botHealth(safetySnapshot(), T0, T0, settings);
     expect(h).toMatchObject({ level: "HEALTHY", reasons: [], stale: false });

@@ -1,4 +1,4 @@
-// SPEC §4: with a read token configured, /ws needs `Authorization: Bearer <token>` or `?token=`;
+// §4: with a read token configured, /ws needs `Authorization: Bearer <token>` or `?token=`;
 // without one the upgrade is answered 401 and no WebSocket is created.
 import { afterEach, describe, expect, it } from "vitest";
 import { request } from "node:http";

@@ -1,4 +1,4 @@
-// SPEC §13 through the real exporter (createExporter + listen), not a hand-built hub: what a
+// §13 through the real exporter (createExporter + listen), not a hand-built hub: what a
 // WebSocket client on /ws sees when a bot posts signed events over HTTP, the alert the exporter's
 // own alerting raises, the read token on the upgrade, and the trading_websocket_clients gauge.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The /ws live stream (SPEC §13) against a real http.Server: state on connect, subscriptions,
+// The /ws live stream (§13) against a real http.Server: state on connect, subscriptions,
 // coalesced metrics, health/safety pushed on change, trades and alerts, ping/pong.
 import { afterEach, describe, expect, it } from "vitest";
 import type { TradeEvent } from "../../src/domain/events.js";

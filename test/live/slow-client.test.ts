@@ -1,4 +1,4 @@
-// SPEC §13: a slow client gets the latest state rather than a growing queue, and is dropped past a
+// §13: a slow client gets the latest state rather than a growing queue, and is dropped past a
 // buffer limit — without holding up the other clients. The slow client is a real WebSocket whose
 // TCP socket stops reading: the kernel buffers fill first, then the server-side buffer would grow.
 import { afterEach, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The sink the source tests ingest into: the lead's real pipeline (validate → SQLite journal with
+// The sink the source tests ingest into: the exporter's real pipeline (validate → SQLite journal with
 // trade-id dedupe → Engine) over a temporary data dir, recording what it applied. Its journal also
 // backs `state`, the durable SourceState the sources resume from.
 import { mkdtempSync, rmSync } from "node:fs";

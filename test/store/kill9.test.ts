@@ -1,4 +1,4 @@
-// SPEC §10: `kill -9` at any moment loses no acknowledged event and applies none twice. The real
+// §10: `kill -9` at any moment loses no acknowledged event and applies none twice. The real
 // process takes concurrent signed trades and is killed mid-stream; after a restart on the same data
 // directory every acknowledged trade is there exactly once.
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// SPEC §10: after a restart every figure equals what it was before the stop — from a snapshot plus
+// §10: after a restart every figure equals what it was before the stop — from a snapshot plus
 // the journal's tail, or from the journal alone.
 import { describe, expect, it } from "vitest";
 import { loadGoldenCases } from "../support/golden.js";

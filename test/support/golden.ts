@@ -1,4 +1,4 @@
-// Loading and comparing the golden cases of SPEC §5 (/work/shared/golden, README.md there).
+// Loading and comparing the golden cases of §5 (test/fixtures/golden, README.md there).
 // Reused by the engine-level and the HTTP-level golden tests.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -29,9 +29,8 @@ export interface GoldenCase {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /**
- * The product folder `../shared/golden/` beside the checkout is the authority (CI clones main with
- * shared/ beside it); `test/fixtures/golden/` is a copy so that `npm test` also runs on a plain
- * clone. A test checks the copy still equals the original whenever both are there.
+ * Where a `shared/golden/` folder sits beside the checkout it is the authority; `test/fixtures/golden/`
+ * is the in-repo copy, so that `npm test` runs on a plain clone. A test checks the copy still equals the original whenever both are there.
  */
 export const SHARED_GOLDEN_DIR = path.resolve(here, "../../../shared/golden");
 export const COPIED_GOLDEN_DIR = path.resolve(here, "../fixtures/golden");
@@ -50,7 +49,7 @@ export function loadGoldenCases(dir = goldenDir()): GoldenCase[] {
     .map((name) => ({ name, ...(JSON.parse(readFileSync(path.join(dir, name), "utf8")) as Omit<GoldenCase, "name">) }));
 }
 
-/** SPEC §12 defaults filled in under the case's `metrics` and `bots` sections. */
+/** §12 defaults filled in under the case's `metrics` and `bots` sections. */
 export function settingsFromCase(c: GoldenCase): MetricsSettings {
   const m = c.config.metrics ?? {};
   return {

@@ -1,4 +1,4 @@
-// An independent, deliberately naive recomputation of SPEC §5 from a bot's whole event history:
+// An independent, deliberately naive recomputation of §5 from a bot's whole event history:
 // plain loops, two-pass mean/sd, a fresh Intl conversion for every event. Slow and obvious, it is
 // the oracle the incremental engine is checked against in the property tests.
 import type { TradingEvent } from "../../src/domain/events.js";

@@ -1,4 +1,4 @@
-// The /metrics contract of SPEC §9 transcribed once: every family with its type. The exposition
+// The /metrics contract of §9 transcribed once: every family with its type. The exposition
 // test checks the exporter prints each with that type; the dashboard test checks each is shown.
 export const SPEC_SERIES: Record<string, "gauge" | "counter"> = {
   // Performance

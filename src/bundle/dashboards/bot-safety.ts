@@ -10,7 +10,7 @@ export function addSafetyPanels(builder: DashboardBuilder): DashboardBuilder {
     .add({
       type: "state-timeline",
       title: "Health",
-      description: "HEALTHY / DEGRADED / CRITICAL over time (SPEC §6).",
+      description: "HEALTHY / DEGRADED / CRITICAL over time (docs/reference.md §6).",
       unit: "none",
       width: 24,
       height: 4,

@@ -1,4 +1,4 @@
-// The three provisioned Grafana dashboards of SPEC §14 and the list of every query they run.
+// The three provisioned Grafana dashboards of §14 and the list of every query they run.
 import { botDashboard } from "./bot.js";
 import { exporterDashboard } from "./exporter.js";
 import type { Dashboard } from "./model.js";

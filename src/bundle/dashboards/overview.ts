@@ -68,7 +68,7 @@ export function overviewDashboard(): Dashboard {
     .add({
       type: "state-timeline",
       title: "Health by bot",
-      description: "Each bot's health level over time (SPEC §6).",
+      description: "Each bot's health level over time (docs/reference.md §6).",
       unit: "none",
       width: 24,
       height: 7,
