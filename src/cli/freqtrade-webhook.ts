@@ -1,5 +1,5 @@
 // `trading-exporter freqtrade-webhook --bot B --url URL`: prints the `webhook` block to paste into
-// Freqtrade's config.json (SPEC §18). Every template renders exactly the fields the receiver reads,
+// Freqtrade's config.json (§18). Every template renders exactly the fields the receiver reads,
 // with Freqtrade's own placeholders (docs/webhook-config.md; msg fields in freqtrade/rpc/rpc_types.py).
 import { parseArgs } from "node:util";
 import { BOT_NAME } from "../domain/events.js";

@@ -1,4 +1,4 @@
-// Config of the push sources (SPEC §18): `sources.freqtrade_webhook` and `sources.hummingbot`.
+// Config of the push sources (§18): `sources.freqtrade_webhook` and `sources.hummingbot`.
 import { z } from "zod";
 import { BOT_NAME } from "../domain/events.js";
 import { botNameField, exclusiveSecret, int, nonEmpty } from "./fields.js";

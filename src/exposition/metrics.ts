@@ -18,7 +18,7 @@ export interface ExpositionSource {
   health?(bot: string): { level: "HEALTHY" | "DEGRADED" | "CRITICAL"; stale: boolean; api_status: string | null; api_latency_ms: number | null };
   alerting?(): AlertingView;
   websocketClients?(): number;
-  /** Health of the configured ways in (SPEC §18). */
+  /** Health of the configured ways in (§18). */
   sources?(): SourceHealthView;
 }
 

@@ -1,4 +1,4 @@
-// The per-source series of SPEC §18: trading_source_up, trading_source_errors_total and
+// The per-source series of §18: trading_source_up, trading_source_errors_total and
 // trading_source_last_message_timestamp_seconds, read from the sources' health at scrape time.
 import { Counter, Gauge, type Registry, type RegistryContentType } from "prom-client";
 

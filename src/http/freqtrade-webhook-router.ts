@@ -1,4 +1,4 @@
-// POST /api/v1/sources/freqtrade/webhook?bot=…&token=… (SPEC §18). Freqtrade cannot sign a request,
+// POST /api/v1/sources/freqtrade/webhook?bot=…&token=… (§18). Freqtrade cannot sign a request,
 // so this route authenticates itself with the bot's token in the URL and is mounted before the HMAC
 // check. The token is checked before the body is read; the query string (the token) is never logged.
 import express, { Router, type NextFunction, type Request, type Response } from "express";

@@ -1,4 +1,4 @@
-// Freqtrade's webhook bodies (SPEC §18) read into what they mean. Freqtrade renders every value with
+// Freqtrade's webhook bodies (§18) read into what they mean. Freqtrade renders every value with
 // Python's str.format from the templates in its config.json (freqtrade/rpc/webhook.py), so a body is
 // a flat object of strings: numbers as Python prints floats ("-0.25", "1e-05"), booleans as
 // "True"/"False", datetimes as str(datetime) ("2024-05-01 12:30:00.123456+00:00"). The message types

@@ -1,4 +1,4 @@
-// Freqtrade's webhook as a way in (SPEC §18): Freqtrade posts a message the moment something happens;
+// Freqtrade's webhook as a way in (§18): Freqtrade posts a message the moment something happens;
 // this turns it into §3 events through the same pipeline as every other source. A final exit is a
 // trade whose id is Freqtrade's trade_id, the id the poller uses too, so poller and webhook together
 // count each trade once. Open trades are tracked per trade_id and stored with the events they cause.

@@ -1,4 +1,4 @@
-// Per-source health for /metrics (SPEC §18): whether each way in is delivering for each bot, when it
+// Per-source health for /metrics (§18): whether each way in is delivering for each bot, when it
 // last did, and why messages were refused. Push sources report here as things happen; pollers are
 // read through a provider at scrape time.
 export interface SourceHealthEntry {

@@ -1,4 +1,4 @@
-// Persistence of the exporter's API probe (SPEC §17): its last result and failure count survive a
+// Persistence of the exporter's API probe (§17): its last result and failure count survive a
 // restart, so an exchange outage that spans one neither resolves nor re-fires `api_disconnected`.
 // Keyed by a hash of the probed URL: a changed `api_probe.url` starts from nothing, and the URL
 // itself (whose path or query may hold an API key) is never written to the database.

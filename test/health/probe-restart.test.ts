@@ -1,4 +1,4 @@
-// SPEC §17 in the real process: an exchange outage that spans a restart neither resolves nor
+// §17 in the real process: an exchange outage that spans a restart neither resolves nor
 // re-fires `api_disconnected`. The probe target is a local server answering 503 throughout; the
 // exporter is stopped and started again on the same data directory while it keeps failing.
 import { rmSync } from "node:fs";

@@ -1,4 +1,4 @@
-// The probe's last result on a real SQLite file (SPEC §17): restored after a reopen, failures keep
+// The probe's last result on a real SQLite file (§17): restored after a reopen, failures keep
 // counting from it, a different URL starts from nothing, and the URL itself is never stored.
 import { readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
