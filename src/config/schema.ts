@@ -53,7 +53,7 @@ const metrics = z
 
 const ingest = z
   .strictObject({
-    /** SPEC §15: an event time further ahead of the exporter's clock is refused. */
+    /** §15: an event time further ahead of the exporter's clock is refused. */
     max_future_seconds: int(0, 86_400 * 365).default(300),
   })
   .prefault({});

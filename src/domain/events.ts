@@ -8,13 +8,13 @@ export const botName = z.string().regex(BOT_NAME, "must match ^[A-Za-z0-9_.-]{1,
 
 const finite = () => z.number().refine(Number.isFinite, "must be a finite number");
 
-/** SPEC §15: the largest money amount accepted; with it no sum the exporter keeps leaves the finite range. */
+/** §15: the largest money amount accepted; with it no sum the exporter keeps leaves the finite range. */
 export const MAX_AMOUNT = 1e15;
-/** SPEC §15: the largest per-trade return accepted (a 1,000,000-fold gain). */
+/** §15: the largest per-trade return accepted (a 1,000,000-fold gain). */
 export const MAX_RETURN = 1e6;
-/** SPEC §15: no event time before 2000-01-01T00:00:00Z. */
+/** §15: no event time before 2000-01-01T00:00:00Z. */
 export const EARLIEST_TS = Date.UTC(2000, 0, 1);
-/** SPEC §15: default of `ingest.max_future_seconds`. */
+/** §15: default of `ingest.max_future_seconds`. */
 export const DEFAULT_MAX_FUTURE_SECONDS = 300;
 
 const money = () =>
@@ -52,7 +52,7 @@ export const timestamp = z.union([
     .max(8.64e15),
 ]);
 
-/** The optional idempotency key of every non-trade event (SPEC §15). */
+/** The optional idempotency key of every non-trade event (§15). */
 const eventId = z.string().min(1).max(128).optional();
 
 const common = {
@@ -119,7 +119,7 @@ export const heartbeatSchema = z.strictObject({
   id: eventId,
 });
 
-/** A deposit (> 0) or withdrawal (< 0) of quote currency: not performance (SPEC §19). */
+/** A deposit (> 0) or withdrawal (< 0) of quote currency: not performance (§19). */
 export const cashflowSchema = z.strictObject({
   type: z.literal("cashflow"),
   ...common,

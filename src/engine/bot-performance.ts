@@ -72,7 +72,7 @@ export class BotPerformance {
     this.movePeriods(event.ts, calendar);
     if (event.type === "trade") this.applyTrade(event);
     else if (event.type === "equity") this.equity = event.equity;
-    // A deposit or withdrawal moves equity; it is not performance (SPEC §19).
+    // A deposit or withdrawal moves equity; it is not performance (§19).
     else if (event.type === "cashflow") this.equity += event.amount;
     // After every event, of any type: P = max(P, E), drawdowns, the period highs.
     if (this.equity > this.peak) this.peak = this.equity;

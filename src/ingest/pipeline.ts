@@ -57,7 +57,7 @@ export interface PipelineOptions {
   snapshotEvery?: number;
   /** Snapshots are only valid for the settings they were taken under. */
   fingerprint: string;
-  /** `ingest.max_future_seconds` (SPEC §15). */
+  /** `ingest.max_future_seconds` (§15). */
   maxFutureSeconds?: number;
 }
 

@@ -1,4 +1,4 @@
-// SPEC §15 bounds: each refused with 422 naming the field, nothing applied; the edges are accepted.
+// §15 bounds: each refused with 422 naming the field, nothing applied; the edges are accepted.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/exporter.js";
 
