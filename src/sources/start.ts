@@ -10,6 +10,7 @@ import { FreqtradeSource } from "./freqtrade.js";
 import { FreqtradeWebhookSource } from "./freqtrade-webhook.js";
 import { SourceHealth, type SourceHealthEntry } from "./health.js";
 import { JsonlSource } from "./jsonl.js";
+import { HummingbotSource } from "./hummingbot/source.js";
 import type { Source, SourceState, SourceStatus } from "./types.js";
 
 export interface StartedSources {
@@ -66,6 +67,21 @@ export function startSources(config: Config, deps: SourceWiring): StartedSources
       },
     );
     sources.push(freqtradeWebhook);
+  }
+  for (const [i, s] of config.sources.hummingbot.entries()) {
+    sources.push(
+      new HummingbotSource(
+        { ...s, password: s.password },
+        {
+          ...common,
+          health,
+          initialEquity: (bot) => config.bots[bot]?.initial_equity ?? config.metrics.initial_equity,
+          staleAfterSeconds: config.health.stale_after_seconds,
+          maxBots: config.max_bots,
+          logger: deps.logger.child({ source: "hummingbot", broker: i }),
+        },
+      ),
+    );
   }
   for (const source of sources) source.start();
   return { sources, health, freqtradeWebhook };
