@@ -150,6 +150,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     clock,
     logger,
     auth: { secrets: () => secrets, maxClockSkewSeconds: config.auth.max_clock_skew_seconds, readToken: config.auth.read_token },
+    corsOrigins: config.http.cors_origins,
     isReady: () => ready && journal.db.open,
     routers,
     selfAuthenticated: ways.freqtradeWebhook ? [freqtradeWebhookRouter(ways.freqtradeWebhook)] : [],
@@ -185,6 +186,9 @@ export async function createExporter(config: Config, options: ExporterOptions = 
         metricsIntervalMs: config.websocket.metrics_interval_ms,
         maxBufferedBytes: config.websocket.max_buffered_bytes,
         pingIntervalMs: config.websocket.ping_interval_seconds * 1000,
+        allowedOrigins: config.websocket.allowed_origins,
+        maxClients: config.websocket.max_clients,
+        maxMessagesPerSecond: config.websocket.max_messages_per_second,
         snapshot: {
           bots: () => engine.bots(),
           metrics: (bot) => performanceJson(engine.performance(bot)),

@@ -25,6 +25,22 @@ export const nonEmpty = () => z.string().min(1, "must not be empty");
 export const httpUrl = () =>
   z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 
+/**
+ * A web origin as browsers send it in `Origin`: scheme, host and optional port, nothing more.
+ * Compared as strings, so it is normalised the way browsers write it (lower case, no default port).
+ */
+export const webOrigin = () =>
+  z
+    .string()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return (u.protocol === "http:" || u.protocol === "https:") && u.origin === v;
+      } catch {
+        return false;
+      }
+    }, "must be an origin such as https://grafana.example or http://localhost:3000 (scheme, host, port; no path or trailing slash)");
+
 export const botNameField = () => z.string().regex(BOT_NAME, "must match ^[A-Za-z0-9_.-]{1,64}$");
 
 /** An e-mail address, optionally with a display name (`Trading <alerts@example.com>`). */

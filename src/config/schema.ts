@@ -13,6 +13,7 @@ import {
   ratio,
   requireWhenEnabled,
   timeZone,
+  webOrigin,
 } from "./fields.js";
 import { botTriggersSchema, triggersSchema } from "./triggers.js";
 import { freqtradeWebhookSource, hummingbotSource } from "./push-sources.js";
@@ -104,6 +105,17 @@ const websocket = z
     metrics_interval_ms: int(10, 60_000).default(250),
     max_buffered_bytes: int(1024).default(1024 * 1024),
     ping_interval_seconds: int(1, 3600).default(30),
+    /** §16: origins besides the exporter's own whose pages may open /ws. */
+    allowed_origins: z.array(webOrigin(), { error: "must be a list of origins" }).default([]),
+    max_clients: int(1, 1_000_000).default(1000),
+    max_messages_per_second: int(1, 10_000).default(10),
+  })
+  .prefault({});
+
+const http = z
+  .strictObject({
+    /** §16: origins that get CORS headers; none by default (the dashboard is same-origin). */
+    cors_origins: z.array(webOrigin(), { error: "must be a list of origins" }).default([]),
   })
   .prefault({});
 
@@ -257,6 +269,7 @@ export const configSchema = z.strictObject({
   external_url: httpUrl().optional(),
   /** Absent = keep every raw event. */
   retention_days: int(1).optional(),
+  http,
   log_level: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   auth,
   ingest,

@@ -12,6 +12,7 @@ import { ingestRouter } from "./ingest-router.js";
 import { HttpProblem, sendProblem } from "./problem.js";
 import { realtimeRouter } from "./realtime-router.js";
 import { landingPage } from "./landing.js";
+import { corsFor, securityHeaders } from "./security-headers.js";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -22,6 +23,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   auth: { secrets: () => string[]; maxClockSkewSeconds: number; readToken?: string };
+  /** `http.cors_origins` (§16): the only origins that get CORS headers. */
+  corsOrigins?: readonly string[];
   isReady: () => boolean;
   /** More routers (health, alerts, export, openapi …), mounted after auth. */
   routers?: Router[];
@@ -40,6 +43,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  app.use(securityHeaders());
+  app.use(corsFor(deps.corsOrigins ?? []));
 
   app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
   app.get("/readyz", (_req, res) => {
@@ -49,10 +54,14 @@ export function createApp(deps: AppDeps): express.Express {
 
   for (const router of deps.selfAuthenticated ?? []) app.use(router);
 
-  // Writes: read the raw body (size-limited) so the signature covers exactly the bytes received.
+  // Writes: signature headers and Content-Length first (§16), then the raw body (size-limited also
+  // when chunked), so the signature covers exactly the bytes received.
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
-  const signed = hmacAuth({ secrets: deps.auth.secrets, maxClockSkewSeconds: deps.auth.maxClockSkewSeconds, clock: deps.clock });
-  app.use("/api", (req, res, next) => (isWrite(req.method) ? rawBody(req, res, (err?: unknown) => (err ? next(err) : signed(req, res, next))) : next()));
+  const signed = hmacAuth(
+    { secrets: deps.auth.secrets, maxClockSkewSeconds: deps.auth.maxClockSkewSeconds, clock: deps.clock, maxBodyBytes: MAX_BODY_BYTES },
+    rawBody,
+  );
+  app.use("/api", (req, res, next) => (isWrite(req.method) ? signed(req, res, next) : next()));
 
   const readAuth = readTokenAuth(deps.auth.readToken);
   app.use("/api", (req, res, next) => (isWrite(req.method) ? next() : readAuth(req, res, next)));

@@ -1,6 +1,11 @@
-// §4: every write is signed. The signature covers the timestamp, method, path with query and
-// the raw body, so it can't be moved to another request; a signature is accepted once within the
-// clock-skew window, so a captured request can't be replayed either.
+// §4 and §16: every write is signed. The signature covers the timestamp, method, path with
+// query and the raw body, so it can't be moved to another request; a signature is accepted once
+// within the clock-skew window, so a captured request can't be replayed either.
+//
+// The checks are split in two so that an unauthenticated client cannot make the server buffer a
+// body (§16): `checkHeaders` runs before a byte of the body is read (headers present and well
+// formed, timestamp inside the window and not older than this process, Content-Length within the
+// limit); only then is the body read and `verifyBody` checks the signature and the replay guard.
 import type { NextFunction, Request, Response } from "express";
 import type { Clock } from "../domain/clock.js";
 import { sign, signaturesEqual } from "../domain/signature.js";
@@ -11,26 +16,58 @@ export interface HmacOptions {
   secrets: () => string[];
   maxClockSkewSeconds: number;
   clock: Clock;
+  /** Largest body accepted; a larger Content-Length is refused before reading (413). */
+  maxBodyBytes: number;
+  /**
+   * When this process started (epoch ms; default: when the middleware is built). The replay guard
+   * lives in memory, so a signature from before the start could be replayed once more after a
+   * restart: timestamps older than the start's second are refused, and a retrying client re-signs.
+   */
+  startedAt?: number;
 }
 
 const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
+const TIMESTAMP = /^\d{1,12}$/;
 
+/**
+ * Remembers accepted signatures for as long as their timestamp could still pass the skew check.
+ * Entries are kept in acceptance order, which is also expiry order (every entry lives the same
+ * length of time), so expiring is popping from the front: O(1) amortized per request, never a scan.
+ */
 export class ReplayGuard {
+  /** signature → expiry (epoch ms); a Map iterates in insertion order, oldest first. */
   private readonly seen = new Map<string, number>();
   constructor(private readonly windowMs: number) {}
 
   /** True the first time a signature is seen within the window. */
   firstUse(signature: string, now: number): boolean {
-    if (this.seen.size > 1000) this.prune(now);
-    const expires = this.seen.get(signature);
-    if (expires !== undefined && expires > now) return false;
-    // A timestamp may be up to the skew in the future, so remember it for twice the window.
+    this.expire(now);
+    if (this.used(signature, now)) return false;
+    // A timestamp may be up to the skew in the future and passes the check until the skew after
+    // it, so remember it for twice the window. Delete first so the entry moves to the back.
+    this.seen.delete(signature);
     this.seen.set(signature, now + 2 * this.windowMs);
     return true;
   }
 
-  private prune(now: number): void {
-    for (const [sig, expires] of this.seen) if (expires <= now) this.seen.delete(sig);
+  /** Already used and still inside the window: refused before the body is even read. */
+  used(signature: string, now: number): boolean {
+    const expires = this.seen.get(signature);
+    return expires !== undefined && expires > now;
+  }
+
+  /** Signatures remembered now (for tests and benchmarks). */
+  get size(): number {
+    return this.seen.size;
+  }
+
+  private expire(now: number): void {
+    // If the wall clock stepped back, a later entry may expire before an earlier one; it then waits
+    // behind it, which costs memory for a while but never lets a replay through (firstUse compares).
+    for (const [signature, expires] of this.seen) {
+      if (expires > now) return;
+      this.seen.delete(signature);
+    }
   }
 }
 
@@ -38,26 +75,66 @@ function unauthorized(detail: string): HttpProblem {
   return new HttpProblem(401, detail, undefined, "Unauthorized", "unauthorized");
 }
 
-/** Express middleware; needs the raw body as a Buffer in `req.body` (express.raw). */
-export function hmacAuth(opts: HmacOptions) {
+export interface SignatureChecks {
+  /** Before the body: the problem to answer with, or null to go on and read the body. */
+  checkHeaders(req: Request): HttpProblem | null;
+  /** After the body (a Buffer from express.raw): the signature and the replay guard. */
+  verifyBody(req: Request, body: Buffer): HttpProblem | null;
+}
+
+export function signatureChecks(opts: HmacOptions): SignatureChecks {
   const replay = new ReplayGuard(opts.maxClockSkewSeconds * 1000);
-  return (req: Request, _res: Response, next: NextFunction): void => {
-    const timestamp = req.get("x-timestamp");
-    const signature = req.get("x-signature");
-    if (!timestamp || !signature) return next(unauthorized("X-Timestamp and X-Signature headers are required"));
-    if (!/^\d{1,12}$/.test(timestamp)) return next(unauthorized("X-Timestamp must be unix seconds"));
-    if (!SIGNATURE.test(signature)) return next(unauthorized("X-Signature must be sha256=<64 hex digits>"));
-    const now = opts.clock.now();
-    if (Math.abs(now / 1000 - Number(timestamp)) > opts.maxClockSkewSeconds) {
-      return next(unauthorized(`X-Timestamp is more than ${opts.maxClockSkewSeconds} s from the server's clock`));
+  const floorSeconds = Math.floor((opts.startedAt ?? opts.clock.now()) / 1000);
+  return {
+    checkHeaders(req) {
+      const timestamp = req.get("x-timestamp");
+      const signature = req.get("x-signature");
+      if (!timestamp || !signature) return unauthorized("X-Timestamp and X-Signature headers are required");
+      if (!TIMESTAMP.test(timestamp)) return unauthorized("X-Timestamp must be unix seconds");
+      if (!SIGNATURE.test(signature)) return unauthorized("X-Signature must be sha256=<64 hex digits>");
+      const seconds = Number(timestamp);
+      if (Math.abs(opts.clock.now() / 1000 - seconds) > opts.maxClockSkewSeconds) {
+        return unauthorized(`X-Timestamp is more than ${opts.maxClockSkewSeconds} s from the server's clock`);
+      }
+      if (seconds < floorSeconds) return unauthorized("X-Timestamp is older than the server's start; sign the request again");
+      if (replay.used(signature, opts.clock.now())) return unauthorized("signature already used (replay)");
+      const length = req.get("content-length");
+      if (length !== undefined && Number(length) > opts.maxBodyBytes) {
+        return new HttpProblem(413, `body exceeds ${opts.maxBodyBytes} bytes`, undefined, undefined, "too_large");
+      }
+      return null;
+    },
+    verifyBody(req, body) {
+      const timestamp = req.get("x-timestamp")!;
+      const signature = req.get("x-signature")!;
+      const valid = opts.secrets().some((secret) => signaturesEqual(sign(secret, timestamp, req.method, req.originalUrl, body), signature));
+      if (!valid) return unauthorized("signature does not match");
+      if (!replay.firstUse(signature, opts.clock.now())) return unauthorized("signature already used (replay)");
+      return null;
+    },
+  };
+}
+
+/**
+ * Express middleware for signed writes: headers first, then the body is read with `readBody`
+ * (express.raw, size-limited for bodies without a Content-Length), then the signature.
+ * A request refused before its body was read is answered with `Connection: close`: the unread body
+ * is never received, the socket simply ends.
+ */
+export function hmacAuth(opts: HmacOptions, readBody: (req: Request, res: Response, next: NextFunction) => void) {
+  const checks = signatureChecks(opts);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const early = checks.checkHeaders(req);
+    if (early) {
+      res.set("Connection", "close");
+      return next(early);
     }
-    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const valid = opts
-      .secrets()
-      .some((secret) => signaturesEqual(sign(secret, timestamp, req.method, req.originalUrl, body), signature));
-    if (!valid) return next(unauthorized("signature does not match"));
-    if (!replay.firstUse(signature, now)) return next(unauthorized("signature already used (replay)"));
-    next();
+    readBody(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const problem = checks.verifyBody(req, body);
+      next(problem ?? undefined);
+    });
   };
 }
 

@@ -24,6 +24,10 @@ export class LiveClient {
   /** Bots whose state messages were skipped while the buffer was full. */
   readonly missed = new Set<string>();
   alive = true;
+  /** A state send asked for by a subscribe, waiting for the client's interval (see LiveHub). */
+  stateTimer: NodeJS.Timeout | null = null;
+  /** performance.now() of the last full-state send to this client. */
+  lastStateAt = -Infinity;
   private dropped = false;
 
   constructor(
@@ -69,7 +73,13 @@ export class LiveClient {
   drop(reason: DropReason): void {
     if (this.dropped) return;
     this.dropped = true;
+    this.cancelState();
     this.ws.terminate();
     this.onDrop(this, reason);
+  }
+
+  cancelState(): void {
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    this.stateTimer = null;
   }
 }

@@ -16,6 +16,7 @@ import type { TradeEvent } from "../domain/events.js";
 import { tradeRecord } from "../store/export-queries.js";
 import { LiveClient, type DropReason } from "./client.js";
 import { type LiveMessage, type LiveMessageType, changeKey, parseClientMessage, subscriptionFromQuery } from "./protocol.js";
+import { MessageRate, originAllowed } from "./admission.js";
 import { rejectUpgrade, upgradeAuthorized } from "./upgrade-auth.js";
 
 /** Reads the current per-bot REST entries (§8 shapes: non-finite → null, times ISO). */
@@ -45,6 +46,12 @@ export interface LiveHubOptions {
   pingIntervalMs?: number;
   /** How often health/safety of every bot is compared for changes no event causes (0: never). */
   sweepIntervalMs?: number;
+  /** §16: origins besides the exporter's own whose pages may connect (others: 403). */
+  allowedOrigins?: readonly string[];
+  /** §16: connections beyond this are refused with 503 (default 1000). */
+  maxClients?: number;
+  /** §16: a client sending more messages per second than this is closed with 1008 (default 10). */
+  maxMessagesPerSecond?: number;
   clock?: Clock;
   logger: LiveLogger;
   snapshot: LiveSnapshotProvider;
@@ -63,6 +70,11 @@ export class LiveHub {
   private readonly sweepTimer: NodeJS.Timeout | null;
   private resyncTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Upgrades accepted but not yet open: they count toward max_clients too. */
+  private handshakes = 0;
+  private readonly allowedOrigins: ReadonlySet<string>;
+  private readonly maxClients: number;
+  private readonly maxMessagesPerSecond: number;
 
   private readonly path: string;
   private readonly interval: number;
@@ -77,6 +89,9 @@ export class LiveHub {
     this.hardLimit = opts.maxBufferedBytes ?? 1024 * 1024;
     this.softLimit = Math.min(opts.softBufferedBytes ?? Math.floor(this.hardLimit / 4), this.hardLimit);
     this.clock = opts.clock ?? systemClock;
+    this.allowedOrigins = new Set(opts.allowedOrigins ?? []);
+    this.maxClients = opts.maxClients ?? 1000;
+    this.maxMessagesPerSecond = opts.maxMessagesPerSecond ?? 10;
     opts.server.on("upgrade", this.onUpgrade);
     this.pingTimer = setInterval(() => this.heartbeat(), opts.pingIntervalMs ?? 30_000).unref();
     const sweep = opts.sweepIntervalMs ?? 5_000;
@@ -121,7 +136,10 @@ export class LiveHub {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     // A client with unread data would never receive the close frame: cut it off at once.
-    for (const c of this.clientSet) c.bufferedAmount > 0 ? c.ws.terminate() : c.ws.close(1001, "server shutting down");
+    for (const c of this.clientSet) {
+      c.cancelState();
+      c.bufferedAmount > 0 ? c.ws.terminate() : c.ws.close(1001, "server shutting down");
+    }
     this.clientSet.clear();
     this.wss.close();
   }
@@ -134,14 +152,30 @@ export class LiveHub {
       return;
     }
     if (this.closed) return rejectUpgrade(socket, 503, "the exporter is shutting down");
+    // Before the token: a page of another site must not even learn whether its guess was right.
+    if (!originAllowed(req, this.allowedOrigins)) {
+      return rejectUpgrade(socket, 403, "this Origin may not open /ws (see websocket.allowed_origins)");
+    }
     if (!upgradeAuthorized(req, url, this.opts.readToken)) {
       return rejectUpgrade(socket, 401, "a valid read token is required (Authorization: Bearer <token> or ?token=)");
     }
+    if (this.clientSet.size + this.handshakes >= this.maxClients) {
+      return rejectUpgrade(socket, 503, `the exporter already serves ${this.maxClients} WebSocket clients`);
+    }
     const sub = subscriptionFromQuery(url.searchParams);
     if (!sub.ok) return rejectUpgrade(socket, 400, sub.error);
+    this.handshakes++;
+    let counted = true;
+    const settle = () => {
+      if (counted) this.handshakes--;
+      counted = false;
+    };
+    socket.once("close", settle); // a handshake that fails never calls back
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      settle();
       const client = this.accept(ws);
       client.subscription = sub.subscription;
+      client.lastStateAt = performance.now();
       this.sendState(client, this.opts.snapshot.bots());
     });
   }
@@ -151,17 +185,41 @@ export class LiveHub {
       this.dropped(c, reason),
     );
     this.clientSet.add(client);
+    const rate = new MessageRate(this.maxMessagesPerSecond, performance.now());
     ws.on("pong", () => (client.alive = true));
-    ws.on("close", () => this.clientSet.delete(client));
+    ws.on("close", () => {
+      client.cancelState();
+      this.clientSet.delete(client);
+    });
     ws.on("error", () => client.drop("socket_error"));
     ws.on("message", (data, isBinary) => {
+      if (!rate.take(performance.now())) {
+        client.cancelState();
+        return void ws.close(1008, `more than ${this.maxMessagesPerSecond} messages per second`);
+      }
       const parsed = isBinary ? { ok: false as const, error: "messages must be text" } : parseClientMessage(data.toString());
       if (!parsed.ok) return void ws.close(1008, parsed.error.slice(0, 120));
       client.subscription = parsed.subscription;
       // The current state of what is now subscribed: also the client's confirmation.
-      this.sendState(client, this.opts.snapshot.bots());
+      this.requestState(client);
     });
     return client;
+  }
+
+  /**
+   * A subscribe makes the hub serialize every subscribed bot's state for that client. At most once
+   * per metrics interval per client: later subscribes inside it only change what the pending send
+   * covers, so a chatty client costs the server no more than a quiet one.
+   */
+  private requestState(client: LiveClient): void {
+    if (client.stateTimer) return;
+    const wait = Math.max(0, this.interval - (performance.now() - client.lastStateAt));
+    client.stateTimer = setTimeout(() => {
+      client.stateTimer = null;
+      if (!client.open) return;
+      client.lastStateAt = performance.now();
+      this.sendState(client, this.opts.snapshot.bots());
+    }, wait).unref();
   }
 
   private dropped(client: LiveClient, reason: DropReason): void {

@@ -24,19 +24,23 @@ export function upgradeAuthorized(req: IncomingMessage, url: URL, readToken: str
   return given !== null && given !== "" && tokensEqual(given, readToken);
 }
 
-/** Answers an upgrade with a plain HTTP error (problem+json) and closes the socket. */
-export function rejectUpgrade(socket: Duplex, status: 400 | 401 | 404 | 503, detail: string): void {
-  const titles = { 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 503: "Service Unavailable" } as const;
+const TITLES = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable" } as const;
+
+/** Answers an upgrade with a plain HTTP error (problem+json, §16 headers) and closes the socket. */
+export function rejectUpgrade(socket: Duplex, status: keyof typeof TITLES, detail: string): void {
+  const title = TITLES[status];
   const body = JSON.stringify({
-    type: `https://trading-exporter.dev/problems/${titles[status].toLowerCase().replace(/ /g, "-")}`,
-    title: titles[status],
+    type: `https://trading-exporter.dev/problems/${title.toLowerCase().replace(/ /g, "-")}`,
+    title,
     status,
     detail,
   });
   const headers = [
-    `HTTP/1.1 ${status} ${titles[status]}`,
+    `HTTP/1.1 ${status} ${title}`,
     "Content-Type: application/problem+json",
     `Content-Length: ${Buffer.byteLength(body)}`,
+    "X-Content-Type-Options: nosniff",
+    "Referrer-Policy: no-referrer",
     "Connection: close",
     ...(status === 401 ? ['WWW-Authenticate: Bearer realm="trading-exporter"'] : []),
   ];

@@ -92,6 +92,26 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
     expect(problems).toEqual([]);
   });
 
+  it("runs under the §16 Content-Security-Policy: the page carries it and an injected inline script does not run", async () => {
+    const res = await page.request.get(`${live.url}/`);
+    const csp = res.headers()["content-security-policy"] ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    const ran = await page.evaluate(async () => {
+      const w = window as unknown as { injected?: boolean };
+      const violation = new Promise<string>((resolve) => document.addEventListener("securitypolicyviolation", (e) => resolve(e.violatedDirective), { once: true }));
+      const s = document.createElement("script");
+      s.textContent = "window.injected = true";
+      document.body.append(s);
+      return { injected: w.injected === true, directive: await violation };
+    });
+    expect(ran).toEqual({ injected: false, directive: "script-src-elem" });
+    // The blocked script is reported on the console; that one is ours, anything else is a problem.
+    const own = problems.findIndex((p) => p.includes("Content Security Policy") && p.includes("inline script"));
+    if (own >= 0) problems.splice(own, 1);
+    expect(problems).toEqual([]);
+  });
+
   it("shows the engine's figures and the safety badges", async () => {
     await expect.poll(() => card("alpha").locator("[data-testid=equity]").textContent()).toBe(money(10_000 + 20 * 50 - 10 * 20));
     expect(await card("beta").locator("[data-testid=drawdown]").textContent()).toBe("3.00%");

@@ -42,7 +42,15 @@ describe("defaults (§2, §5–§7, §12)", () => {
       evaluation_interval_seconds: 5,
       test_rate_limit_per_minute: 6,
     });
-    expect(config.websocket).toEqual({ metrics_interval_ms: 250, max_buffered_bytes: 1024 * 1024, ping_interval_seconds: 30 });
+    expect(config.websocket).toEqual({
+      metrics_interval_ms: 250,
+      max_buffered_bytes: 1024 * 1024,
+      ping_interval_seconds: 30,
+      allowed_origins: [],
+      max_clients: 1000,
+      max_messages_per_second: 10,
+    });
+    expect(config.http).toEqual({ cors_origins: [] });
   });
 
   it("have no notification channel (§2)", () => {
@@ -136,7 +144,15 @@ describe("full.yaml", () => {
         evaluation_interval_seconds: 10,
         test_rate_limit_per_minute: 3,
       },
-      websocket: { metrics_interval_ms: 500, max_buffered_bytes: 2_097_152, ping_interval_seconds: 15 },
+      websocket: {
+        metrics_interval_ms: 500,
+        max_buffered_bytes: 2_097_152,
+        ping_interval_seconds: 15,
+        allowed_origins: ["https://grafana.example", "http://localhost:3000"],
+        max_clients: 50,
+        max_messages_per_second: 5,
+      },
+      http: { cors_origins: ["https://grafana.example"] },
       notifications: {
         enabled: true,
         slack: { enabled: true, webhook_url: "https://hooks.slack.com/services/T000/B000/fixture-slack-path" },
@@ -267,6 +283,24 @@ describe("listenAddress", () => {
   it.each(["10077", "host:", "host:65536", "::1:80", "a b:80", "[::1]"])("rejects %s in the file", (listen) => {
     const file = write("listen.yaml", `listen: "${listen}"\n`);
     expect(errorOf(() => loadConfig({ file, env: {} })).message).toContain("listen: must be host:port");
+  });
+});
+
+describe("origins (§16)", () => {
+  it.each(["https://grafana.example/", "https://grafana.example/d/x", "grafana.example", "ftp://grafana.example", "HTTPS://Grafana.example", "http://localhost:80"])(
+    "rejects %s, naming the key",
+    (origin) => {
+      const message = errorOf(() => parseConfig({ websocket: { allowed_origins: [origin] }, http: { cors_origins: [origin] } })).message;
+      expect(message).toContain("websocket.allowed_origins.0");
+      expect(message).toContain("http.cors_origins.0");
+      expect(message).toMatch(/must be an origin/);
+    },
+  );
+
+  it("accepts origins as browsers send them", () => {
+    const c = parseConfig({ websocket: { allowed_origins: ["http://localhost:3000", "https://[::1]:8443"] }, http: { cors_origins: ["https://a.example"] } });
+    expect(c.websocket.allowed_origins).toEqual(["http://localhost:3000", "https://[::1]:8443"]);
+    expect(c.http.cors_origins).toEqual(["https://a.example"]);
   });
 });
 

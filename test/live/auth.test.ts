@@ -1,38 +1,11 @@
 // §4: with a read token configured, /ws needs `Authorization: Bearer <token>` or `?token=`;
 // without one the upgrade is answered 401 and no WebSocket is created.
 import { afterEach, describe, expect, it } from "vitest";
-import { request } from "node:http";
-import { type HubFixture, TestClient, startHub } from "./harness.js";
+import { type HubFixture, TestClient, rawUpgrade, startHub } from "./harness.js";
 
 const TOKEN = "read-token-Zq81";
 let fx: HubFixture;
 afterEach(() => fx?.close());
-
-/** A raw upgrade request, to see the status line and body the server answers with. */
-function rawUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type?: string; body: string; auth?: string }> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url.replace("ws:", "http:"));
-    const req = request({
-      host: u.hostname,
-      port: u.port,
-      path: u.pathname + u.search,
-      headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers },
-    });
-    req.on("response", (res) => {
-      let body = "";
-      res.on("data", (d) => (body += d));
-      res.on("end", () =>
-        resolve({ status: res.statusCode!, type: res.headers["content-type"], body, auth: res.headers["www-authenticate"] as string }),
-      );
-    });
-    req.on("upgrade", (res, socket) => {
-      socket.destroy();
-      resolve({ status: res.statusCode!, body: "" });
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 describe("read token on /ws", () => {
   it("refuses an upgrade without a token, or with a wrong one, with 401 problem+json", async () => {

@@ -1,6 +1,6 @@
 // A real http.Server on 127.0.0.1 with a LiveHub, a snapshot provider the test mutates, and
 // WebSocket clients that record what they receive.
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, type ClientOptions } from "ws";
 import { type LiveHubOptions, type LiveSnapshotProvider, LiveHub } from "../../src/live/hub.js";
@@ -148,4 +148,30 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Polls `cond` until true (the test's own timeout bounds the wait). */
 export async function until(cond: () => boolean, everyMs = 5): Promise<void> {
   while (!cond()) await sleep(everyMs);
+}
+
+/** A raw upgrade request, to see the status line and body the server answers with. */
+export function rawUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type?: string; body: string; auth?: string; nosniff?: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url.replace("ws:", "http:"));
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname + u.search,
+      headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers },
+    });
+    req.on("response", (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () =>
+        resolve({ status: res.statusCode!, type: res.headers["content-type"], body, auth: res.headers["www-authenticate"] as string, nosniff: res.headers["x-content-type-options"] as string }),
+      );
+    });
+    req.on("upgrade", (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode!, body: "" });
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }

@@ -1,6 +1,9 @@
 // Secrets (Slack webhook path, Telegram bot token, SMTP password, webhook URL token and HMAC secret)
 // must never surface in a Delivery.error, a log line or a thrown message — even when the failure
 // comes from a library whose errors quote the URL, or from a receiver that echoes the request.
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { Dispatcher } from "../../src/notify/dispatcher.js";
@@ -10,6 +13,9 @@ import { renderMessage } from "../../src/notify/message.js";
 import type { Channel, Delivery } from "../../src/notify/types.js";
 import { type HttpReceiver, SmtpReceiver, startSlackReceiver, startTelegramReceiver, startWebhookReceiver } from "../support/fake-receivers.js";
 import { notification } from "./fixtures.js";
+import { signedHeaders } from "../../src/domain/signature.js";
+import { SECRET, tempDir } from "../support/exporter.js";
+import { REPO_ROOT, startExporterProcess, writeConfig } from "../support/process.js";
 
 const SLACK_PATH = "/services/T0SECRETA/B0SECRETB/sl4ckT0kenSECRET9f8e7d";
 const TG_TOKEN = "987654321:AAH-t3l3gr4mSECRETtoken";
@@ -155,4 +161,73 @@ describe("secrets never leak", () => {
     expect(deliveries[0]!.error).toBe("unexpected TypeError in slack channel");
     expectNoSecret(log, "log");
   });
+});
+
+describe("secret-bearing URLs in the real process (§16)", () => {
+  // A probe URL and notification URLs whose paths and queries carry tokens; every receiver fails,
+  // so the errors are recorded and logged. Then every reply, log line and check-config's output is
+  // searched for any part of them beyond scheme and host.
+  const PROBE_PATH = "/v1/PROBEPATHSECRET/ping";
+  const PROBE_QUERY = "apiKey=PROBEQUERYSECRET";
+  const HOOK = "/hooks/HOOKPATHSECRET?token=HOOKQUERYSECRET";
+  const TG = "424242:TGTOKENSECRET";
+  const HIDDEN = ["PROBEPATHSECRET", "PROBEQUERYSECRET", "HOOKPATHSECRET", "HOOKQUERYSECRET", "TGTOKENSECRET", "SLACKPATHSECRET", "webhook-hmac-SECRET"];
+
+  it("shows none of them in logs, replies, recorded errors, /metrics, the OpenAPI document or check-config", async () => {
+    const failing = await startWebhookReceiver();
+    failing.replyNext(...Array.from({ length: 20 }, () => ({ status: 500, body: `echo ${HOOK} ${TG}` })));
+    const probe = await startSlackReceiver();
+    probe.replyNext(...Array.from({ length: 50 }, () => ({ status: 503, body: `down ${PROBE_PATH}?${PROBE_QUERY}` })));
+    open.push(failing, probe);
+    const dir = tempDir("secret-urls-");
+    const config = writeConfig(dir, {
+      listen: "127.0.0.1:0",
+      data_dir: join(dir, "data"),
+      auth: { hmac_secrets: [SECRET] },
+      api_probe: { url: probe.url(`${PROBE_PATH}?${PROBE_QUERY}`), interval_seconds: 1, timeout_seconds: 0.5, failures_before_disconnected: 1 },
+      alerts: { evaluation_interval_seconds: 1 },
+      notifications: {
+        enabled: true,
+        webhook: { enabled: true, url: failing.url(HOOK), secret: "webhook-hmac-SECRET-0123" },
+        slack: { enabled: true, webhook_url: failing.url("/services/SLACKPATHSECRET") },
+        telegram: { enabled: true, bot_token: TG, chat_id: 1, api_base_url: failing.url("") },
+      },
+    });
+    const proc = await startExporterProcess(config);
+    const texts: string[] = [];
+    try {
+      const get = async (path: string, init?: RequestInit) => {
+        const res = await fetch(proc.url + path, init);
+        texts.push(`${path} → ${res.status} ${JSON.stringify(Object.fromEntries(res.headers as unknown as Iterable<[string, string]>))} ${await res.text()}`);
+        return res;
+      };
+      const body = JSON.stringify({ type: "kill_switch", bot: "leak-bot", active: true, reason: "test" });
+      const posted = await get("/api/v1/events", { method: "POST", headers: { "Content-Type": "application/json", ...signedHeaders(SECRET, "POST", "/api/v1/events", body) }, body });
+      expect(posted.status).toBe(200);
+      await get("/api/v1/events", { method: "POST", headers: { "Content-Type": "application/json" }, body }); // early 401
+      // Wait until the failures are recorded: deliveries with errors, and the probe's error.
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const history = (await (await fetch(`${proc.url}/api/v1/alerts/history`)).json()) as { alerts: { deliveries: { ok: boolean }[] }[] };
+        const failed = history.alerts.flatMap((a) => a.deliveries).filter((d) => !d.ok).length;
+        if (failed >= 3 && probe.requests.length >= 2) break;
+        if (Date.now() > deadline) throw new Error(`failures not recorded in time (${failed} failed deliveries, ${probe.requests.length} probes)`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      for (const path of ["/api/v1/alerts/history", "/api/v1/health/status", "/api/v1/health/safety", "/api/v1/alerts/triggers", "/metrics", "/api/v1/openapi.json", "/api/v1/metrics/realtime", "/no-such-route"]) {
+        await get(path);
+      }
+      await get("/api/v1/alerts/test", { method: "POST", headers: { "Content-Type": "application/json", ...signedHeaders(SECRET, "POST", "/api/v1/alerts/test", "{}") }, body: "{}" });
+      texts.push(execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli.ts"), "check-config", "--config", config], { cwd: REPO_ROOT, encoding: "utf8" }));
+    } finally {
+      await proc.stop();
+      texts.push(proc.output());
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const all = texts.join("\n");
+    // The failures did happen and were shown (by host), so the search looked at real error text.
+    expect(all).toMatch(/"ok":false/);
+    expect(all).toContain(`127.0.0.1:${probe.port}`);
+    for (const s of HIDDEN) expect(all.includes(s), `"${s}" found in: ${all.slice(Math.max(0, all.indexOf(s) - 300), all.indexOf(s) + 100)}`).toBe(false);
+  }, 60_000);
 });

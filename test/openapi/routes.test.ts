@@ -5,36 +5,8 @@ import express, { Router } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "../../src/openapi/document.js";
 import { startHarness, type Harness } from "../support/exporter.js";
+import { appRoutes, type Layer } from "../support/app-routes.js";
 import { HTTP_METHODS } from "./oas31.js";
-
-interface Layer {
-  name?: string;
-  rawPath?: unknown;
-  route?: { path: string | string[]; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
-}
-
-/** `METHOD /path` for every route; express's `:param` becomes OpenAPI's `{param}`. */
-function appRoutes(stack: Layer[], prefix = ""): string[] {
-  const out: string[] = [];
-  for (const layer of stack) {
-    if (layer.route) {
-      for (const path of [layer.route.path].flat()) {
-        const full = (prefix + path).replace(/:([A-Za-z0-9_]+)/g, "{$1}");
-        const methods = Object.keys(layer.route.methods).filter((m) => m !== "head" && m !== "_all");
-        if (layer.route.methods._all) methods.push(...HTTP_METHODS.filter((m) => m !== "head"));
-        for (const m of methods) out.push(`${m.toUpperCase()} ${full}`);
-      }
-    } else if (layer.name === "serveStatic") {
-      // The built-in dashboard (web/) is served as static files; its entry point is GET /.
-      out.push("GET /");
-    } else if (layer.handle?.stack) {
-      const mount = typeof layer.rawPath === "string" && layer.rawPath !== "/" ? layer.rawPath : "";
-      out.push(...appRoutes(layer.handle.stack, prefix + mount));
-    }
-  }
-  return [...new Set(out)].sort();
-}
 
 function documentedRoutes(): string[] {
   const out: string[] = [];
