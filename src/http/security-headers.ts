@@ -1,4 +1,4 @@
-// SPEC §16 headers on every reply. helmet sets nosniff, Referrer-Policy and a Content-Security-
+// §16 headers on every reply. helmet sets nosniff, Referrer-Policy and a Content-Security-
 // Policy that allows only the exporter's own files: the dashboard (web/) has no inline script or
 // style, so a script injected into a page (a bot name, an alert message) cannot run, and no other
 // site may frame it. CORS is off unless `http.cors_origins` lists the calling origin.

@@ -1,4 +1,4 @@
-// Who may use /ws, and how much (SPEC §16). A browser sends `Origin` with every WebSocket upgrade and
+// Who may use /ws, and how much (§16). A browser sends `Origin` with every WebSocket upgrade and
 // does not apply the same-origin policy to WebSockets, so without this check any page the operator
 // opens could read every bot's live state. Scripts and tools send no Origin and are not affected.
 import type { IncomingMessage } from "node:http";

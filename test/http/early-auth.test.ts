@@ -1,4 +1,4 @@
-// SPEC §16 for writes, on a real listening exporter and raw TCP sockets: the signature headers, the
+// §16 for writes, on a real listening exporter and raw TCP sockets: the signature headers, the
 // timestamp and Content-Length are judged before a byte of the body is read. A client announces a
 // 5 MB body and sends only the headers; the answer must come while the body is still unsent.
 import { rmSync } from "node:fs";

@@ -1,4 +1,4 @@
-// SPEC §16 headers, table-driven over every route of the real app (the list the OpenAPI route test
+// §16 headers, table-driven over every route of the real app (the list the OpenAPI route test
 // enumerates), plus the static files and a 404: nosniff and no-referrer on every reply, a CSP with
 // frame-ancestors 'none' and no inline script on HTML, CORS only for `http.cors_origins`.
 import { rmSync } from "node:fs";

@@ -1,4 +1,4 @@
-// SPEC §16 on /ws: a page of another site cannot open it (403, token or not), connections are
+// §16 on /ws: a page of another site cannot open it (403, token or not), connections are
 // capped (503), a chatty client is closed with 1008, and a burst of subscribes costs the server one
 // state serialization per metrics interval, not one per message.
 import { afterEach, describe, expect, it } from "vitest";
