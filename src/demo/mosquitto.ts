@@ -59,7 +59,8 @@ export class MosquittoBroker {
     if (this.child) return;
     const conf = join(this.dir, "mosquitto.conf");
     // No persistence: a restart is a broker that forgot every session, the harder case for clients.
-    writeFileSync(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\nlog_dest stderr\nlog_type all\n`);
+    // QoS 0 messages are queued for a disconnected persistent session, as docs/sources.md advises.
+    writeFileSync(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\nqueue_qos0_messages true\nlog_dest stderr\nlog_type all\n`);
     const child = spawn(this.binary, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
     child.stderr!.on("data", (d: Buffer) => (this.output = (this.output + d.toString()).slice(-256_000)));
     this.child = child;

@@ -15,6 +15,8 @@ import { CHARACTERS, CYCLE_STEPS, DEMO_STALE_AFTER_SECONDS, STEP_MS } from "./ch
 import { seededRng } from "./random.js";
 import { initialState, simulateStep, type DemoState } from "./simulation.js";
 import { summaryTable } from "./summary.js";
+import { DEMO_HUMMINGBOT_INSTANCE, DEMO_HUMMINGBOT_PREFIX, DemoHummingbot, findMosquitto, MOSQUITTO_HINT } from "./hummingbot-bot.js";
+import { MosquittoBroker } from "./mosquitto.js";
 
 export interface DemoRunOptions {
   seed: number;
@@ -27,6 +29,8 @@ export interface DemoRunOptions {
   /** Log the exporter's JSON lines (at the config's level) instead of keeping quiet. */
   verbose?: boolean;
   signal?: AbortSignal;
+  /** The mosquitto binary for the Hummingbot-style bot; found on PATH when absent, null for none. */
+  mosquitto?: string | null;
 }
 
 export interface DemoIo {
@@ -55,7 +59,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", done, { once: true });
   });
 
-function banner(url: string, o: DemoRunOptions, dataDir: string, secretFile: string | null): string {
+const HUMMINGBOT_BOT = DEMO_HUMMINGBOT_PREFIX + DEMO_HUMMINGBOT_INSTANCE;
+
+function banner(url: string, o: DemoRunOptions, dataDir: string, secretFile: string | null, broker: MosquittoBroker | null): string {
   const lines = [
     `trading-exporter demo: three simulated bots (${CHARACTERS.map((c) => c.bot).join(", ")}), seed ${o.seed}` +
       (o.speed === 1 ? "" : `, ${o.speed}x speed`),
@@ -72,6 +78,9 @@ function banner(url: string, o: DemoRunOptions, dataDir: string, secretFile: str
     "  yolo-trader   big swings, then 14 losses in a row: consecutive-loss and drawdown alerts, then a comeback",
     "  flaky-bot     about breakeven; API degraded → circuit breaker → positions near max → API disconnected →",
     `                kill switch (CRITICAL) → silence: stale after ${DEMO_STALE_AFTER_SECONDS} s (DEGRADED, bot_stale alert)`,
+    broker
+      ? `  ${HUMMINGBOT_BOT}     a Hummingbot-style market maker publishing fills through mosquitto (${broker.url}); trades by FIFO matching`
+      : `  (a Hummingbot-style bot over MQTT joins when mosquitto is available: ${MOSQUITTO_HINT})`,
     "",
     `  data: ${dataDir}`,
   ];
@@ -87,14 +96,27 @@ export async function runDemo(base: Config, o: DemoRunOptions, io: DemoIo): Prom
   const config = demoConfig(base, dataDir);
   const clock = scaledClock(o.speed);
   const logger = o.verbose ? createLogger(config.log_level) : silentLogger;
+  const mosquitto = o.mosquitto === undefined ? findMosquitto() : o.mosquitto;
+  const broker = mosquitto
+    ? await MosquittoBroker.start(mosquitto).catch((err: Error) => {
+        io.stdout.write(`mosquitto did not start (${err.message.split("\n")[0]}); the demo runs without its Hummingbot-style bot\n`);
+        return null;
+      })
+    : null;
+  if (broker) {
+    const hummingbot = { url: broker.url, namespace: "hbot", instances: [DEMO_HUMMINGBOT_INSTANCE], bot_prefix: DEMO_HUMMINGBOT_PREFIX, reconnect_max_seconds: 5 };
+    config.sources = { ...config.sources, hummingbot: [...config.sources.hummingbot, hummingbot] };
+  }
   const exporter = await createExporter(config, { clock, logger, webDir: defaultWebDir() });
+  let hummingbot: DemoHummingbot | null = null;
   try {
     const { url: bound, host, port } = await exporter.listen();
     // 0.0.0.0 is where it listens, not an address to open in a browser.
     const url = host === "0.0.0.0" || host === "::" ? `http://127.0.0.1:${port}` : bound;
     // Signed writes need the real clock: at another speed their timestamps would look skewed.
     const secretFile = config.auth.hmac_secrets.length === 0 && o.speed === 1 ? hmacSecretPath(dataDir) : null;
-    io.stdout.write(banner(url, o, dataDir, secretFile));
+    io.stdout.write(banner(url, o, dataDir, secretFile, broker));
+    if (broker) hummingbot = await DemoHummingbot.connect(broker.url, clock, seededRng(o.seed + 1));
 
     const stopAt = o.durationSeconds === undefined ? Infinity : Date.now() + o.durationSeconds * 1000;
     const rng = seededRng(o.seed);
@@ -103,14 +125,22 @@ export async function runDemo(base: Config, o: DemoRunOptions, io: DemoIo): Prom
     while (!o.signal?.aborted && Date.now() < stopAt) {
       const { state: next, events } = simulateStep(state, rng);
       if (events.length > 0) await exporter.ingest(events);
+      // A broker hiccup must not end the demo; the bot's client reconnects by itself.
+      await hummingbot?.step().catch(() => undefined);
       state = next;
       const due = wallStart + (state.step * STEP_MS) / o.speed;
       await sleep(Math.min(due, stopAt) - Date.now(), o.signal);
     }
-    io.stdout.write("\n" + summaryTable(exporter, CHARACTERS.map((c) => c.bot)) + "\n");
+    await hummingbot?.close();
+    hummingbot = null;
+    // The last fills travel through the broker: give them a moment to be stored before the summary.
+    if (broker) await sleep(300);
+    io.stdout.write("\n" + summaryTable(exporter, [...CHARACTERS.map((c) => c.bot), HUMMINGBOT_BOT]) + "\n");
     return 0;
   } finally {
+    await hummingbot?.close().catch(() => undefined);
     await exporter.close();
+    await broker?.close();
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -137,6 +137,9 @@ describe("Freqtrade webhook refusals", () => {
       [{ ...M.FINAL_EXIT_1, trade_id: "1.5" }, "trade_id"],
       [{ ...M.FINAL_EXIT_1, close_date: "2026-02-30 10:00:00+00:00" }, "close_date"],
       [{ ...M.FINAL_EXIT_1, direction: "Sideways" }, "direction"],
+      // Valid text, but beyond the bounds of §15: a close time an hour ahead of the exporter's clock.
+      [{ ...M.FINAL_EXIT_1, close_date: "2026-01-01 19:00:00+00:00" }, "close_date"],
+      [{ ...M.FINAL_EXIT_1, cumulative_profit: "1e16" }, "cumulative_profit"],
       [{ ...M.ENTRY_FILL_1, trade_id: "None" }, "trade_id"],
       [{ type: "protection_trigger", pair: "BTC/USDT", reason: "x" }, "lock_end_timestamp"],
     ];

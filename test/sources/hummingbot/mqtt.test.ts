@@ -105,8 +105,9 @@ describe.skipIf(!MOSQUITTO.path)("Hummingbot over MQTT (real mosquitto)", () => 
     const before = [...applied];
     await first.exporter.close();
     exporters.splice(exporters.indexOf(first.exporter), 1);
-    // Published while the exporter is down: the broker keeps them for its persistent session.
-    for (let i = 3; i < FILLS.length; i++) await pub.publish("bot1", "events", filled(i));
+    // Published while the exporter is down, with QoS 0 as Hummingbot does: the broker
+    // (queue_qos0_messages true, as docs/sources.md says) keeps them for the persistent session.
+    for (let i = 3; i < FILLS.length; i++) await pub.publish("bot1", "events", filled(i), 0);
     const second = await start(broker.url, { dataDir: first.dataDir, clock: first.clock });
     applied = record(second.exporter);
     await until(() => second.exporter.engine.performance("hb-bot1").trades.total === EXPECTED_TRADES.length, "the queued fills");
