@@ -39,6 +39,7 @@ for (const windowTrades of [100, 10_000, 100, 10_000]) {
       daily_window_days: 90,
       daily_annualization_factor: 365,
       timezone: "Europe/Berlin",
+      cagr_min_days: 30,
       bots: {},
     },
     new ManualClock(start),

@@ -108,7 +108,24 @@ function renderMetrics(b) {
   setTone(setText(el, ".consec", `${m.consecutive_losses} (max ${m.max_consecutive_losses})`), "consec", m.consecutive_losses > 0 ? "neg" : "");
   const t = m.trades;
   setText(el, ".trades", `${t.total} (${t.wins}W/${t.losses}L/${t.breakeven}B)`);
+  renderStatistics(el, m);
   setText(el, ".updated", `last event ${since(m.last_event_at)} · last trade ${since(m.last_trade_at)}`);
+}
+
+// Second row: the trade statistics (§19). The API writes +Inf as null; a profit factor with
+// gross profit and no loss is +Inf, shown as such rather than as "no value".
+function renderStatistics(el, m) {
+  const infinite = m.profit_factor === null && m.gross_loss === 0 && m.gross_profit > 0;
+  const pf = setText(el, ".profit-factor", infinite ? "∞" : ratio(m.profit_factor));
+  setTone(pf, "profit-factor", infinite || m.profit_factor > 1 ? "pos" : m.profit_factor !== null && m.profit_factor < 1 ? "neg" : "");
+  setTone(setText(el, ".expectancy", signed(m.expectancy)), "expectancy", signClass(m.expectancy));
+  setText(el, ".payoff", ratio(m.payoff_ratio));
+  setText(el, ".avg-win-loss", `${money(m.avg_win)} / ${money(m.avg_loss)}`);
+  setText(el, ".largest-win-loss", `${money(m.largest_win)} / ${money(m.largest_loss)}`);
+  setText(el, ".sqn", ratio(m.sqn));
+  setTone(setText(el, ".cagr", pct(m.cagr)), "cagr", signClass(m.cagr));
+  setText(el, ".calmar", ratio(m.calmar_ratio));
+  setText(el, ".net-cashflow", signed(m.net_cashflow));
 }
 
 function renderHealth(b) {

@@ -49,6 +49,7 @@ const metrics = z
     daily_window_days: int(2, 100_000).default(90),
     daily_annualization_factor: positive().default(365),
     timezone: timeZone().default("UTC"),
+    cagr_min_days: int(1, 100_000).default(30),
   })
   .prefault({});
 

@@ -1,5 +1,5 @@
-// One bot's performance state (§5): equity, peak and drawdowns, the rolling per-trade window,
-// all-time trade tallies, the effective day/week figures and the daily return series.
+// One bot's performance state (§5, §19): equity, peak and drawdowns, the rolling per-trade
+// window, all-time trade tallies, the effective day/week figures and the daily return series.
 // apply() is O(1) in the window size; snapshot() assembles the figures as of a given local day.
 import { DailyReturns, type DailyReturnsState } from "../domain/daily-returns.js";
 import { EffectivePeriods, type EffectivePeriodsState } from "../domain/effective-periods.js";
@@ -8,11 +8,14 @@ import { decodeNumber, encodeNumber, type JsonNumber } from "../domain/json-numb
 import type { TimeZoneCalendar } from "../domain/periods.js";
 import { sharpeIndicator, sharpeRatio, sortinoRatio, statsOf } from "../domain/risk-ratios.js";
 import { RollingReturns, type RollingWindowState } from "../domain/rolling-window.js";
+import { calmarRatio, compoundAnnualGrowth, systemQualityNumber, tradeStatistics } from "../domain/trade-statistics.js";
 import type { PerformanceSnapshot } from "./types.js";
 
+/** The settings that only shape figures at query time. */
 export interface RatioSettings {
   annualization_factor: number;
   daily_annualization_factor: number;
+  cagr_min_days: number;
 }
 
 export interface BotPerformanceState {
@@ -29,6 +32,9 @@ export interface BotPerformanceState {
   totalPnl: JsonNumber;
   grossProfit: JsonNumber;
   grossLoss: JsonNumber;
+  largestWin: JsonNumber;
+  largestLoss: JsonNumber;
+  netCashflow: JsonNumber;
   lastTradeAt: number | null;
   lastEventAt: number | null;
   periods: EffectivePeriodsState | null;
@@ -47,6 +53,10 @@ export class BotPerformance {
   private totalPnl = 0;
   private grossProfit = 0;
   private grossLoss = 0;
+  private largestWin = 0;
+  /** |pnl| of the worst losing trade. */
+  private largestLoss = 0;
+  private netCashflow = 0;
   private lastTradeAt: number | null = null;
   private lastEventAt: number | null = null;
   /** Both null until the bot's first applied event (it opens the first effective day). */
@@ -87,6 +97,8 @@ export class BotPerformance {
     const stats = this.window.stats();
     const sharpe = sharpeRatio(stats, ratios.annualization_factor);
     const daily = statsOf(this.daily ? this.daily.returnsAsOf(today, this.equity) : []);
+    const series = this.daily ? this.daily.growthAsOf(today, this.equity) : { growth: 1, days: 0 };
+    const cagr = compoundAnnualGrowth(series.growth, series.days, ratios.cagr_min_days);
     const p = this.periods;
     return {
       bot: this.bot,
@@ -119,6 +131,20 @@ export class BotPerformance {
       sharpe_indicator: sharpeIndicator(sharpe),
       last_trade_at: this.lastTradeAt,
       last_event_at: this.lastEventAt,
+      ...tradeStatistics({
+        wins: this.wins,
+        losses: this.losses,
+        breakeven: this.breakeven,
+        totalPnl: this.totalPnl,
+        grossProfit: this.grossProfit,
+        grossLoss: this.grossLoss,
+      }),
+      largest_win: this.largestWin,
+      largest_loss: this.largestLoss,
+      sqn: systemQualityNumber(stats),
+      cagr,
+      calmar_ratio: calmarRatio(cagr, this.maxDrawdown),
+      net_cashflow: this.netCashflow,
     };
   }
 
@@ -145,10 +171,12 @@ export class BotPerformance {
     if (t.pnl > 0) {
       this.wins++;
       this.grossProfit += t.pnl;
+      if (t.pnl > this.largestWin) this.largestWin = t.pnl;
       this.consecutiveLosses = 0;
     } else if (t.pnl < 0) {
       this.losses++;
       this.grossLoss -= t.pnl;
+      if (-t.pnl > this.largestLoss) this.largestLoss = -t.pnl;
       this.consecutiveLosses++;
       if (this.consecutiveLosses > this.maxConsecutiveLosses) this.maxConsecutiveLosses = this.consecutiveLosses;
     } else {
@@ -173,6 +201,9 @@ export class BotPerformance {
       totalPnl: encodeNumber(this.totalPnl),
       grossProfit: encodeNumber(this.grossProfit),
       grossLoss: encodeNumber(this.grossLoss),
+      largestWin: encodeNumber(this.largestWin),
+      largestLoss: encodeNumber(this.largestLoss),
+      netCashflow: encodeNumber(this.netCashflow),
       lastTradeAt: this.lastTradeAt,
       lastEventAt: this.lastEventAt,
       periods: this.periods ? this.periods.toState() : null,
@@ -193,6 +224,9 @@ export class BotPerformance {
     b.totalPnl = decodeNumber(s.totalPnl);
     b.grossProfit = decodeNumber(s.grossProfit);
     b.grossLoss = decodeNumber(s.grossLoss);
+    b.largestWin = decodeNumber(s.largestWin);
+    b.largestLoss = decodeNumber(s.largestLoss);
+    b.netCashflow = decodeNumber(s.netCashflow);
     b.lastTradeAt = s.lastTradeAt;
     b.lastEventAt = s.lastEventAt;
     b.periods = s.periods ? EffectivePeriods.fromState(s.periods) : null;

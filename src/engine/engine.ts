@@ -7,7 +7,8 @@ import { BotPerformance, type BotPerformanceState } from "./bot-performance.js";
 import { BotSafety, type BotSafetyState } from "./bot-safety.js";
 import type { MetricsSettings, PerformanceSnapshot, SafetySnapshot } from "./types.js";
 
-export const ENGINE_SNAPSHOT_VERSION = 2;
+// 3: §19 tallies (largest win/loss, net cash flow) and the time-weighted, whole-series daily growth.
+export const ENGINE_SNAPSHOT_VERSION = 3;
 
 /** JSON-serializable engine state (non-finite numbers are encoded, see json-number.ts). */
 export interface EngineSnapshotData {

@@ -9,6 +9,8 @@ export interface MetricsSettings {
   daily_window_days: number;
   daily_annualization_factor: number;
   timezone: string;
+  /** Days of daily series before CAGR (and Calmar) are defined (§19). Query-time only. */
+  cagr_min_days: number;
   /** Per-bot overrides (`bots.<name>.initial_equity`). */
   bots: Record<string, { initial_equity?: number }>;
 }
@@ -46,6 +48,20 @@ export interface PerformanceSnapshot {
   sharpe_indicator: SharpeIndicator;
   last_trade_at: number | null;
   last_event_at: number | null;
+  // §19 trade statistics (over all applied trades unless noted).
+  profit_factor: number;
+  expectancy: number;
+  avg_win: number;
+  avg_loss: number;
+  payoff_ratio: number;
+  largest_win: number;
+  largest_loss: number;
+  /** Over the window W. */
+  sqn: number;
+  /** Over the whole daily series. */
+  cagr: number;
+  calmar_ratio: number;
+  net_cashflow: number;
 }
 
 export type ApiStatus = "connected" | "degraded" | "disconnected";

@@ -73,6 +73,18 @@ const PERFORMANCE_GAUGES: Array<[string, string, (p: PerformanceSnapshot) => num
   ["trading_realized_pnl", "Realized P&L of all trades (quote currency).", (p) => p.total_pnl],
   ["trading_last_trade_timestamp_seconds", "Event time of the latest trade (0: none yet).", (p) => seconds(p.last_trade_at)],
   ["trading_last_event_timestamp_seconds", "Event time of the latest event.", (p) => seconds(p.last_event_at)],
+  // §19 trade statistics, cash flows
+  ["trading_profit_factor", "Gross profit / gross loss over all trades (+Inf: no loss yet).", (p) => p.profit_factor],
+  ["trading_expectancy", "Mean P&L per trade, breakeven included (quote currency).", (p) => p.expectancy],
+  ["trading_avg_win", "Mean P&L of winning trades (quote currency).", (p) => p.avg_win],
+  ["trading_avg_loss", "Mean size of losing trades, as a positive number (quote currency).", (p) => p.avg_loss],
+  ["trading_payoff_ratio", "Average win / average loss.", (p) => p.payoff_ratio],
+  ["trading_largest_win", "Largest winning trade's P&L (0: none; quote currency).", (p) => p.largest_win],
+  ["trading_largest_loss", "Largest losing trade's size, as a positive number (0: none; quote currency).", (p) => p.largest_loss],
+  ["trading_sqn", "System Quality Number over the rolling window, sqrt(n) * mean / sd of per-trade returns.", (p) => p.sqn],
+  ["trading_cagr_ratio", "Compound annual growth rate of the time-weighted daily returns (NaN before cagr_min_days).", (p) => p.cagr],
+  ["trading_calmar_ratio", "CAGR / max drawdown.", (p) => p.calmar_ratio],
+  ["trading_net_cashflow", "Deposits minus withdrawals (quote currency).", (p) => p.net_cashflow],
 ];
 
 const SAFETY_GAUGES: Array<[string, string, (s: SafetySnapshot) => number]> = [

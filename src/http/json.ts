@@ -32,6 +32,17 @@ export function performanceJson(p: PerformanceSnapshot) {
     sharpe_indicator: p.sharpe_indicator,
     last_trade_at: isoOrNull(p.last_trade_at),
     last_event_at: isoOrNull(p.last_event_at),
+    profit_factor: finiteOrNull(p.profit_factor),
+    expectancy: finiteOrNull(p.expectancy),
+    avg_win: finiteOrNull(p.avg_win),
+    avg_loss: finiteOrNull(p.avg_loss),
+    payoff_ratio: finiteOrNull(p.payoff_ratio),
+    largest_win: finiteOrNull(p.largest_win),
+    largest_loss: finiteOrNull(p.largest_loss),
+    sqn: finiteOrNull(p.sqn),
+    cagr: finiteOrNull(p.cagr),
+    calmar_ratio: finiteOrNull(p.calmar_ratio),
+    net_cashflow: finiteOrNull(p.net_cashflow),
   };
 }
 

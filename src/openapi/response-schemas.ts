@@ -57,6 +57,17 @@ export const performanceSnapshotSchema = z.strictObject({
   sharpe_indicator: z.enum(["positive", "neutral", "negative"]),
   last_trade_at: isoOrNull,
   last_event_at: isoOrNull,
+  profit_factor: figure.meta({ description: "gross_profit / gross_loss; null when undefined or +Inf (no loss yet)" }),
+  expectancy: figure.meta({ description: "total_pnl / trades.total (mean P&L per trade, breakeven included)" }),
+  avg_win: figure.meta({ description: "gross_profit / wins" }),
+  avg_loss: figure.meta({ description: "gross_loss / losses (≥ 0)" }),
+  payoff_ratio: figure.meta({ description: "avg_win / avg_loss" }),
+  largest_win: figure.meta({ description: "Largest pnl > 0 (0: none)" }),
+  largest_loss: figure.meta({ description: "Largest |pnl| of a losing trade (0: none)" }),
+  sqn: figure.meta({ description: "System Quality Number over the window: √n · mean / sd of per-trade returns" }),
+  cagr: figure.meta({ description: "Compound annual growth of the time-weighted daily returns; null before metrics.cagr_min_days days" }),
+  calmar_ratio: figure.meta({ description: "cagr / max_drawdown" }),
+  net_cashflow: figure.meta({ description: "Σ amount of all cash flows (deposits minus withdrawals)" }),
 });
 
 export const realtimeResponseSchema = z.strictObject({

@@ -32,6 +32,17 @@ export function perfSnapshot(over: Partial<PerformanceSnapshot> = {}): Performan
     sharpe_indicator: "negative",
     last_trade_at: null,
     last_event_at: T0,
+    profit_factor: Number.NaN,
+    expectancy: Number.NaN,
+    avg_win: Number.NaN,
+    avg_loss: Number.NaN,
+    payoff_ratio: Number.NaN,
+    largest_win: 0,
+    largest_loss: 0,
+    sqn: Number.NaN,
+    cagr: Number.NaN,
+    calmar_ratio: Number.NaN,
+    net_cashflow: 0,
     ...over,
   };
 }

@@ -123,6 +123,16 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
     expect(await card("alpha").locator("[data-testid=api]").textContent()).toBe("API connected 42 ms");
     expect(await card("alpha").locator("[data-testid=kill-switch]").textContent()).toBe("kill switch off");
     expect(await page.getByTestId("overall-health").textContent()).toBe("HEALTHY");
+    // Second row (§19): alpha has 20 wins of 50 and 10 losses of 20 → profit factor 1000/200,
+    // expectancy 800/30; beta's only trade lost 300 → profit factor 0/300.
+    const stats = card("alpha").getByTestId("trade-statistics");
+    expect(await stats.getByTestId("profit-factor").textContent()).toBe("5.00");
+    expect(await stats.getByTestId("expectancy").textContent()).toBe("+26.67");
+    expect(await stats.locator(".avg-win-loss").textContent()).toBe("50.00 / 20.00");
+    expect(await stats.locator(".largest-win-loss").textContent()).toBe("50.00 / 20.00");
+    expect(await stats.getByTestId("cagr").textContent()).toBe("–"); // under cagr_min_days of history
+    expect(await stats.getByTestId("net-cashflow").textContent()).toBe("0.00");
+    expect(await card("beta").getByTestId("profit-factor").textContent()).toBe("0.00");
   });
 
   it("reflects a trade posted over the API within a second of the POST's 200", async () => {

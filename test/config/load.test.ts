@@ -26,6 +26,7 @@ describe("defaults (§2, §5–§7, §12)", () => {
       daily_window_days: 90,
       daily_annualization_factor: 365,
       timezone: "UTC",
+      cagr_min_days: 30,
     });
     expect(config.health).toEqual({ position_utilization_degraded: 0.8, stale_after_seconds: 600 });
     expect(config.api_probe).toEqual({
@@ -108,6 +109,7 @@ describe("full.yaml", () => {
         daily_window_days: 30,
         daily_annualization_factor: 252,
         timezone: "Europe/Berlin",
+        cagr_min_days: 60,
       },
       bots: {
         alpha: {
@@ -213,6 +215,7 @@ describe("full.yaml", () => {
       daily_window_days: 30,
       daily_annualization_factor: 252,
       timezone: "Europe/Berlin",
+      cagr_min_days: 60,
       bots: { alpha: { initial_equity: 2500.5 } },
     });
   });

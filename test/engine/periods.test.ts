@@ -20,6 +20,7 @@ function settings(timezone: string): MetricsSettings {
     annualization_factor: 365,
     daily_window_days: 90,
     daily_annualization_factor: 365,
+    cagr_min_days: 30,
     timezone,
     bots: {},
   };

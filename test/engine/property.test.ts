@@ -98,6 +98,7 @@ function settingsFor(windowTrades: number, timezone: string, dailyWindowDays = 3
     annualization_factor: 365,
     daily_window_days: dailyWindowDays,
     daily_annualization_factor: 252,
+    cagr_min_days: 30,
     timezone,
     bots: { bravo: { initial_equity: 2_500 } },
   };

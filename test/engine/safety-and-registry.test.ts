@@ -14,6 +14,7 @@ const settings: MetricsSettings = {
   annualization_factor: 365,
   daily_window_days: 90,
   daily_annualization_factor: 365,
+  cagr_min_days: 30,
   timezone: "UTC",
   bots: { whale: { initial_equity: 1_000_000 } },
 };

@@ -19,6 +19,7 @@ export const TEST_SETTINGS: MetricsSettings = {
   annualization_factor: 365,
   daily_window_days: 90,
   daily_annualization_factor: 365,
+  cagr_min_days: 30,
   timezone: "UTC",
   bots: {},
 };

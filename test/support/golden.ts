@@ -58,6 +58,7 @@ export function settingsFromCase(c: GoldenCase): MetricsSettings {
     annualization_factor: m.annualization_factor ?? 365,
     daily_window_days: m.daily_window_days ?? 90,
     daily_annualization_factor: m.daily_annualization_factor ?? 365,
+    cagr_min_days: m.cagr_min_days ?? 30,
     timezone: m.timezone ?? "UTC",
     bots: c.config.bots ?? {},
   };
@@ -103,6 +104,17 @@ export const SERIES_TO_FIELD: Record<string, string> = {
   trading_realized_pnl: "total_pnl",
   trading_gross_profit_total: "gross_profit",
   trading_gross_loss_total: "gross_loss",
+  trading_profit_factor: "profit_factor",
+  trading_expectancy: "expectancy",
+  trading_avg_win: "avg_win",
+  trading_avg_loss: "avg_loss",
+  trading_payoff_ratio: "payoff_ratio",
+  trading_largest_win: "largest_win",
+  trading_largest_loss: "largest_loss",
+  trading_sqn: "sqn",
+  trading_cagr_ratio: "cagr",
+  trading_calmar_ratio: "calmar_ratio",
+  trading_net_cashflow: "net_cashflow",
 };
 const OUTCOME_TO_FIELD: Record<string, string> = { win: "trades.wins", loss: "trades.losses", breakeven: "trades.breakeven" };
 

@@ -3,7 +3,7 @@
 // the oracle the incremental engine is checked against in the property tests.
 import type { TradingEvent } from "../../src/domain/events.js";
 import type { MetricsSettings, PerformanceSnapshot } from "../../src/engine/types.js";
-import { exactSharpe, exactSortino } from "./exact-stats.js";
+import { exactSharpe, exactSortino, exactStats } from "./exact-stats.js";
 
 const DAY = 86_400_000;
 
@@ -56,6 +56,14 @@ function sortino(xs: number[], a: number): number {
   let s = 0;
   for (const x of xs) s += Math.min(x, 0) ** 2;
   return (m / Math.sqrt(s / xs.length)) * Math.sqrt(a);
+}
+
+/** Van Tharp's SQN from the definition: √n · mean / sd, with an exact mean and sd. */
+function sqn(xs: number[]): number {
+  if (xs.length < 2 || xs.every((x) => x === xs[0])) return NaN;
+  if (!xs.every(Number.isFinite)) return NaN;
+  const s = exactStats(xs);
+  return (Math.sqrt(xs.length) * s.mean) / Math.sqrt(s.variance);
 }
 
 function indicator(s: number): PerformanceSnapshot["sharpe_indicator"] {
@@ -140,6 +148,17 @@ export function naivePerformance(
   const rs = window.map((w) => w.r);
   const s = sharpe(rs, settings.annualization_factor);
   const tradeTs = trades.map((t) => t.ts);
+
+  // §19 trade statistics: plain sums, counts and maxima over the trade list.
+  const winPnls = trades.filter((t) => t.pnl > 0).map((t) => t.pnl);
+  const lossSizes = trades.filter((t) => t.pnl < 0).map((t) => -t.pnl);
+  const grossProfit = sum(winPnls);
+  const grossLoss = sum(lossSizes);
+  const avgWin = winPnls.length ? grossProfit / winPnls.length : NaN;
+  const avgLoss = lossSizes.length ? grossLoss / lossSizes.length : NaN;
+  let growth = 1;
+  for (const r of dailyReturns) growth *= 1 + r;
+  const cagr = dailyReturns.length >= settings.cagr_min_days ? growth ** (365 / dailyReturns.length) - 1 : NaN;
   return {
     bot,
     equity: e,
@@ -171,5 +190,16 @@ export function naivePerformance(
     sharpe_indicator: indicator(s),
     last_trade_at: tradeTs.length ? Math.max(...tradeTs) : null,
     last_event_at: Math.max(...events.map((ev) => ev.ts)),
+    profit_factor: grossLoss > 0 ? grossProfit / grossLoss : grossProfit > 0 ? Infinity : NaN,
+    expectancy: trades.length ? sum(trades.map((t) => t.pnl)) / trades.length : NaN,
+    avg_win: avgWin,
+    avg_loss: avgLoss,
+    payoff_ratio: avgLoss > 0 ? avgWin / avgLoss : NaN,
+    largest_win: winPnls.length ? Math.max(...winPnls) : 0,
+    largest_loss: lossSizes.length ? Math.max(...lossSizes) : 0,
+    sqn: sqn(rs),
+    cagr,
+    calmar_ratio: maxDd > 0 && !Number.isNaN(cagr) ? cagr / maxDd : NaN,
+    net_cashflow: 0,
   };
 }

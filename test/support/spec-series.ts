@@ -24,6 +24,18 @@ export const SPEC_SERIES: Record<string, "gauge" | "counter"> = {
   trading_trades_total: "counter",
   trading_gross_profit_total: "counter",
   trading_gross_loss_total: "counter",
+  // §19
+  trading_profit_factor: "gauge",
+  trading_expectancy: "gauge",
+  trading_avg_win: "gauge",
+  trading_avg_loss: "gauge",
+  trading_payoff_ratio: "gauge",
+  trading_largest_win: "gauge",
+  trading_largest_loss: "gauge",
+  trading_sqn: "gauge",
+  trading_cagr_ratio: "gauge",
+  trading_calmar_ratio: "gauge",
+  trading_net_cashflow: "gauge",
   // Health
   trading_kill_switch_active: "gauge",
   trading_circuit_breaker_open: "gauge",
