@@ -1,6 +1,7 @@
 // A typed client for the exporter's HTTP API (§4, §8, §11), for Node bots and the CLI `send` verb.
 // Writes are signed like §4 with a fresh timestamp per attempt. Only what is safe is retried: network
 // errors, 5xx and 429. Trade posts are safe because trade ids are idempotency keys; 4xx never is.
+import { randomUUID } from "node:crypto";
 import type { EventInput, FieldError } from "./domain/events.js";
 import { signedHeaders } from "./domain/signature.js";
 import type { PerformanceSnapshot } from "./engine/types.js";
@@ -51,6 +52,7 @@ export class TradingExporterUnavailableError extends Error {
 }
 
 export type TradeInput = Omit<Extract<EventInput, { type: "trade" }>, "type" | "bot"> & { type?: "trade"; bot?: string };
+export type CashflowInput = Omit<Extract<EventInput, { type: "cashflow" }>, "type" | "bot"> & { bot?: string };
 export type Ingested = { accepted: number; duplicates: number };
 type Jsonified<T> = { [K in keyof T]: K extends `${string}_at` ? string | null : T[K] extends number ? number | null : T[K] };
 export type RealtimeSnapshot = Jsonified<PerformanceSnapshot>;
@@ -88,6 +90,14 @@ export class TradingExporterClient {
 
   sendTrades(trades: TradeInput | TradeInput[]): Promise<Ingested> {
     return this.request("POST", "/api/v1/trades", { body: trades });
+  }
+
+  /**
+   * A deposit (amount > 0) or withdrawal (< 0): moves equity, not P&L or drawdown (§19). It gets an
+   * id once (unless given), so a retry after a lost answer is a duplicate, never a second flow.
+   */
+  sendCashflow(flow: CashflowInput): Promise<Ingested> {
+    return this.sendEvents({ type: "cashflow", bot: flow.bot ?? "default", ...flow, id: flow.id ?? randomUUID() });
   }
 
   realtime(bot?: string): Promise<RealtimeResponse> {

@@ -64,7 +64,15 @@ export function restoreEngine(journal: Journal, settings: MetricsSettings, clock
     }
   }
   let replayed = 0;
-  for (const { event } of journal.eventsAfter(from)) {
+  for (const { seq, event } of journal.eventsAfter(from)) {
+    // From the start, the journal must still hold the first event: when retention removed the head
+    // and no snapshot of this state format and these settings covers it, replaying would give other
+    // figures than before (§15) — refuse instead.
+    if (from === 0 && replayed === 0 && seq !== 1) {
+      throw new Error(
+        "retention removed events that the state needs, and no state snapshot of this version and these metrics settings covers them; restore the previous version or settings",
+      );
+    }
     engine.apply(event);
     replayed++;
   }

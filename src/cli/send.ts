@@ -20,6 +20,7 @@ Kinds and their options:
   positions        --open INTEGER --max INTEGER
   api-status       --status connected|degraded|disconnected [--latency-ms NUMBER]
   heartbeat
+  cashflow         --amount NUMBER [--reason TEXT]   (a deposit > 0 or a withdrawal < 0; not P&L)
   events           --file FILE   (a JSON event, a JSON array of events, or JSONL: one event per line;
                                   --bot is the default bot for events without one)
 
@@ -43,7 +44,7 @@ class UsageError extends Error {}
 
 const VALUE_FLAGS = new Set([
   "bot", "ts", "url", "secret", "secret-file", "id", "pnl", "symbol", "side", "return", "opened-at",
-  "equity", "active", "reason", "open", "max", "status", "latency-ms", "file",
+  "equity", "active", "reason", "open", "max", "status", "latency-ms", "file", "amount",
 ]);
 
 /** `--name value` and `--name=value`. The value is always the next word, so `--pnl -12.5` works. */
@@ -141,6 +142,8 @@ function eventFromFlags(kind: string, f: Flags): Record<string, unknown> {
       return defined({ type: "api_status", ...common, status: f.oneOf("status", ["connected", "degraded", "disconnected"], true), latency_ms: f.num("latency-ms") });
     case "heartbeat":
       return defined({ type: "heartbeat", ...common });
+    case "cashflow":
+      return defined({ type: "cashflow", ...common, amount: f.num("amount", true), reason: f.str("reason") });
     default:
       throw new UsageError(`unknown kind "${kind}"`);
   }

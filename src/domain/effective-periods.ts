@@ -70,6 +70,12 @@ export class EffectivePeriods {
     this.weeklyPnl += pnl;
   }
 
+  /** A cash flow: the day's and the week's highs move with equity (§19). */
+  rescaleHighs(scale: (high: number) => number): void {
+    this.dailyHigh = scale(this.dailyHigh);
+    this.weeklyHigh = scale(this.weeklyHigh);
+  }
+
   /** Called after every event with the equity it left. */
   observeEquity(equity: number): void {
     if (equity > this.dailyHigh) this.dailyHigh = equity;

@@ -1,6 +1,7 @@
 // One bot's performance state (§5, §19): equity, peak and drawdowns, the rolling per-trade
 // window, all-time trade tallies, the effective day/week figures and the daily return series.
 // apply() is O(1) in the window size; snapshot() assembles the figures as of a given local day.
+import { scaledHigh } from "../domain/cash-flow.js";
 import { DailyReturns, type DailyReturnsState } from "../domain/daily-returns.js";
 import { EffectivePeriods, type EffectivePeriodsState } from "../domain/effective-periods.js";
 import type { TradeEvent, TradingEvent } from "../domain/events.js";
@@ -82,8 +83,7 @@ export class BotPerformance {
     this.movePeriods(event.ts, calendar);
     if (event.type === "trade") this.applyTrade(event);
     else if (event.type === "equity") this.equity = event.equity;
-    // A deposit or withdrawal moves equity; it is not performance (§19).
-    else if (event.type === "cashflow") this.equity += event.amount;
+    else if (event.type === "cashflow") this.applyCashFlow(event.amount);
     // After every event, of any type: P = max(P, E), drawdowns, the period highs.
     if (this.equity > this.peak) this.peak = this.equity;
     const drawdown = (this.peak - this.equity) / this.peak;
@@ -157,6 +157,21 @@ export class BotPerformance {
     // The equity before this event is the equity at the end of the day being closed.
     const newDay = this.periods.advance(calendar, ts, this.equity);
     if (newDay !== null) this.daily.advanceTo(newDay, this.equity);
+  }
+
+  /**
+   * A deposit or withdrawal moves equity but is not performance (§19): the peak and the period
+   * highs scale with equity, so every drawdown ratio stays what it was, and the day's return is
+   * cut into time-weighted sub-periods. Scaling needs both equities > 0; otherwise the highs stay.
+   */
+  private applyCashFlow(amount: number): void {
+    const before = this.equity;
+    const after = before + amount;
+    this.netCashflow += amount;
+    this.peak = scaledHigh(this.peak, before, after);
+    this.periods!.rescaleHighs((high) => scaledHigh(high, before, after));
+    this.daily!.cashFlow(before, after);
+    this.equity = after;
   }
 
   private applyTrade(t: TradeEvent): void {
@@ -234,3 +249,4 @@ export class BotPerformance {
     return b;
   }
 }
+

@@ -57,6 +57,20 @@ describe("trading-exporter send", () => {
     expect(snap.trades).toEqual({ total: 1, wins: 0, losses: 1, breakeven: 0 });
   });
 
+  it("sends a withdrawal (cashflow) that moves equity but not P&L or drawdown", async () => {
+    const r = await send(["cashflow", "--bot", "cf", "--amount", "-500", "--reason", "withdrawal"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ accepted: 1, duplicates: 0 });
+    const snap = await realtime("cf");
+    expect(snap.equity).toBe(9_500);
+    expect(snap.net_cashflow).toBe(-500);
+    expect(snap.total_pnl).toBe(0);
+    expect(snap.drawdown).toBe(0);
+    const missing = await send(["cashflow", "--bot", "cf"]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("--amount is required");
+  });
+
   it("reports a re-send of the same trade id as a duplicate and applies it once", async () => {
     // Usually within the same second as the first send: the identical signature is refused as a
     // replay and send signs again in the next second; either way the answer is a duplicate.

@@ -60,7 +60,8 @@ class SigningServer {
     let accepted = 0;
     let duplicates = 0;
     for (const e of parsed.events) {
-      const key = e.type === "trade" ? `${e.bot}/${e.id}` : `${e.type}/${this.stored.size}`;
+      const id = "id" in e ? e.id : undefined;
+      const key = e.type === "trade" ? `${e.bot}/${e.id}` : id !== undefined ? `${e.bot}/${e.type}/${id}` : `${e.type}/${this.stored.size}`;
       if (this.stored.has(key)) duplicates++;
       else this.stored.set(key, e), accepted++;
     }
@@ -118,6 +119,17 @@ describe("TradingExporterClient", () => {
     expect(server.seen).toHaveLength(2);
     expect(server.seen[0]!.signature).not.toBe(server.seen[1]!.signature);
     expect(Number(server.seen[1]!.timestamp)).toBeGreaterThan(Number(server.seen[0]!.timestamp));
+  });
+
+  it("gives a cash flow an id once, so a retry after a lost answer is a duplicate", async () => {
+    server.script.push("drop-after-store");
+    const res = await client().sendCashflow({ bot: "b1", amount: -500, reason: "withdrawal" });
+    expect(res).toEqual({ accepted: 0, duplicates: 1 });
+    expect(server.stored.size).toBe(1);
+    const bodies = server.seen.map((s) => JSON.parse(s.body) as { id: string; type: string; amount: number });
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toMatchObject({ type: "cashflow", amount: -500 });
+    expect(bodies[1]!.id).toBe(bodies[0]!.id);
   });
 
   it("retries a dropped connection and a 503", async () => {

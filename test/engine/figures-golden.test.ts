@@ -1,4 +1,4 @@
-// SPEC §19 trade statistics through the engine: hand-worked cases and seeded long histories against
+// §19 trade statistics through the engine: hand-worked cases and seeded long histories against
 // the naive whole-history recomputation, straight through and across snapshot/restore.
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";

@@ -1,5 +1,5 @@
 // The incremental engine against a naive full recomputation (test/support/naive-metrics.ts) on
-// random event streams: several bots, trades with and without `return`, equity and other events,
+// random event streams: several bots, trades with and without `return`, equity, cash flows and other events,
 // times jumping across days and weeks, late events, and query times from before the last event to
 // months after it.
 import fc from "fast-check";
@@ -46,6 +46,14 @@ const stepArb = fc.record({
     },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("equity" as const), equity: fc.integer({ min: 1, max: 3_000_000 }).map((c) => c / 100) }) },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("heartbeat" as const) }) },
+    // Deposits and withdrawals (§19), now and then larger than the equity (the highs then stay).
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant("cashflow" as const),
+        amount: fc.integer({ min: -1_500_000, max: 1_500_000 }).filter((c) => c !== 0).map((c) => c / 100),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("kill_switch" as const), active: fc.boolean() }) },
   ),
 });

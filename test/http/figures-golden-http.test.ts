@@ -1,4 +1,4 @@
-// SPEC §19 figures over HTTP: the §19 golden cases sent signed in batches must give the expected
+// §19 figures over HTTP: the §19 golden cases sent signed in batches must give the expected
 // figures in /api/v1/metrics/realtime (non-finite → null) and on /metrics (trading_* series).
 import { describe, expect, it } from "vitest";
 import { handCase, longCase, type FiguresCase } from "../support/figures-cases.js";

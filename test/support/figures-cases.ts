@@ -1,7 +1,7 @@
-// Golden cases for the SPEC §19 figures. Two kinds:
+// Golden cases for the §19 figures. Two kinds:
 // - hand cases: short histories whose figures are worked out by hand below (the literal numbers
 //   and the closed-form expressions are the expectation, nothing is derived from the engine);
-// - long cases: seeded multi-bot histories (months, late events, breakeven trades, equity events),
+// - long cases: seeded multi-bot histories (months, late events, breakeven trades, equity events, cash flows),
 //   whose expectation is the naive whole-history recomputation of test/support/naive-metrics.ts.
 import type { TradingEvent } from "../../src/domain/events.js";
 import type { MetricsSettings, PerformanceSnapshot } from "../../src/engine/types.js";
@@ -132,7 +132,12 @@ export function longCase(seed: number, over: Partial<MetricsSettings> = {}): Fig
     if (u < 0.8) {
       const pnl = random() < 0.08 ? 0 : Math.round((random() - 0.45) * 40_000) / 100;
       events.push(trade(bot, at, pnl, random() < 0.2 ? { return: Math.round((random() - 0.5) * 1e4) / 1e5 } : {}));
-    } else if (u < 0.9) events.push(equity(bot, at, Math.round((8_000 + random() * 4_000) * 100) / 100));
+    } else if (u < 0.86) events.push(equity(bot, at, Math.round((8_000 + random() * 4_000) * 100) / 100));
+    else if (u < 0.9) {
+      // Deposits and withdrawals of up to 30% of a 10000 account (§19).
+      const amount = Math.round((random() - 0.5) * 600_000) / 100 || 1;
+      events.push({ type: "cashflow", bot, ts: at, amount });
+    }
     else events.push({ type: "heartbeat", bot, ts: at });
   }
   const now = ts + 3 * HOUR;

@@ -66,6 +66,12 @@ function sqn(xs: number[]): number {
   return (Math.sqrt(xs.length) * s.mean) / Math.sqrt(s.variance);
 }
 
+/** §19: a high scales with equity at a cash flow (when both equities are > 0); E_before itself maps to E_after. */
+function rescaled(high: number, before: number, after: number): number {
+  if (!(before > 0 && after > 0)) return high;
+  return high === before ? after : high * (after / before);
+}
+
 function indicator(s: number): PerformanceSnapshot["sharpe_indicator"] {
   return s > 1 ? "positive" : s >= 0.5 && s <= 1 ? "neutral" : "negative";
 }
@@ -81,7 +87,8 @@ export function naivePerformance(
   const initial = settings.bots[bot]?.initial_equity ?? settings.initial_equity;
   const tz = settings.timezone;
 
-  // Pass 1: equity after each event, effective day of each event.
+  // Pass 1: equity before and after each event, effective day of each event.
+  const equityBefore: number[] = [];
   const equityAfter: number[] = [];
   const effDay: number[] = [];
   const returns: { r: number; win: boolean }[] = [];
@@ -92,7 +99,11 @@ export function naivePerformance(
     const ev = events[i]!;
     const own = naiveLocalDay(ev.ts, tz);
     effDay.push(i === 0 ? own : Math.max(own, effDay[i - 1]!));
-    if (ev.type === "trade") {
+    equityBefore.push(e);
+    if (ev.type === "cashflow") {
+      peak = rescaled(peak, e, e + ev.amount);
+      e = e + ev.amount;
+    } else if (ev.type === "trade") {
       const r = ev.return ?? (e > 0 ? ev.pnl / e : undefined);
       if (r !== undefined && Number.isFinite(r)) returns.push({ r, win: ev.pnl > 0 });
       e = e + ev.pnl;
@@ -121,7 +132,11 @@ export function naivePerformance(
   const periodHigh = (inPeriod: (i: number) => boolean) => {
     const first = events.findIndex((_, i) => inPeriod(i));
     let h = first === 0 ? initial : equityAfter[first - 1]!;
-    for (let i = first; i <= last; i++) if (inPeriod(i)) h = Math.max(h, equityAfter[i]!);
+    for (let i = first; i <= last; i++) {
+      if (!inPeriod(i)) continue;
+      if (events[i]!.type === "cashflow") h = rescaled(h, equityBefore[i]!, equityAfter[i]!);
+      h = Math.max(h, equityAfter[i]!);
+    }
     return h;
   };
   const isToday = lastDay === today;
@@ -131,15 +146,26 @@ export function naivePerformance(
   const tradePnlWhere = (pred: (i: number) => boolean) =>
     sum(events.flatMap((ev, i) => (ev.type === "trade" && pred(i) ? [ev.pnl] : [])));
 
-  // Daily series: equity at the end of each effective day, carried forward, first day to today.
-  const endOfDay = new Map<number, number>();
-  events.forEach((_, i) => endOfDay.set(effDay[i]!, equityAfter[i]!));
+  // Daily series, time-weighted: each day is cut at its cash flows into sub-periods, and its return
+  // is Π (end / start of each sub-period) − 1; a day without events carries the equity (return 0).
+  const byDay = new Map<number, number[]>();
+  events.forEach((_, i) => byDay.set(effDay[i]!, [...(byDay.get(effDay[i]!) ?? []), i]));
   const dailyReturns: number[] = [];
   let prev = initial;
   for (let d = effDay[0]!; d <= Math.max(today, lastDay); d++) {
-    const ed = endOfDay.get(d) ?? prev;
-    dailyReturns.push(ed / prev - 1);
-    prev = ed;
+    let start = prev;
+    let factor = 1;
+    let end = prev;
+    (byDay.get(d) ?? []).forEach((i) => {
+      const ev = events[i]!;
+      if (ev.type === "cashflow") {
+        factor *= equityBefore[i]! / start;
+        start = equityAfter[i]!;
+      }
+      end = equityAfter[i]!;
+    });
+    dailyReturns.push(factor * (end / start) - 1);
+    prev = end;
   }
   const dailyWindow = dailyReturns.slice(-settings.daily_window_days);
   const dailyOk = dailyWindow.every(Number.isFinite);
@@ -200,6 +226,6 @@ export function naivePerformance(
     sqn: sqn(rs),
     cagr,
     calmar_ratio: maxDd > 0 && !Number.isNaN(cagr) ? cagr / maxDd : NaN,
-    net_cashflow: 0,
+    net_cashflow: sum(events.flatMap((ev) => (ev.type === "cashflow" ? [ev.amount] : []))),
   };
 }
