@@ -1,7 +1,9 @@
 // The Freqtrade webhook receiver against messages rendered from the templates the CLI prints, in
 // both of Freqtrade's body formats: fills, partial exits, positions, duplicates, status, protections
 // with their lock ends, warnings, and every refusal (401, 404, 415, 422) with nothing applied.
+import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { requireBinary } from "../support/binaries.js";
 import type { TradingEvent } from "../../src/domain/events.js";
 import { UNLIMITED_POSITIONS } from "../../src/sources/freqtrade.js";
 import * as M from "../fixtures/freqtrade-webhook/messages.js";
@@ -184,6 +186,17 @@ describe("Freqtrade webhook health", () => {
     expect(sampleValue(metrics, "trading_bot_stale", { bot: "ft" })).toBe(0);
     h.clock.advance(60_000);
     expect(sampleValue(await h.metrics(), "trading_bot_stale", { bot: "ft" })).toBe(1);
+  });
+
+  it("keeps `promtool check metrics` clean with the source series present", async (ctx) => {
+    const promtool = requireBinary("promtool", "apt-get install prometheus");
+    if (!promtool.path) return ctx.skip();
+    h = await startWebhookHarness();
+    await h.send(M.STATUS_RUNNING, "json").expect(200);
+    await h.raw("bot=ft&token=wrong", "{}", "application/json").expect(401);
+    const text = await h.metrics();
+    expect(text).toMatch(/^trading_source_errors_total\{source="freqtrade_webhook",reason="unauthorized"\} 1$/m);
+    expect(execFileSync(promtool.path, ["check", "metrics"], { input: text }).toString()).toBe("");
   });
 
   it("a restart keeps open trades and ends a protection whose lock ended while stopped", async () => {
