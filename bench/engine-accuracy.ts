@@ -1,12 +1,15 @@
 // SPEC §5 accuracy, full size: 10^7 updates of a rolling window (adversarial regimes: mean ≫ sd,
 // huge/tiny magnitudes, mixed signs), checked at checkpoints against an exact BigInt recomputation
-// over the same window. Prints the worst relative error. Run: npx tsx bench/engine-accuracy.ts [updates] [window]
+// over the same window. Prints the worst relative error as one JSON line.
+// Run: npx tsx bench/engine-accuracy.ts [updates] [window] [--smoke]
 import { sharpeRatio, sortinoRatio } from "../src/domain/risk-ratios.js";
 import { RollingReturns } from "../src/domain/rolling-window.js";
 import { adversarialReturns, exactSharpe, exactSortino, seededRandom } from "../test/support/exact-stats.js";
+import { benchFlags, emit, progress } from "./support/result.js";
 
-const updates = Number(process.argv[2] ?? 10_000_000);
-const capacity = Number(process.argv[3] ?? 500);
+const { smoke, args } = benchFlags();
+const updates = Number(args[0] ?? (smoke ? 200_000 : 10_000_000));
+const capacity = Number(args[1] ?? 500);
 const checkpointEvery = 99_991;
 /**
  * Regimes switch every 50,000 updates. Besides the periodic checkpoints, check where trouble would
@@ -53,10 +56,8 @@ for (let i = 0; i < updates; i++) {
   }
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(
-  `rolling window ${capacity}, ${updates.toExponential(0)} updates, ${checks} exact checkpoints in ${seconds.toFixed(1)} s`,
-);
-console.log(`worst relative error: Sharpe ${worst.sharpe.toExponential(2)}, Sortino ${worst.sortino.toExponential(2)} (at update ${worst.at})`);
 const ok = Math.max(worst.sharpe, worst.sortino) < 1e-9;
-console.log(ok ? "OK: below 1e-9 (SPEC §5)" : "FAIL: at or above 1e-9 (SPEC §5)");
+progress(`rolling window ${capacity}, ${updates.toExponential(0)} updates, ${checks} exact checkpoints in ${seconds.toFixed(1)} s`);
+progress(`worst relative error: Sharpe ${worst.sharpe.toExponential(2)}, Sortino ${worst.sortino.toExponential(2)} (at update ${worst.at})`);
+emit("engine-accuracy", { window: capacity, updates, checkpoints: checks, seconds: Math.round(seconds * 10) / 10, worst_relative_error: { sharpe: worst.sharpe, sortino: worst.sortino, at_update: worst.at }, below_1e9: ok });
 process.exitCode = ok ? 0 : 1;

@@ -1,89 +1,27 @@
-// Ingestion throughput and latency over real HTTP (signed requests, SQLite with synchronous=FULL,
-// group commit), and restart time (snapshot + tail replay vs full replay).
-// Run: npx tsx bench/ingest.ts [events]
-import { rmSync } from "node:fs";
-import { signedHeaders } from "../src/domain/signature.js";
-import { createExporter } from "../src/exporter.js";
-import { Journal } from "../src/store/journal.js";
-import { SECRET, tempDir, testConfig } from "../test/support/exporter.js";
+// Signed single-trade ingest (50 keep-alive connections) and durable 1,000-trade batches
+// (4 connections) against the exporter, and the same requests against a bare node:http server,
+// with the same load generator from a separate process. Run: npx tsx bench/ingest.ts [--smoke]
+import { startBareServer } from "./support/bare-server.js";
+import { BENCH_SECRET, startBenchExporter } from "./support/exporter.js";
+import { runLoad, type LoadResult, type LoadSpec } from "./support/load-generator.js";
+import { benchFlags, emit, progress } from "./support/result.js";
 
-const TOTAL = Number(process.argv[2] ?? 200_000);
-const BATCH = 100;
-const CONCURRENCY = 8;
+const { smoke } = benchFlags();
+const seconds = smoke ? 0.5 : 10;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+async function measure(spec: Omit<LoadSpec, "url" | "secret">): Promise<{ exporter: LoadResult; bare: LoadResult; ratio: number }> {
+  const running = await startBenchExporter();
+  // Warm-up: JIT, SQLite page cache and the bots' first events, not counted.
+  await runLoad({ ...spec, url: running.url, secret: BENCH_SECRET, idPrefix: "warm", durationMs: smoke ? 200 : 2000 });
+  const exporter = await runLoad({ ...spec, url: running.url, secret: BENCH_SECRET, durationMs: seconds * 1000 });
+  await running.stop();
+  const bareServer = await startBareServer();
+  const bare = await runLoad({ ...spec, url: bareServer.url, secret: BENCH_SECRET, durationMs: seconds * 1000 });
+  await bareServer.close();
+  progress(`${spec.kind}: exporter ${exporter.requests_per_second} req/s p99 ${exporter.latency.p99_ms} ms; bare ${bare.requests_per_second} req/s`);
+  return { exporter, bare, ratio: Math.round((exporter.requests_per_second / bare.requests_per_second) * 1000) / 1000 };
 }
 
-async function main(): Promise<void> {
-  const dataDir = tempDir("bench-");
-  const config = testConfig({}, dataDir);
-  const exporter = await createExporter(config);
-  const { url } = await exporter.listen(0, "127.0.0.1");
-
-  let next = 0;
-  const latencies: number[] = [];
-  const single: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, worker) => {
-      while (next < TOTAL) {
-        const from = next;
-        next += BATCH;
-        const events = Array.from({ length: BATCH }, (_, i) => ({
-          type: "trade",
-          bot: `bot-${(from + i) % 10}`,
-          id: String(from + i),
-          pnl: Math.sin(from + i) * 50,
-        }));
-        const body = JSON.stringify(events);
-        const t0 = performance.now();
-        const res = await fetch(`${url}/api/v1/events`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", ...signedHeaders(SECRET, "POST", "/api/v1/events", body) },
-          body,
-        });
-        if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t0);
-        if (worker === 0 && from % (BATCH * 50) === 0) {
-          // An occasional single-event request measures per-request latency under load.
-          const one = JSON.stringify({ type: "heartbeat", bot: "bot-0" });
-          const t1 = performance.now();
-          await fetch(`${url}/api/v1/events`, {
-            method: "POST",
-            headers: { "Content-Type": "application/json", ...signedHeaders(SECRET, "POST", "/api/v1/events", one) },
-            body: one,
-          }).then((r) => r.arrayBuffer());
-          single.push(performance.now() - t1);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  single.sort((a, b) => a - b);
-  console.log(`ingest: ${TOTAL} trades in batches of ${BATCH}, ${CONCURRENCY} concurrent clients`);
-  console.log(`  throughput: ${Math.round(TOTAL / seconds)} events/s`);
-  console.log(`  batch latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
-  console.log(`  single-event latency under load p50 ${percentile(single, 50).toFixed(1)} ms, p99 ${percentile(single, 99).toFixed(1)} ms`);
-  const scrapeStart = performance.now();
-  const metrics = await (await fetch(`${url}/metrics`)).text();
-  console.log(`  /metrics scrape (10 bots): ${(performance.now() - scrapeStart).toFixed(1)} ms, ${metrics.length} bytes`);
-  await exporter.close(); // takes the final snapshot
-
-  for (const [label, dropSnapshots] of [["snapshot + tail", false], ["full replay", true]] as const) {
-    if (dropSnapshots) {
-      const journal = Journal.open(dataDir);
-      journal.db.exec("DELETE FROM engine_snapshots");
-      journal.close();
-    }
-    const t0 = performance.now();
-    const again = await createExporter(config);
-    console.log(`restart (${label}) with ${TOTAL} events: ${(performance.now() - t0).toFixed(0)} ms`);
-    await again.close();
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-}
-
-await main();
+const single = await measure({ kind: "single", path: "/api/v1/events", connections: smoke ? 4 : 50 });
+const batch = await measure({ kind: "batch", path: "/api/v1/events", connections: 4, batchSize: smoke ? 50 : 1000 });
+emit("ingest", { seconds, single, batch });

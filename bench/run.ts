@@ -1,17 +1,45 @@
-// `npm run bench`: every benchmark, one after another (each in its own process so one's heap and
-// JIT state don't colour the next). Results go to BENCHMARKS.md by hand, with machine and date.
-import { execFileSync } from "node:child_process";
-import { cpus, totalmem } from "node:os";
+// `npm run bench`: every benchmark, one after another, each in its own process (so one's heap and
+// JIT state don't colour the next), each printing one JSON line. Writes them all, with the machine
+// and Node version, to bench/results/<date>.json and bench/results/latest.json.
+// `npm run bench -- --full` adds the long variants (10-minute sustained run, 10M stored events);
+// `--smoke` runs tiny sizes (what the test suite does).
+import { execFile } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { machine } from "./support/result.js";
+import { ensureBuilt } from "./support/serve-process.js";
 
-const BENCHES: Array<[string, string[]]> = [
-  ["engine-throughput.ts", []],
-  ["engine-accuracy.ts", []],
-  ["ingest.ts", ["200000"]],
-  ["export-memory.ts", []],
-];
+export const BENCHES = ["engine.ts", "engine-accuracy.ts", "ingest.ts", "sustained.ts", "scrape.ts", "websocket.ts", "restart.ts", "export-memory.ts"];
 
-console.log(`# ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
-for (const [file, args] of BENCHES) {
-  console.log(`\n## ${file} ${args.join(" ")}`);
-  execFileSync(process.execPath, ["--import", "tsx", new URL(file, import.meta.url).pathname, ...args], { stdio: "inherit" });
+/** Runs one bench in its own process; its progress goes to our stderr, its JSON line is returned. */
+export function runBench(file: string, flags: string[]): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL(file, import.meta.url)), ...flags],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>)),
+    );
+    child.stderr!.pipe(process.stderr);
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const flags = process.argv.slice(2).filter((a) => a === "--full" || a === "--smoke");
+  const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  if (!flags.includes("--smoke")) ensureBuilt();
+  const started = performance.now();
+  const results: Record<string, unknown>[] = [];
+  for (const file of BENCHES.filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))) {
+    process.stderr.write(`\n## ${file} ${flags.join(" ")}\n`);
+    const t0 = performance.now();
+    results.push({ ...(await runBench(file, flags)), wall_seconds: Math.round((performance.now() - t0) / 100) / 10 });
+  }
+  const report = { machine: machine(), flags, total_seconds: Math.round((performance.now() - started) / 1000), results };
+  const dir = fileURLToPath(new URL("results/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileSync(`${dir}${report.machine.date.replace(/[:.]/g, "-")}.json`, json);
+  writeFileSync(`${dir}latest.json`, json);
+  process.stderr.write(`\nwrote bench/results/latest.json (${report.total_seconds} s)\n`);
 }

@@ -1,0 +1,34 @@
+// /metrics latency (p50/p99) and body size at 10, 100 and 1,000 bots, idle and while signed
+// single-trade ingest runs (10 connections) from another process. Scrapes come from their own
+// generator process, one connection, one every 100 ms under ingest.
+// Run: npx tsx bench/scrape.ts [--smoke]
+import { BENCH_SECRET, seedBots, startBenchExporter } from "./support/exporter.js";
+import { runLoad } from "./support/load-generator.js";
+import { benchFlags, emit, progress } from "./support/result.js";
+
+const { smoke } = benchFlags();
+const botCounts = smoke ? [3] : [10, 100, 1000];
+const underIngestMs = smoke ? 500 : 8000;
+
+const results: Record<string, object> = {};
+for (const bots of botCounts) {
+  const running = await startBenchExporter({ max_bots: Math.max(100, bots) });
+  await seedBots(running.exporter, bots);
+  const body = await (await fetch(`${running.url}/metrics`)).text();
+  const series = body.split("\n").filter((l) => l !== "" && !l.startsWith("#")).length;
+  await runLoad({ url: running.url, kind: "get", path: "/metrics", connections: 1, requests: smoke ? 5 : 20 }); // warm-up
+  const idle = await runLoad({ url: running.url, kind: "get", path: "/metrics", connections: 1, requests: smoke ? 10 : bots >= 1000 ? 100 : 300 });
+  const [scrapes, ingest] = await Promise.all([
+    runLoad({ url: running.url, kind: "get", path: "/metrics", connections: 1, durationMs: underIngestMs, intervalMs: 100 }),
+    runLoad({ url: running.url, kind: "single", path: "/api/v1/events", connections: 10, durationMs: underIngestMs, secret: BENCH_SECRET, bots }),
+  ]);
+  await running.stop();
+  progress(`${bots} bots: idle p99 ${idle.latency.p99_ms} ms, under ingest p99 ${scrapes.latency.p99_ms} ms (${ingest.requests_per_second} req/s), ${body.length} bytes, ${series} series`);
+  results[String(bots)] = {
+    body_bytes: Buffer.byteLength(body),
+    series,
+    idle: { ...idle.latency, ok: idle.ok, requests: idle.requests },
+    under_ingest: { ...scrapes.latency, ok: scrapes.ok, requests: scrapes.requests, ingest_requests_per_second: ingest.requests_per_second, ingest_ok: ingest.ok },
+  };
+}
+emit("scrape", { bots: results });

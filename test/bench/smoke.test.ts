@@ -1,0 +1,90 @@
+// The benchmark suite at tiny sizes, so it cannot rot: every bench runs, prints one JSON line and
+// its numbers are sane (counts add up, percentiles ordered, nothing failed). Never a timing bound:
+// speed targets live in BENCHMARKS.md.
+import { describe, expect, it } from "vitest";
+import { runBench } from "../../bench/run.js";
+
+const smoke = async (file: string) => (await runBench(file, ["--smoke"])) as Record<string, any>;
+
+function saneLoad(load: any, requests = load.requests): void {
+  expect(load.ok).toBeGreaterThan(0);
+  expect(load.ok).toBe(requests);
+  expect(load.statuses["200"]).toBe(load.ok);
+  expect(load.requests_per_second).toBeGreaterThan(0);
+  expect(load.latency.count).toBe(load.ok);
+  expect(load.latency.p50_ms).toBeGreaterThan(0);
+  expect(load.latency.p50_ms).toBeLessThanOrEqual(load.latency.p99_ms);
+  expect(load.latency.p99_ms).toBeLessThanOrEqual(load.latency.max_ms);
+  expect(load.thirds_rps).toHaveLength(3);
+}
+
+describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
+  it("engine: both window sizes, with the naive baseline, window filled", async () => {
+    const r = await smoke("engine.ts");
+    expect(r.bench).toBe("engine");
+    for (const w of ["100", "10000"]) {
+      expect(r.windows[w].events_per_second).toBeGreaterThan(0);
+      expect(r.windows[w].naive_events_per_second).toBeGreaterThan(0);
+      expect(r.windows[w].naive_events).toBeLessThanOrEqual(r.events);
+    }
+  });
+
+  it("engine accuracy: below 1e-9 against the exact oracle", async () => {
+    const r = await smoke("engine-accuracy.ts");
+    expect(r.below_1e9).toBe(true);
+    expect(r.checkpoints).toBeGreaterThan(0);
+  });
+
+  it("ingest: the exporter and the bare baseline answered every request with 200", async () => {
+    const r = await smoke("ingest.ts");
+    for (const kind of ["single", "batch"]) {
+      saneLoad(r[kind].exporter);
+      saneLoad(r[kind].bare);
+      expect(r[kind].ratio).toBeCloseTo(r[kind].exporter.requests_per_second / r[kind].bare.requests_per_second, 2);
+    }
+    // 50 trades per smoke batch (seconds are rounded to the millisecond in the report).
+    const expected = (r.batch.exporter.ok * 50) / r.batch.exporter.seconds;
+    expect(Math.abs(r.batch.exporter.events_per_second - expected) / expected).toBeLessThan(0.01);
+  });
+
+  it("sustained: throughput per third", async () => {
+    const r = await smoke("sustained.ts");
+    saneLoad(r);
+    expect(r.last_vs_first).toBeGreaterThan(0);
+  });
+
+  it("scrape: every scrape answered, body holds the seeded bots' series", async () => {
+    const r = await smoke("scrape.ts");
+    const three = r.bots["3"];
+    expect(three.idle.ok).toBe(three.idle.requests);
+    expect(three.under_ingest.ok).toBe(three.under_ingest.requests);
+    expect(three.under_ingest.ingest_ok).toBeGreaterThan(0);
+    expect(three.body_bytes).toBeGreaterThan(1000);
+    expect(three.idle.p50_ms).toBeLessThanOrEqual(three.idle.p99_ms);
+  });
+
+  it("websocket: every client stayed connected and saw the trades", async () => {
+    const r = await smoke("websocket.ts");
+    expect(r.still_open).toBe(r.clients);
+    expect(r.dropped_by_server).toBe(0);
+    expect(r.trades_failed).toBe(0);
+    expect(r.ack_to_message.count).toBeGreaterThan(0);
+    expect(r.ack_to_message.p50_ms).toBeLessThanOrEqual(r.ack_to_message.p99_ms);
+  });
+
+  it("restart: history survives clean and kill -9 restarts with identical figures", async () => {
+    const r = await smoke("restart.ts");
+    const run = r.runs[0];
+    expect(run.events).toBe(5000);
+    expect(run.figures_identical).toBe(true);
+    expect(run.restart_to_ready_ms).toBeGreaterThan(0);
+    expect(run.rss_after_restart_mib).toBeGreaterThan(0);
+    expect(run.batch_ingest.events_per_second).toBeGreaterThan(0);
+  });
+
+  it("export memory: both exports streamed every row", async () => {
+    const r = await smoke("export-memory.ts");
+    expect(r.big.rows).toBe(5000);
+    expect(r.small.rows).toBe(500);
+  });
+});
