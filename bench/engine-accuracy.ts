@@ -1,4 +1,4 @@
-// SPEC §5 accuracy, full size: 10^7 updates of a rolling window (adversarial regimes: mean ≫ sd,
+// §5 accuracy, full size: 10^7 updates of a rolling window (adversarial regimes: mean ≫ sd,
 // huge/tiny magnitudes, mixed signs), checked at checkpoints against an exact BigInt recomputation
 // over the same window. Prints the worst relative error as one JSON line.
 // Run: npx tsx bench/engine-accuracy.ts [updates] [window] [--smoke]

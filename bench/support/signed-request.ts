@@ -1,4 +1,4 @@
-// One HTTP request over a keep-alive agent, timed; signed the way SPEC §4 asks when a secret is given.
+// One HTTP request over a keep-alive agent, timed; signed the way §4 asks when a secret is given.
 import { Agent, request } from "node:http";
 import { signedHeaders } from "../../src/domain/signature.js";
 

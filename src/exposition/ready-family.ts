@@ -1,0 +1,89 @@
+// A metric family the prom-client Registry accepts as one of its own (registerMetric → get()),
+// whose values are written at scrape time straight from the engine's state. prom-client's Gauge
+// and Counter hash every label set on every set()/inc() and keep a map of them; with thousands of
+// series per scrape that hashing (and the garbage it makes) was most of a scrape. Here each label
+// set is built once, the first time it appears, and handed to the registry as `sharedLabels`,
+// whose formatted string prom-client caches per object, so a scrape formats no label twice.
+import type { MetricType } from "prom-client";
+
+/** One family of §9: name, help, type, its label names and how to write its series. */
+export interface FamilyDefinition<V> {
+  name: string;
+  help: string;
+  type: "gauge" | "counter";
+  /** At most three label names. */
+  labels: readonly string[];
+  /** Writes every series: `add(value, labelValues…)`, label values in the order of `labels`. */
+  collect(view: V, add: AddSeries): void;
+}
+
+export type AddSeries = (value: number, a?: string, b?: string, c?: string) => void;
+
+type LabelSet = Readonly<Record<string, string>>;
+
+/** Label sets by their values, built once each (bots and triggers are bounded, so this is too). */
+class LabelSets {
+  private readonly root = new Map<string, unknown>();
+  constructor(private readonly names: readonly string[]) {
+    if (names.length > 3) throw new Error("a family has at most three labels");
+  }
+
+  get(a: string, b?: string, c?: string): LabelSet {
+    const n = this.names.length;
+    let level = this.root;
+    let last = a;
+    if (n >= 2) level = this.level(level, a);
+    if (n === 3) level = this.level(level, b!);
+    if (n >= 2) last = n === 2 ? b! : c!;
+    let set = level.get(last) as LabelSet | undefined;
+    if (!set) {
+      const values = [a, b, c];
+      const built: Record<string, string> = {};
+      this.names.forEach((name, i) => (built[name] = values[i]!));
+      level.set(last, (set = Object.freeze(built)));
+    }
+    return set;
+  }
+
+  private level(parent: Map<string, unknown>, key: string): Map<string, unknown> {
+    let next = parent.get(key) as Map<string, unknown> | undefined;
+    if (!next) parent.set(key, (next = new Map()));
+    return next;
+  }
+}
+
+interface Value {
+  value: number;
+  sharedLabels?: LabelSet;
+}
+
+/** What Registry.metrics() and Registry.resetMetrics() call on a registered metric. */
+export class ReadyFamily<V> {
+  name: string; // the OpenMetrics registry strips a counter's `_total` from it; one instance per registry
+  readonly help: string;
+  readonly type: MetricType;
+  readonly aggregator = "sum" as const;
+  private readonly labelSets: LabelSets;
+
+  constructor(
+    private readonly definition: FamilyDefinition<V>,
+    private readonly view: () => V,
+  ) {
+    this.name = definition.name;
+    this.help = definition.help;
+    this.type = definition.type as unknown as MetricType;
+    this.labelSets = new LabelSets(definition.labels);
+  }
+
+  get(): { name: string; help: string; type: MetricType; aggregator: "sum"; values: Value[] } {
+    const values: Value[] = [];
+    const withLabels = this.definition.labels.length > 0;
+    this.definition.collect(this.view(), (value, a, b, c) => {
+      values.push(withLabels ? { value, sharedLabels: this.labelSets.get(a!, b, c) } : { value });
+    });
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  /** Nothing to reset: every scrape reads the state afresh. */
+  reset(): void {}
+}
