@@ -33,7 +33,7 @@ function stream(n: number): TradingEvent[] {
 
 function engineRate(events: TradingEvent[], windowTrades: number): number {
   const engine = new Engine(
-    { initial_equity: 10_000, window_trades: windowTrades, annualization_factor: 365, daily_window_days: 90, daily_annualization_factor: 365, timezone: "Europe/Berlin", bots: {} },
+    { initial_equity: 10_000, window_trades: windowTrades, annualization_factor: 365, daily_window_days: 90, daily_annualization_factor: 365, timezone: "Europe/Berlin", cagr_min_days: 30, bots: {} },
     new ManualClock(start),
   );
   const t0 = performance.now();
