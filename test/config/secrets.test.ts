@@ -17,6 +17,8 @@ const S = {
   telegram: "999:file-telegram-token-ffff",
   webhook: "file-webhook-secret-gggg",
   freqtrade: "file-freqtrade-password-hhhh",
+  ftWebhook: "file-ft-webhook-token-iiii",
+  mqtt: "file-mqtt-password-jjjj",
 };
 
 describe("*_file secrets", () => {
@@ -28,6 +30,8 @@ describe("*_file secrets", () => {
   write("conf/secrets/telegram", S.telegram);
   write("abs-webhook", `${S.webhook}\n`);
   write("conf/secrets/freqtrade", `${S.freqtrade}\n`);
+  write("conf/secrets/ft-webhook", `${S.ftWebhook}\n`);
+  write("conf/secrets/mqtt", `${S.mqtt}\n`);
   const file = write(
     "conf/exporter.yaml",
     `auth:
@@ -41,6 +45,10 @@ notifications:
 sources:
   freqtrade:
     - { bot: ft, url: "http://127.0.0.1:8080", username: u, password_file: secrets/freqtrade }
+  freqtrade_webhook:
+    - { bot: ft, token_file: secrets/ft-webhook }
+  hummingbot:
+    - { url: "mqtt://127.0.0.1:1883", username: hb, password_file: secrets/mqtt }
 `,
   );
 
@@ -53,6 +61,8 @@ sources:
     expect(c.notifications.telegram.bot_token).toBe(S.telegram);
     expect(c.notifications.webhook.secret).toBe(S.webhook);
     expect(c.sources.freqtrade[0]!.password).toBe(S.freqtrade);
+    expect(c.sources.freqtrade_webhook[0]!.token).toBe(S.ftWebhook);
+    expect(c.sources.hummingbot[0]!.password).toBe(S.mqtt);
     // The path stays, so check-config can show where a secret came from.
     expect(c.notifications.slack.webhook_url_file).toBe("secrets/slack");
   });
