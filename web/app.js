@@ -13,6 +13,9 @@ const MAX_ALERTS = 20;
 /** bot → { metrics, health, safety, points: [{t, equity, drawdown}], el, chartLoaded } */
 const bots = new Map();
 const alerts = []; // newest first
+/** id → alert record still firing (from the history at connect, then kept current by `alert` pushes). */
+const firing = new Map();
+const SEVERITY_ORDER = ["info", "warning", "error", "critical"];
 const $ = (id) => document.getElementById(id);
 
 // ---------- formatting ----------
@@ -69,6 +72,11 @@ async function loadAlerts() {
     alerts.length = 0;
     alerts.push(...list.slice(0, MAX_ALERTS));
     renderAlerts();
+    // Every firing alert, not only the recent ones, for the per-card count.
+    const open = await getJson("/api/v1/alerts/history?status=firing&limit=1000");
+    firing.clear();
+    for (const a of open.alerts ?? []) trackFiring(a);
+    for (const b of bots.values()) renderFiring(b);
   } catch (err) {
     console.warn("alert history unavailable", err);
   }
@@ -87,6 +95,7 @@ function card(bot) {
   const after = [...$("bots").children].find((c) => c.dataset.bot > bot);
   $("bots").insertBefore(el, after ?? null);
   $("empty").hidden = true;
+  renderFiring(b);
   return b;
 }
 
@@ -126,6 +135,23 @@ function renderStatistics(el, m) {
   setTone(setText(el, ".cagr", pct(m.cagr)), "cagr", signClass(m.cagr));
   setText(el, ".calmar", ratio(m.calmar_ratio));
   setText(el, ".net-cashflow", signed(m.net_cashflow));
+}
+
+function trackFiring(a) {
+  if (a.status === "firing") firing.set(a.id, a);
+  else firing.delete(a.id);
+}
+
+/** Beside the health badge: how many alerts fire for the bot, coloured by the worst severity. */
+function renderFiring(b) {
+  const mine = [...firing.values()].filter((a) => a.bot === b.el.dataset.bot);
+  const badge = b.el.querySelector(".firing");
+  badge.hidden = mine.length === 0;
+  if (mine.length === 0) return;
+  const worst = mine.map((a) => a.severity).sort((x, y) => SEVERITY_ORDER.indexOf(y) - SEVERITY_ORDER.indexOf(x))[0];
+  badge.textContent = `${mine.length} firing · ${worst}`;
+  badge.className = `badge firing ${worst}`;
+  badge.title = mine.map((a) => `${a.trigger} (${a.severity})`).join(", ");
 }
 
 function renderHealth(b) {
@@ -215,6 +241,18 @@ function flushDraws() {
   pendingDraws.clear();
 }
 
+// The x axis is time (points are placed by their timestamp, so live points after a backfill keep
+// their true distance); the labels under the chart give its start, middle and end.
+const timeFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+function renderTimeAxis(el, pts) {
+  const label = (t) => (t === undefined ? "" : timeFormat.format(new Date(t)));
+  const t0 = pts[0]?.t;
+  const t1 = pts[pts.length - 1]?.t;
+  setText(el, ".t-start", label(t0));
+  setText(el, ".t-mid", pts.length > 1 ? label((t0 + t1) / 2) : "");
+  setText(el, ".t-end", pts.length > 1 ? label(t1) : "");
+}
+
 function paint(b) {
   const canvas = b.el.querySelector(".chart");
   const dpr = window.devicePixelRatio || 1;
@@ -230,6 +268,7 @@ function paint(b) {
   const pts = b.points;
   ctx.font = "11px system-ui, sans-serif";
   ctx.fillStyle = css.getPropertyValue("--muted");
+  renderTimeAxis(b.el, pts);
   if (pts.length < 2) {
     ctx.fillText(pts.length ? "waiting for more points…" : "no equity history yet", 8, h / 2);
     return;
@@ -296,6 +335,8 @@ function onMessage(event) {
     if (i >= 0) alerts.splice(i, 1);
     alerts.unshift(msg.data);
     alerts.length = Math.min(alerts.length, MAX_ALERTS);
+    trackFiring(msg.data);
+    if (bots.has(msg.data.bot)) renderFiring(bots.get(msg.data.bot));
     return renderAlerts();
   }
   if (msg.type === "trade") return; // the metrics_update that follows carries the new figures

@@ -169,6 +169,9 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
     const bg = await card("beta").locator("[data-testid=health]").evaluate((e) => getComputedStyle(e).backgroundColor);
     expect(bg).toBe("rgb(248, 81, 73)");
     expect(await page.getByTestId("overall-health").textContent()).toBe("CRITICAL");
+    // Beside the health badge: the firing count and its worst severity; alpha fires nothing.
+    await expect.poll(() => card("beta").getByTestId("firing").textContent()).toMatch(/^\d+ firing · critical$/);
+    expect(await card("alpha").getByTestId("firing").isHidden()).toBe(true);
 
     // The alert in the list is the exporter's own record (alerting → hub → page), nothing injected.
     const history = (await (await live.get("/api/v1/alerts/history?bot=beta")).json()) as {
@@ -188,6 +191,16 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
 
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: join(RESULTS, "dashboard.png"), fullPage: true });
+  });
+
+  it("labels the chart's time axis with the span of its points", async () => {
+    const axis = card("alpha").getByTestId("time-axis");
+    await expect.poll(() => axis.locator(".t-start").textContent()).not.toBe("");
+    const [start, end] = await Promise.all([axis.locator(".t-start").textContent(), axis.locator(".t-end").textContent()]);
+    const fmt = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    const series = (await (await live.get("/api/v1/export/equity?bot=alpha")).json()) as { points: { ts: string }[] };
+    expect(start).toBe(fmt.format(new Date(series.points[0]!.ts)));
+    expect(end).not.toBe("");
   });
 
   it("fits a phone screen and links /metrics and the API document", async () => {
