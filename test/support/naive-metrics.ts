@@ -149,7 +149,11 @@ export function naivePerformance(
   // Daily series, time-weighted: each day is cut at its cash flows into sub-periods, and its return
   // is Π (end / start of each sub-period) − 1; a day without events carries the equity (return 0).
   const byDay = new Map<number, number[]>();
-  events.forEach((_, i) => byDay.set(effDay[i]!, [...(byDay.get(effDay[i]!) ?? []), i]));
+  events.forEach((_, i) => {
+    const list = byDay.get(effDay[i]!);
+    if (list) list.push(i);
+    else byDay.set(effDay[i]!, [i]);
+  });
   const dailyReturns: number[] = [];
   let prev = initial;
   for (let d = effDay[0]!; d <= Math.max(today, lastDay); d++) {
