@@ -126,6 +126,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       },
       alerting: () => alerts.metricsView(),
       websocketClients: () => hub?.clients() ?? 0,
+      groups: () => engine.groups().map((g) => engine.group(g)),
       sources: () => ways.health.snapshot(),
     },
     VERSION,

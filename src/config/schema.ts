@@ -276,6 +276,10 @@ export const configSchema = z.strictObject({
   ingest,
   metrics,
   bots: z.record(botNameField(), bot, { error: "must be a mapping of bot name to settings" }).default({}),
+  /** Fleets (§19): group name → member bots; a bot may be in several groups, listed before it exists. */
+  groups: z
+    .record(botNameField(), z.array(botNameField(), { error: "must be a list of bot names" }).min(1), { error: "must be a mapping of group name to bot names" })
+    .default({}),
   health,
   api_probe: apiProbe,
   triggers: triggersSchema,

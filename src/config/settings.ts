@@ -9,7 +9,7 @@ export function metricsSettings(config: Config): MetricsSettings {
   for (const [name, bot] of Object.entries(config.bots)) {
     if (bot.initial_equity !== undefined) bots[name] = { initial_equity: bot.initial_equity };
   }
-  return { ...config.metrics, bots };
+  return { ...config.metrics, bots, groups: config.groups };
 }
 
 /** Trigger settings for one bot from the file: global `triggers.<id>` with `bots.<bot>.triggers.<id>` on top. */

@@ -79,6 +79,10 @@ export class BotPerformance {
     return new BotPerformance(bot, initialEquity, new RollingReturns(windowTrades), dailyWindowDays);
   }
 
+  get currentEquity(): number {
+    return this.equity;
+  }
+
   apply(event: TradingEvent, calendar: TimeZoneCalendar): void {
     this.movePeriods(event.ts, calendar);
     if (event.type === "trade") this.applyTrade(event);

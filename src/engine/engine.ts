@@ -5,7 +5,8 @@ import type { TradingEvent } from "../domain/events.js";
 import { TimeZoneCalendar } from "../domain/periods.js";
 import { BotPerformance, type BotPerformanceState } from "./bot-performance.js";
 import { BotSafety, type BotSafetyState } from "./bot-safety.js";
-import type { MetricsSettings, PerformanceSnapshot, SafetySnapshot } from "./types.js";
+import { GroupPerformance, type GroupPerformanceState } from "./group-performance.js";
+import type { GroupSnapshot, MetricsSettings, PerformanceSnapshot, SafetySnapshot } from "./types.js";
 
 // 3: §19 tallies (largest win/loss, net cash flow) and the time-weighted, whole-series daily growth.
 export const ENGINE_SNAPSHOT_VERSION = 3;
@@ -17,6 +18,8 @@ export interface EngineSnapshotData {
   fingerprint: string;
   /** In first-seen order. */
   bots: Array<{ bot: string; performance: BotPerformanceState; safety: BotSafetyState }>;
+  /** Configured groups (§19), in config order. */
+  groups?: Array<{ group: string; state: GroupPerformanceState }>;
 }
 
 interface BotState {
@@ -27,12 +30,26 @@ interface BotState {
 export class Engine {
   private readonly botStates = new Map<string, BotState>();
   private readonly calendar: TimeZoneCalendar;
+  private readonly groupStates = new Map<string, GroupPerformance>();
+  /** bot → the groups it is a member of (members may be listed before they exist). */
+  private readonly groupsOfBot = new Map<string, GroupPerformance[]>();
 
   constructor(
     private readonly settings: MetricsSettings,
     private readonly clock: Clock,
   ) {
     this.calendar = new TimeZoneCalendar(settings.timezone);
+    for (const [group, members] of Object.entries(settings.groups ?? {})) {
+      this.addGroup(new GroupPerformance(group, [...new Set(members)], settings.daily_window_days));
+    }
+  }
+
+  private addGroup(g: GroupPerformance): void {
+    this.groupStates.set(g.group, g);
+    // Replaces a group of the same name (a restored one replaces the fresh one).
+    for (const bot of g.members) {
+      this.groupsOfBot.set(bot, [...(this.groupsOfBot.get(bot) ?? []).filter((x) => x.group !== g.group), g]);
+    }
   }
 
   /** Applies one validated, non-duplicate event (the store filters duplicates). O(1) in window size. */
@@ -51,8 +68,37 @@ export class Engine {
       };
       this.botStates.set(event.bot, state);
     }
+    const groups = this.groupsOfBot.get(event.bot);
+    const before = state.performance.currentEquity;
     state.performance.apply(event, this.calendar);
     state.safety.apply(event);
+    if (groups === undefined) return;
+    const change = {
+      bot: event.bot,
+      ts: event.ts,
+      before,
+      after: state.performance.currentEquity,
+      cashFlow: event.type === "cashflow",
+      pnl: event.type === "trade" ? event.pnl : 0,
+    };
+    for (const g of groups) g.apply(change, this.calendar);
+  }
+
+  /** Configured group names, in config order. */
+  groups(): string[] {
+    return [...this.groupStates.keys()];
+  }
+
+  hasGroup(group: string): boolean {
+    return this.groupStates.has(group);
+  }
+
+  /** A group's fleet figures as of clock.now(); throws for an unknown group. */
+  group(group: string): GroupSnapshot {
+    const g = this.groupStates.get(group);
+    if (g === undefined) throw new Error(`unknown group: ${group}`);
+    const today = this.calendar.dayContaining(this.clock.now()).day;
+    return g.snapshot(today, this.settings);
   }
 
   hasBot(bot: string): boolean {
@@ -83,6 +129,7 @@ export class Engine {
         performance: s.performance.toState(),
         safety: s.safety.toState(),
       })),
+      groups: [...this.groupStates.values()].map((g) => ({ group: g.group, state: g.toState() })),
     };
   }
 
@@ -98,6 +145,10 @@ export class Engine {
       throw new Error("engine snapshot was taken under other metrics settings");
     }
     const engine = new Engine(settings, clock);
+    for (const { group, state } of data.groups ?? []) {
+      const g = engine.groupStates.get(group);
+      if (g !== undefined) engine.addGroup(GroupPerformance.fromState(group, g.members, state, settings.daily_window_days));
+    }
     for (const b of data.bots) {
       engine.botStates.set(b.bot, {
         performance: BotPerformance.fromState(b.bot, b.performance, settings.daily_window_days),
@@ -125,6 +176,8 @@ export class Engine {
       timezone: settings.timezone,
       initial_equity: settings.initial_equity,
       bots: overrides,
+      // Membership shapes the groups' state; the fingerprint keeps its old form without groups.
+      ...(settings.groups && Object.keys(settings.groups).length > 0 ? { groups: settings.groups } : {}),
     });
   }
 

@@ -11,6 +11,8 @@ export interface MetricsSettings {
   timezone: string;
   /** Days of daily series before CAGR (and Calmar) are defined (§19). Query-time only. */
   cagr_min_days: number;
+  /** `groups:` of the config: group name → member bots (§19). */
+  groups?: Record<string, string[]>;
   /** Per-bot overrides (`bots.<name>.initial_equity`). */
   bots: Record<string, { initial_equity?: number }>;
 }
@@ -78,4 +80,22 @@ export interface SafetySnapshot {
   last_heartbeat_at: number | null;
   /** Latest event time of any type seen (staleness is measured from it against the clock). */
   last_event_at: number | null;
+}
+
+/** A group's fleet figures as of now (§19, `GET /api/v1/groups/realtime`). */
+export interface GroupSnapshot {
+  group: string;
+  members: string[];
+  equity: number;
+  peak_equity: number;
+  drawdown: number;
+  max_drawdown: number;
+  daily_drawdown: number;
+  weekly_drawdown: number;
+  daily_pnl: number;
+  weekly_pnl: number;
+  total_pnl: number;
+  daily_sharpe_ratio: number;
+  daily_sortino_ratio: number;
+  cagr: number;
 }

@@ -1,7 +1,7 @@
 // The families of §9, as a table: each entry names a family and says how to read its series
 // from one scrape's view of the state. Adding a family is adding an entry (botGauge for one value
 // per bot, `family` for anything with more labels); the order here is the order on /metrics.
-import type { PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
+import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
 import type { AddSeries, FamilyDefinition } from "./ready-family.js";
 import type { SourceHealthView } from "./source-metrics.js";
 
@@ -32,6 +32,8 @@ export interface ScrapeView {
   bots: BotView[];
   alerting: AlertingView | undefined;
   sources: SourceHealthView | undefined;
+  /** Every configured group's figures (§19). */
+  groups: GroupSnapshot[];
   /** The exporter's own counters (kept by this process, by label value, in first-seen order). */
   events: ReadonlyMap<string, number>;
   rejected: ReadonlyMap<string, number>;

@@ -4,7 +4,7 @@
 // per scrape, read from the engine once, so a scrape is internally consistent; the families
 // (families.ts) write their series from it without per-series label hashing (ready-family.ts).
 import client, { Registry, type OpenMetricsContentType, type RegistryContentType } from "prom-client";
-import type { PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
+import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
 import { EVENT_TYPES } from "../domain/events.js";
 import {
   ALERTING_FAMILIES,
@@ -19,6 +19,7 @@ import {
 } from "./families.js";
 import { ReadyFamily } from "./ready-family.js";
 import { SOURCE_FAMILIES, type SourceHealthView } from "./source-metrics.js";
+import { GROUP_FAMILIES } from "./group-metrics.js";
 
 export type { AlertingView } from "./families.js";
 
@@ -33,6 +34,8 @@ export interface ExpositionSource {
   /** Health of the configured ways in (§18). */
   sources?(): SourceHealthView;
   websocketClients?(): number;
+  /** Every configured group's figures (§19). */
+  groups?(): GroupSnapshot[];
 }
 
 export interface ExporterMetrics {
@@ -64,6 +67,7 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
       bots: source.bots().map((bot) => ({ bot, perf: source.performance(bot), safety: source.safety(bot), health: source.health?.(bot) })),
       alerting: source.alerting?.(),
       sources: source.sources?.(),
+      groups: source.groups?.() ?? [],
       events,
       rejected,
       duplicates,
@@ -78,6 +82,7 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
     ...(source.health ? HEALTH_FAMILIES : []),
     ...(source.alerting ? ALERTING_FAMILIES : []),
     ...(source.sources ? SOURCE_FAMILIES : []),
+    ...GROUP_FAMILIES,
     ...EXPORTER_FAMILIES,
   ];
   const text = new Registry();

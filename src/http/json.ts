@@ -1,5 +1,5 @@
 // REST JSON conventions (§8): snake_case, non-finite numbers as null, times as ISO-8601 UTC.
-import type { PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
+import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
 
 export const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 export const isoOrNull = (ms: number | null | undefined): string | null =>
@@ -53,5 +53,24 @@ export function safetyJson(s: SafetySnapshot) {
     circuit_breaker: { ...s.circuit_breaker, changed_at: isoOrNull(s.circuit_breaker.changed_at) },
     positions: { ...s.positions },
     api: { ...s.api, checked_at: isoOrNull(s.api.checked_at) },
+  };
+}
+
+export function groupJson(g: GroupSnapshot) {
+  return {
+    group: g.group,
+    members: [...g.members],
+    equity: finiteOrNull(g.equity),
+    peak_equity: finiteOrNull(g.peak_equity),
+    drawdown: finiteOrNull(g.drawdown),
+    max_drawdown: finiteOrNull(g.max_drawdown),
+    daily_drawdown: finiteOrNull(g.daily_drawdown),
+    weekly_drawdown: finiteOrNull(g.weekly_drawdown),
+    daily_pnl: finiteOrNull(g.daily_pnl),
+    weekly_pnl: finiteOrNull(g.weekly_pnl),
+    total_pnl: finiteOrNull(g.total_pnl),
+    daily_sharpe_ratio: finiteOrNull(g.daily_sharpe_ratio),
+    daily_sortino_ratio: finiteOrNull(g.daily_sortino_ratio),
+    cagr: finiteOrNull(g.cagr),
   };
 }

@@ -48,6 +48,8 @@ const RESPONSES: Record<string, z.ZodType> = {
   IngestResult: res.ingestResultSchema,
   PerformanceSnapshot: res.performanceSnapshotSchema,
   RealtimeResponse: res.realtimeResponseSchema,
+  GroupSnapshot: res.groupSnapshotSchema,
+  GroupsRealtimeResponse: res.groupsRealtimeResponseSchema,
   BotHealth: res.botHealthSchema,
   HealthStatusResponse: res.healthStatusResponseSchema,
   BotSafety: res.botSafetySchema,

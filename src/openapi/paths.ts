@@ -98,6 +98,12 @@ export function apiPaths(): Record<string, Record<string, unknown>> {
         problems: [404],
       }),
     },
+    "/api/v1/groups/realtime": {
+      get: operation({
+        id: "getGroupsRealtime", summary: "Fleet figures of every configured group (§19) as of now", tag: "metrics", access: "read",
+        ok: { description: "Per-group figures over the members' summed equity; undefined figures are null", content: json("GroupsRealtimeResponse") },
+      }),
+    },
     "/api/v1/health/status": {
       get: operation({
         id: "getHealthStatus", summary: "Health level per bot and overall (§6)", tag: "health", access: "read",

@@ -75,6 +75,28 @@ export const realtimeResponseSchema = z.strictObject({
   bots: z.array(performanceSnapshotSchema),
 });
 
+export const groupSnapshotSchema = z.strictObject({
+  group: z.string(),
+  members: z.array(z.string()).meta({ description: "Configured member bots (a member counts from its first event)" }),
+  equity: figure.meta({ description: "Σ of the members' equities" }),
+  peak_equity: figure,
+  drawdown: figure,
+  max_drawdown: figure,
+  daily_drawdown: figure,
+  weekly_drawdown: figure,
+  daily_pnl: figure,
+  weekly_pnl: figure,
+  total_pnl: figure,
+  daily_sharpe_ratio: figure,
+  daily_sortino_ratio: figure,
+  cagr: figure,
+});
+
+export const groupsRealtimeResponseSchema = z.strictObject({
+  generated_at: isoTime,
+  groups: z.array(groupSnapshotSchema),
+});
+
 export const botHealthSchema = z.strictObject({
   bot: z.string(),
   level,

@@ -118,6 +118,7 @@ describe("full.yaml", () => {
         },
         "beta.v2": { triggers: { kill_switch_activation: { enabled: false } } },
       },
+      groups: { fleet: ["alpha", "beta.v2"] },
       health: { position_utilization_degraded: 0.9, stale_after_seconds: 300 },
       api_probe: {
         url: "http://127.0.0.1:8080/api/v1/ping",
@@ -217,6 +218,7 @@ describe("full.yaml", () => {
       timezone: "Europe/Berlin",
       cagr_min_days: 60,
       bots: { alpha: { initial_equity: 2500.5 } },
+      groups: { fleet: ["alpha", "beta.v2"] },
     });
   });
 });

@@ -17,7 +17,7 @@ describe("documented answers match real ones", () => {
   let h: Harness;
   const t0 = Date.UTC(2026, 0, 1, 18);
   beforeAll(async () => {
-    h = await startHarness({}, { now: t0 });
+    h = await startHarness({ groups: { fleet: ["alpha", "beta", "later"] } }, { now: t0 });
     const events = [
       { type: "trade", bot: "alpha", id: "1", pnl: 120, symbol: "BTC/USDT", side: "long", ts: t0 - 60_000, opened_at: t0 - 3_600_000 },
       { type: "trade", bot: "alpha", id: "2", pnl: -40, return: -0.004, ts: t0 - 30_000 },
@@ -39,6 +39,11 @@ describe("documented answers match real ones", () => {
   it("GET /api/v1/metrics/realtime", async () => {
     const body = check(schemas.realtimeResponseSchema, (await h.get("/api/v1/metrics/realtime")).body);
     expect(body.bots.map((b) => b.bot).sort()).toEqual(["alpha", "beta", "gamma"]);
+  });
+
+  it("GET /api/v1/groups/realtime", async () => {
+    const body = check(schemas.groupsRealtimeResponseSchema, (await h.get("/api/v1/groups/realtime")).body);
+    expect(body.groups.map((g) => g.group)).toEqual(["fleet"]);
   });
 
   it("GET /api/v1/health/status and /health/safety", async () => {

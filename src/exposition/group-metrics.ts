@@ -1,0 +1,23 @@
+// The per-group series of §19 (label `group`), read from the engine's group figures at scrape time.
+import type { GroupSnapshot } from "../engine/types.js";
+import { family, type Family } from "./families.js";
+
+const GROUP_GAUGES: Array<[string, string, (g: GroupSnapshot) => number]> = [
+  ["trading_group_equity", "Sum of the group members' equities (quote currency).", (g) => g.equity],
+  ["trading_group_peak_equity", "Peak of the group's summed equity (scaled at cash flows and members joining).", (g) => g.peak_equity],
+  ["trading_group_drawdown_ratio", "Drawdown of the group's summed equity from its peak.", (g) => g.drawdown],
+  ["trading_group_max_drawdown_ratio", "Largest drawdown of the group's summed equity.", (g) => g.max_drawdown],
+  ["trading_group_daily_drawdown_ratio", "Drawdown of the group's summed equity from the current day's high.", (g) => g.daily_drawdown],
+  ["trading_group_weekly_drawdown_ratio", "Drawdown of the group's summed equity from the current week's high.", (g) => g.weekly_drawdown],
+  ["trading_group_daily_pnl", "Realized P&L of the group's members in the current day (quote currency).", (g) => g.daily_pnl],
+  ["trading_group_weekly_pnl", "Realized P&L of the group's members in the current week (quote currency).", (g) => g.weekly_pnl],
+  ["trading_group_realized_pnl", "Realized P&L of the group's members (quote currency).", (g) => g.total_pnl],
+  ["trading_group_daily_sharpe_ratio", "Annualized Sharpe ratio over the group's time-weighted daily returns.", (g) => g.daily_sharpe_ratio],
+];
+
+/** One series per configured group, `{group}` (§19). */
+export const GROUP_FAMILIES: Family[] = GROUP_GAUGES.map(([name, help, value]) =>
+  family(name, help, "gauge", ["group"], (view, add) => {
+    for (const g of view.groups) add(value(g), g.group);
+  }),
+);
