@@ -106,8 +106,8 @@ describe.skipIf(promtool.skipReason)("promtool", () => {
     expect(result.output).not.toMatch(/warning/i);
   });
 
-  it("check config: prometheus.yml and the rule files it loads are valid", async () => {
-    const result = await run(bin, ["check", "config", join(prometheusDir, "prometheus.yml")]);
+  it.each(["prometheus.yml", "prometheus-ha.yml"])("check config: %s and the rule files it loads are valid", async (file) => {
+    const result = await run(bin, ["check", "config", join(prometheusDir, file)]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain("SUCCESS: 1 rule files found");
   });

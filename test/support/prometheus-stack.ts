@@ -18,6 +18,8 @@ export interface RunningBinary {
   log(): string;
   /** SIGTERM to the whole process group, SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL at once: a crash, no shutdown code runs. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -38,7 +40,7 @@ async function startListening(name: string, binary: string, args: string[]): Pro
         // the group is already gone
       }
     };
-    signalGroup("SIGTERM");
+    if (graceMs > 0) signalGroup("SIGTERM");
     const timer = setTimeout(() => signalGroup("SIGKILL"), graceMs);
     await exited;
     clearTimeout(timer);
@@ -63,7 +65,7 @@ async function startListening(name: string, binary: string, args: string[]): Pro
     });
     const url = `http://${address}`;
     await waitUntil(`${name} ready`, async () => ((await fetch(`${url}/-/ready`).catch(() => undefined))?.ok ? true : undefined), 20_000);
-    return { url, address, log: () => output, stop };
+    return { url, address, log: () => output, stop, kill: () => stop(0) };
   } catch (err) {
     await stop(1_000);
     throw err;
@@ -93,16 +95,22 @@ type Yaml = Record<string, any>;
  * `alertmanagerAddress`. The other jobs (demo exporter, Prometheus, Alertmanager) name compose hosts
  * and are dropped.
  */
-export function prometheusTestConfig(opts: { exporterAddress: string; alertmanagerAddress: string }): string {
+export function prometheusTestConfig(opts: { exporterAddress: string; alertmanagerAddress: string | string[]; file?: string }): string {
   const bundleDir = join(REPO_ROOT, "prometheus");
-  const bundled = parse(readFileSync(join(bundleDir, "prometheus.yml"), "utf8")) as Yaml;
+  const bundled = parse(readFileSync(join(bundleDir, opts.file ?? "prometheus.yml"), "utf8")) as Yaml;
+  const alertmanagers = [opts.alertmanagerAddress].flat();
+  // The bundled file's own alerting block (relabelling included), with its targets replaced one for one.
+  const bundledTargets = ((bundled.alerting as Yaml).alertmanagers as Yaml[]).flatMap((a) => (a.static_configs as Yaml[]).flatMap((c) => c.targets as string[]));
+  if (bundledTargets.length !== alertmanagers.length) {
+    throw new Error(`${opts.file ?? "prometheus.yml"} sends to ${bundledTargets.length} Alertmanager(s), the test runs ${alertmanagers.length}`);
+  }
   const job = (bundled.scrape_configs as Yaml[]).find((j) => j.job_name === "trading-exporter");
   if (!job) throw new Error("prometheus/prometheus.yml has no trading-exporter job");
   const config = {
     ...bundled,
     global: { ...bundled.global, scrape_interval: "1s", scrape_timeout: "1s", evaluation_interval: "1s" },
     rule_files: (bundled.rule_files as string[]).map((p) => (isAbsolute(p) ? p : join(bundleDir, p))),
-    alerting: { alertmanagers: [{ static_configs: [{ targets: [opts.alertmanagerAddress] }] }] },
+    alerting: { ...bundled.alerting, alertmanagers: [{ static_configs: [{ targets: alertmanagers }] }] },
     scrape_configs: [{ ...job, static_configs: [{ targets: [opts.exporterAddress] }] }],
   };
   return stringify(config);
@@ -165,14 +173,33 @@ export function alertmanagerTestConfig(receiverUrl: (receiver: string) => string
   return stringify(config);
 }
 
-export async function startAlertmanager(binary: string, dir: string, configYaml: string): Promise<RunningBinary> {
+/** A peer of an Alertmanager cluster: its gossip address and the other peers'. */
+export interface ClusterPeer {
+  listen: string;
+  peers: string[];
+}
+
+/**
+ * Without `cluster`, a lone Alertmanager (no gossip port). With it, a peer gossiping on loopback; the
+ * peer timeout is 2 s instead of 15 s, so a test sees in seconds whether the second peer stays silent.
+ */
+export async function startAlertmanager(binary: string, dir: string, configYaml: string, cluster?: ClusterPeer): Promise<RunningBinary> {
   const configFile = join(dir, "alertmanager.yml");
   writeFileSync(configFile, configYaml);
+  const gossip = cluster
+    ? [
+        `--cluster.listen-address=${cluster.listen}`,
+        // A loopback listen address is not a private IP, so Alertmanager cannot deduce one to advertise.
+        `--cluster.advertise-address=${cluster.listen}`,
+        ...cluster.peers.map((p) => `--cluster.peer=${p}`),
+        "--cluster.peer-timeout=2s",
+      ]
+    : ["--cluster.listen-address="]; // no gossip port: loopback HTTP only
   return startListening("alertmanager", binary, [
     `--config.file=${configFile}`,
     `--storage.path=${join(dir, "alertmanager-data")}`,
     "--web.listen-address=127.0.0.1:0",
-    "--cluster.listen-address=", // no gossip port: loopback HTTP only
+    ...gossip,
   ]);
 }
 
