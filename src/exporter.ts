@@ -14,7 +14,7 @@ import { silentLogger, type Logger } from "./logger.js";
 import { Journal } from "./store/journal.js";
 import { resolveHmacSecrets } from "./store/hmac-secret.js";
 import { VERSION } from "./version.js";
-import { createAlertingRuntime, type AlertingRuntime } from "./alerting-runtime.js";
+import { createAlertingRuntime, type AlertingRuntime, type NotifyRetry } from "./alerting-runtime.js";
 import { healthEntry, healthRouter, safetyEntry } from "./http/health-router.js";
 import { alertJson, alertsRouter } from "./http/alerts-router.js";
 import { exportRouter, initialEquityResolver } from "./http/export-router.js";
@@ -32,6 +32,8 @@ export interface ExporterOptions {
   webDir?: string;
   /** Applied events between engine snapshots (default 10,000). */
   snapshotEvery?: number;
+  /** The notifier's per-attempt timeout, attempts and first backoff (defaults: 10 s, 3, 1 s). */
+  notifyRetry?: NotifyRetry;
 }
 
 export interface Exporter {
@@ -102,7 +104,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   if (replayed > 0) pipeline.snapshot();
 
   // Alerting starts from the restored state, so a restart neither resolves nor re-sends what fired.
-  const alerts = createAlertingRuntime({ config, engine, journal, clock, logger });
+  const alerts = createAlertingRuntime({ config, engine, journal, clock, logger, retry: options.notifyRetry });
   // The live hub needs the HTTP server, so it is made in listen(); until then nobody is connected.
   let hub: LiveHub | undefined;
   // Sources start with alerting already listening, before the app takes requests.
