@@ -1,6 +1,7 @@
 // A typed client for the exporter's HTTP API (§4, §8, §11), for Node bots and the CLI `send` verb.
 // Writes are signed like §4 with a fresh timestamp per attempt. Only what is safe is retried: network
-// errors, 5xx and 429. Trade posts are safe because trade ids are idempotency keys; 4xx never is.
+// errors, 5xx and 429. Event posts are safe because every event carries an idempotency key (§15):
+// a trade its own id, any other event an id given here once, before the first attempt; 4xx never is.
 import { randomUUID } from "node:crypto";
 import type { EventInput, FieldError } from "./domain/events.js";
 import { signedHeaders } from "./domain/signature.js";
@@ -66,6 +67,11 @@ export type AlertChannel = "slack" | "email" | "telegram" | "webhook" | "all";
 export interface TriggerUpdate { bot?: string; enabled?: boolean; threshold?: number; min_trades?: number; severity?: string }
 export interface AlertsQuery { bot?: string; trigger?: string; status?: "firing" | "resolved"; since?: string; limit?: number }
 
+/** The same id on every attempt: a retry after a lost answer is then a duplicate, not a second event. */
+export function withId(event: EventInput): EventInput {
+  return event.id !== undefined ? event : { ...event, id: randomUUID() };
+}
+
 /** `all`: network errors, 5xx and 429. `rate-limit`: only 429 (the request surely did nothing). */
 type RetryPolicy = "all" | "rate-limit";
 
@@ -85,7 +91,7 @@ export class TradingExporterClient {
   }
 
   sendEvents(events: EventInput | EventInput[]): Promise<Ingested> {
-    return this.request("POST", "/api/v1/events", { body: events });
+    return this.request("POST", "/api/v1/events", { body: Array.isArray(events) ? events.map(withId) : withId(events) });
   }
 
   sendTrades(trades: TradeInput | TradeInput[]): Promise<Ingested> {
@@ -181,7 +187,8 @@ export class TradingExporterClient {
    */
   private async pause(ms: number, lastSecond: number): Promise<void> {
     const capped = Math.min(ms, this.opts.maxRetryAfterMs ?? 60_000);
-    const nextSecond = lastSecond >= 0 ? (lastSecond + 1) * 1000 - this.now() : 0;
+    // A few ms past the second: timers may fire a millisecond early by the wall clock.
+    const nextSecond = lastSecond >= 0 ? (lastSecond + 1) * 1000 + 5 - this.now() : 0;
     await this.sleep(Math.max(capped, nextSecond, 0));
   }
 

@@ -135,7 +135,10 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   );
   pipeline.addListener({
     applied: (event) => metrics.eventAccepted(event.type),
-    duplicate: (bot) => metrics.duplicateTrade(bot),
+    // trading_duplicate_trades_total counts trades; other repeats only show in the reply.
+    duplicate: (event) => {
+      if (event.type === "trade") metrics.duplicateTrade(event.bot);
+    },
     botsChanged: (bots) => alerts.botsChanged(bots),
   });
   pipeline.addListener(liveListener({ tradeApplied: (bot, trade) => hub?.tradeApplied(bot, trade), botChanged: (bot) => hub?.botChanged(bot) }));

@@ -4,9 +4,9 @@
 // 1 the exporter refused it or could not be reached, 2 usage (bad flag, number, file or secret).
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { TradingExporterClient, TradingExporterError, type Ingested } from "../client.js";
+import { TradingExporterClient, TradingExporterError, withId, type Ingested } from "../client.js";
 import { parseBoolean } from "../config/env.js";
-import { MAX_BATCH_EVENTS } from "../domain/events.js";
+import { MAX_BATCH_EVENTS, type EventInput } from "../domain/events.js";
 
 export const DEFAULT_URL = "http://127.0.0.1:10077";
 
@@ -27,6 +27,7 @@ Kinds and their options:
 Common options:
   --bot NAME        the bot (default: "default")
   --ts TIME         event time: ISO-8601 with offset, or epoch milliseconds (default: now)
+  --id ID           idempotency key (required for a trade; otherwise one is made up and kept across retries)
   --url URL         the exporter (default: $TRADING_EXPORTER_URL or ${DEFAULT_URL})
   --secret S        HMAC secret (default: $HMAC_SECRET, else the file below)
   --secret-file F   file holding the HMAC secret (default: $DATA_DIR/hmac_secret or ./data/hmac_secret)
@@ -123,7 +124,8 @@ const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entrie
 
 /** The event a kind's flags describe; schema rules beyond syntax (e.g. equity > 0) are the exporter's to check. */
 function eventFromFlags(kind: string, f: Flags): Record<string, unknown> {
-  const common = { bot: f.str("bot"), ts: f.time("ts") };
+  // Without --id the client gives the event one (kept across its retries).
+  const common = { bot: f.str("bot"), ts: f.time("ts"), id: f.str("id") };
   switch (kind) {
     case "trade":
       return defined({
@@ -209,6 +211,9 @@ function readSecret(f: Flags, env: NodeJS.ProcessEnv, cwd: string): string {
   return secret;
 }
 
+/** Once, before any attempt: every retry (the client's and the replay one below) sends the same id. */
+const giveId = (e: unknown): unknown => (e !== null && typeof e === "object" && !Array.isArray(e) ? withId(e as EventInput) : e);
+
 const isReplay = (err: unknown) => err instanceof TradingExporterError && err.status === 401 && /replay/i.test(err.problem.detail ?? "");
 
 /**
@@ -253,11 +258,11 @@ export async function sendVerb(args: string[], env: NodeJS.ProcessEnv, io: SendI
       const events = readEventsFile(text, file).map((e) =>
         bot !== undefined && e !== null && typeof e === "object" && !Array.isArray(e) && !("bot" in e) ? { ...e, bot } : e,
       );
-      requests = batches(events);
+      requests = batches(events.map(giveId));
       what = `${events.length} event(s) from ${file}`;
     } else {
       const event = eventFromFlags(kind, f);
-      requests = [[event]];
+      requests = [[giveId(event)]];
       what = kind === "trade" ? `trade ${String(event.id)} of bot ${String(event.bot ?? "default")}` : `${kind} event`;
     }
     const secret = readSecret(f, env, cwd);

@@ -28,8 +28,8 @@ export class IngestError extends Error {
 export interface IngestListener {
   /** One applied (non-duplicate) event. */
   applied?(event: TradingEvent): void;
-  /** A trade that was a duplicate (nothing changed). */
-  duplicate?(bot: string): void;
+  /** An event whose idempotency key was applied before (nothing changed). */
+  duplicate?(event: TradingEvent): void;
   /** After a group of events was applied, once per bot touched, in first-touched order. */
   botsChanged?(bots: string[]): void;
 }
@@ -91,7 +91,7 @@ export class IngestPipeline {
    * when the batch is rejected): a source's position then never runs ahead of, or behind, its events.
    */
   ingestWithState(body: unknown[], state: StateWrite[]): Promise<IngestResult> {
-    const parsed = parseEvents(body, this.opts.clock.now());
+    const parsed = parseEvents(body, this.opts.clock.now(), undefined, this.opts.maxFutureSeconds);
     if (!parsed.ok) {
       return Promise.reject(new IngestError(422, describe(parsed.errors), parsed.errors, "invalid"));
     }
@@ -120,7 +120,7 @@ export class IngestPipeline {
     if (group.length === 0) return;
     const { journal, engine, clock } = this.opts;
     const receivedAt = clock.now();
-    const outcomes: Array<{ stored: TradingEvent[]; duplicateBots: string[]; result: IngestResult } | IngestError> = [];
+    const outcomes: Array<{ stored: TradingEvent[]; duplicates: TradingEvent[]; result: IngestResult } | IngestError> = [];
     try {
       journal.transaction(() => {
         const newBots = new Set<string>();
@@ -131,11 +131,11 @@ export class IngestPipeline {
             continue;
           }
           const stored: TradingEvent[] = [];
-          const duplicateBots: string[] = [];
+          const duplicates: TradingEvent[] = [];
           for (const event of pending.events) {
             const seq = journal.append(event, receivedAt);
             if (seq === null) {
-              duplicateBots.push(event.bot);
+              duplicates.push(event);
             } else {
               stored.push(event);
               this.lastSeq = seq;
@@ -143,7 +143,7 @@ export class IngestPipeline {
           }
           for (const { key, value } of pending.state ?? []) journal.stateSet(key, value);
           for (const e of stored) if (!engine.hasBot(e.bot)) newBots.add(e.bot);
-          outcomes.push({ stored, duplicateBots, result: { accepted: stored.length, duplicates: duplicateBots.length } });
+          outcomes.push({ stored, duplicates, result: { accepted: stored.length, duplicates: duplicates.length } });
         }
       });
     } catch (err) {
@@ -162,7 +162,7 @@ export class IngestPipeline {
         touched.add(event.bot);
         this.emit((l) => l.applied?.(event));
       }
-      for (const bot of outcome.duplicateBots) this.emit((l) => l.duplicate?.(bot));
+      for (const event of outcome.duplicates) this.emit((l) => l.duplicate?.(event));
       this.sinceSnapshot += outcome.stored.length;
       pending.resolve(outcome.result);
     });

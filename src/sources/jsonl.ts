@@ -1,13 +1,15 @@
 // JSONL file tail (§11): one §3 event per line. Follows appends, rotation (the file at `path`
-// replaced) and truncation, and resumes after a restart where it stopped. The position persisted is
-// always the end of a line the sink acknowledged, so a crash re-reads at most one unacknowledged batch
-// (trades dedupe by id; the other event types set state, so a repeat is harmless).
+// replaced) and truncation, and resumes after a restart where it stopped. The read position commits
+// in the same transaction as the events read up to it, and every line's event carries an id made of
+// the file's identity and the line's byte offset (§15): a crash at any moment neither skips a
+// line nor applies one twice.
+import { createHash } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import { open, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { parseEvents } from "../domain/events.js";
-import { fieldErrorsOf, silentLogger, type EventSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
+import { fieldErrorsOf, silentLogger, type DurableSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
 
 export interface JsonlSourceConfig {
   /** Default `bot` for lines that carry none. */
@@ -16,7 +18,7 @@ export interface JsonlSourceConfig {
 }
 
 export interface JsonlSourceDeps {
-  sink: EventSink;
+  sink: DurableSink;
   state: SourceState;
   logger?: SourceLogger;
   clock?: Clock;
@@ -26,6 +28,8 @@ export interface JsonlSourceDeps {
   batchLines?: number;
   /** A line longer than this is skipped as bad instead of being buffered. */
   maxLineBytes?: number;
+  /** `ingest.max_future_seconds`: lines the sink would refuse are reported as bad here. */
+  maxFutureSeconds?: number;
 }
 
 export interface JsonlStatus extends SourceStatus {
@@ -42,17 +46,23 @@ interface Position {
   line: number;
   /** Hex of the file's first bytes: tells a replaced file that got the same inode number apart. */
   head: string;
+  /** The file's identity in the ids of its lines' events: inode and a hash of its first line. */
+  file_id?: string;
 }
 
 interface Line {
   text: string;
   line: number;
+  /** Byte offsets of the line's first byte and of the byte after its newline. */
+  start: number;
   end: number;
   tooLong?: boolean;
 }
 
 const CHUNK = 64 * 1024;
 const HEAD_BYTES = 64;
+/** The part of the first line that names the file (a longer first line is named by its start). */
+const ID_LINE_BYTES = 4096;
 
 export class JsonlSource implements Source {
   readonly name: string;
@@ -196,7 +206,7 @@ export class JsonlSource implements Source {
       let from = 0;
       for (let nl = data.indexOf(10, from); nl !== -1; nl = data.indexOf(10, from)) {
         lineNo += 1;
-        batch.push({ text: skipping ? "" : data.toString("utf8", from, nl), line: lineNo, end: carryStart + nl + 1, tooLong: skipping });
+        batch.push({ text: skipping ? "" : data.toString("utf8", from, nl), line: lineNo, start: carryStart + from, end: carryStart + nl + 1, tooLong: skipping });
         skipping = false;
         from = nl + 1;
         if (batch.length >= batchLines) await this.deliver(batch.splice(0));
@@ -212,22 +222,31 @@ export class JsonlSource implements Source {
     if (batch.length > 0) await this.deliver(batch);
   }
 
-  /** Validates lines, hands the good ones to the sink, then moves the resume position past them all. */
+  /** Validates lines, hands the good ones to the sink, and moves the resume position past them all in the same commit. */
   private async deliver(lines: Line[]): Promise<void> {
     const now = this.clock.now();
+    const fileId = await this.fileId();
     let good: { event: Record<string, unknown>; line: number }[] = [];
     for (const l of lines) {
       if (l.tooLong) this.bad(l.line, `line longer than ${this.deps.maxLineBytes ?? 1024 * 1024} bytes`);
       else if (l.text.trim() !== "") {
         const event = this.parseLine(l, now);
-        if (event) good.push({ event, line: l.line });
+        // A line without an id gets one from where it is: the same line always gets the same id.
+        if (event) good.push({ event: "id" in event ? event : { ...event, id: `jsonl:${fileId}:${l.start}` }, line: l.line });
       }
     }
+    const last = lines.at(-1)!;
+    const next = await this.positionAt(last.end, last.line);
+    const write = { key: this.key, value: JSON.stringify(next) };
     while (good.length > 0) {
       try {
-        const ack = await this.deps.sink.ingest(good.map((g) => g.event));
+        const ack = await this.deps.sink.ingestWithState(
+          good.map((g) => g.event),
+          [write],
+        );
         this.st.events_ingested += ack.accepted + ack.duplicates;
-        break;
+        this.moved(next);
+        return;
       } catch (err) {
         const errors = fieldErrorsOf(err);
         if (!errors || errors.length === 0) throw new Error(`sink rejected lines ${good[0]!.line}-${good.at(-1)!.line}: ${(err as Error).message}`);
@@ -238,8 +257,9 @@ export class JsonlSource implements Source {
         good = good.filter((_, i) => !rejected.has(i));
       }
     }
-    const last = lines.at(-1)!;
-    await this.advance(last.end, last.line);
+    // Only bad or blank lines: nothing to store with the position.
+    this.deps.state.set(write.key, write.value);
+    this.moved(next);
   }
 
   private parseLine(l: Line, now: number): Record<string, unknown> | null {
@@ -255,7 +275,7 @@ export class JsonlSource implements Source {
       return null;
     }
     const event = "bot" in value ? (value as Record<string, unknown>) : { ...value, bot: this.cfg.bot };
-    const check = parseEvents(event, now);
+    const check = parseEvents(event, now, undefined, this.deps.maxFutureSeconds);
     if (!check.ok) {
       this.bad(l.line, check.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
       return null;
@@ -270,17 +290,36 @@ export class JsonlSource implements Source {
     this.log.warn({ path: this.path, line, reason }, `jsonl line ${line} skipped: ${reason}`);
   }
 
-  private async advance(offset: number, line: number): Promise<void> {
-    const pos = this.pos!;
-    pos.offset = offset;
-    pos.line = line;
-    this.badSeen.clear();
-    if (pos.head.length < HEAD_BYTES * 2 && this.fd) {
+  /** The resume position after a line ending at `offset`, with the file's head recorded once it is known. */
+  private async positionAt(offset: number, line: number): Promise<Position> {
+    const next = { ...this.pos!, offset, line };
+    if (next.head.length < HEAD_BYTES * 2 && this.fd) {
       const buf = Buffer.alloc(Math.min(HEAD_BYTES, offset));
       const { bytesRead } = await this.fd.read(buf, 0, buf.length, 0);
-      pos.head = buf.subarray(0, bytesRead).toString("hex");
+      next.head = buf.subarray(0, bytesRead).toString("hex");
     }
-    this.deps.state.set(this.key, JSON.stringify(pos));
+    return next;
+  }
+
+  private moved(next: Position): void {
+    this.pos = next;
+    this.badSeen.clear();
+  }
+
+  /**
+   * Inode plus a hash of the first line: stable for an append-only file across restarts, and
+   * different for a new file that was given the old one's inode number. Read once per file, when
+   * its first complete line exists.
+   */
+  private async fileId(): Promise<string> {
+    const pos = this.pos!;
+    if (pos.file_id !== undefined) return pos.file_id;
+    const buf = Buffer.alloc(ID_LINE_BYTES);
+    const { bytesRead } = await this.fd!.read(buf, 0, buf.length, 0);
+    const nl = buf.subarray(0, bytesRead).indexOf(10);
+    const first = buf.subarray(0, nl === -1 ? bytesRead : nl + 1);
+    pos.file_id = `${pos.ino.toString(36)}.${createHash("sha256").update(first).digest("hex").slice(0, 16)}`;
+    return pos.file_id;
   }
 
   private async headMatches(fd: FileHandle, pos: Position): Promise<boolean> {
@@ -301,7 +340,10 @@ export class JsonlSource implements Source {
     if (!raw) return null;
     try {
       const p = JSON.parse(raw) as Position;
-      if (Number.isInteger(p.offset) && Number.isInteger(p.line) && typeof p.ino === "number" && typeof p.head === "string") return p;
+      if (
+        Number.isInteger(p.offset) && Number.isInteger(p.line) && typeof p.ino === "number" && typeof p.head === "string" &&
+        (p.file_id === undefined || typeof p.file_id === "string")
+      ) return p;
     } catch {
       /* fall through */
     }

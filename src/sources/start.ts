@@ -50,7 +50,10 @@ export function startSources(config: Config, deps: SourceWiring): StartedSources
     sources.push(poller);
   }
   for (const s of config.sources.jsonl) {
-    const tail = new JsonlSource({ bot: s.bot, path: s.path }, { ...common, logger: deps.logger.child({ source: "jsonl", bot: s.bot }) });
+    const tail = new JsonlSource(
+      { bot: s.bot, path: s.path },
+      { ...common, logger: deps.logger.child({ source: "jsonl", bot: s.bot }), maxFutureSeconds: config.ingest.max_future_seconds },
+    );
     health.addProvider(polled("jsonl", s.bot, () => tail.status()));
     sources.push(tail);
   }

@@ -1,7 +1,9 @@
 // The durable event journal (§10): an append-only SQLite table in WAL mode. An event counts
 // as received only once the transaction that wrote it has committed; the pipeline acknowledges
-// after that. Trade idempotency keys live in their own table so retention can drop old raw events
-// without ever letting a re-sent trade count twice.
+// after that. Idempotency keys (a trade's id, any other event's optional id: §15) live in their
+// own table so retention can drop old raw events without ever letting a re-sent event count twice.
+// Sequence numbers are never reused: snapshots point at them, so a number handed out again after a
+// prune emptied the table would hide every later event from the next restart.
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -31,10 +33,15 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_bot_ts ON events (bot, ts);
 CREATE INDEX IF NOT EXISTS events_type_bot_seq ON events (type, bot, seq);
-CREATE TABLE IF NOT EXISTS trade_ids (
+CREATE TABLE IF NOT EXISTS event_ids (
   bot TEXT NOT NULL,
-  trade_id TEXT NOT NULL,
-  PRIMARY KEY (bot, trade_id)
+  type TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (bot, type, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_meta (
+  key TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS engine_snapshots (
   seq INTEGER PRIMARY KEY,
@@ -48,24 +55,39 @@ CREATE TABLE IF NOT EXISTS source_state (
 ) WITHOUT ROWID;
 `;
 
+/** Databases written before every event type had idempotency keys kept trade ids apart. */
+function migrateTradeIds(db: Db): void {
+  const old = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'trade_ids'").get();
+  if (old === undefined) return;
+  db.transaction(() => {
+    db.exec("INSERT OR IGNORE INTO event_ids (bot, type, id) SELECT bot, 'trade', trade_id FROM trade_ids; DROP TABLE trade_ids;");
+  }).immediate();
+}
+
+const HIGH_WATER = "seq_high_water";
+
 export class Journal {
   private readonly insertEvent;
-  private readonly insertTradeId;
+  private readonly insertEventId;
   private readonly selectAfter;
   private readonly getState;
   private readonly putState;
+  /** The last sequence number handed out (committed or inside the open transaction). */
+  private seq: number;
 
   private constructor(readonly db: Db) {
     db.exec(SCHEMA);
+    migrateTradeIds(db);
     this.insertEvent = db.prepare(
-      "INSERT INTO events (bot, type, ts, received_at, body) VALUES (@bot, @type, @ts, @received_at, @body)",
+      "INSERT INTO events (seq, bot, type, ts, received_at, body) VALUES (@seq, @bot, @type, @ts, @received_at, @body)",
     );
-    this.insertTradeId = db.prepare("INSERT OR IGNORE INTO trade_ids (bot, trade_id) VALUES (?, ?)");
+    this.insertEventId = db.prepare("INSERT OR IGNORE INTO event_ids (bot, type, id) VALUES (?, ?, ?)");
     this.selectAfter = db.prepare("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq");
     this.getState = db.prepare("SELECT value FROM source_state WHERE key = ?");
     this.putState = db.prepare(
       "INSERT INTO source_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     );
+    this.seq = this.committedLastSeq();
   }
 
   /** Opens (or creates) `<dataDir>/trading-exporter.db`. */
@@ -82,23 +104,32 @@ export class Journal {
 
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      // Rolled back: the numbers handed out inside were never stored.
+      if (this.db.open && !this.db.inTransaction) this.seq = this.committedLastSeq();
+      throw err;
+    }
   }
 
   /**
-   * Appends one event inside the caller's transaction. Returns its sequence number, or null when it
-   * is a trade whose (bot, id) was stored before: a duplicate, not stored again.
+   * Appends one event inside the caller's transaction. Returns its sequence number, or null when its
+   * idempotency key (bot, type, id) was stored before: a duplicate, not stored again.
    */
   append(event: TradingEvent, receivedAt: number): number | null {
-    if (event.type === "trade" && this.insertTradeId.run(event.bot, event.id).changes === 0) return null;
-    const info = this.insertEvent.run({
+    if (event.id !== undefined && this.insertEventId.run(event.bot, event.type, event.id).changes === 0) return null;
+    const seq = this.seq + 1;
+    this.insertEvent.run({
+      seq,
       bot: event.bot,
       type: event.type,
       ts: event.ts,
       received_at: receivedAt,
       body: JSON.stringify(event),
     });
-    return Number(info.lastInsertRowid);
+    this.seq = seq;
+    return seq;
   }
 
   /** Stored events after `seq`, in order, read lazily (replay must not load millions of rows at once). */
@@ -108,9 +139,15 @@ export class Journal {
     }
   }
 
+  /** The highest sequence number ever handed out, whether or not retention removed its event since. */
   lastSeq(): number {
+    return this.seq;
+  }
+
+  private committedLastSeq(): number {
     const row = this.db.prepare("SELECT MAX(seq) AS seq FROM events").get() as { seq: number | null };
-    return row.seq ?? 0;
+    const mark = this.db.prepare("SELECT value FROM journal_meta WHERE key = ?").get(HIGH_WATER) as { value: number } | undefined;
+    return Math.max(row.seq ?? 0, mark?.value ?? 0);
   }
 
   saveSnapshot(seq: number, fingerprint: string, data: string, takenAt: number): void {
@@ -138,7 +175,13 @@ export class Journal {
   pruneBefore(before: number, fingerprint: string): number {
     const snap = this.latestSnapshot(fingerprint);
     if (!snap) return 0;
-    return this.db.prepare("DELETE FROM events WHERE received_at < ? AND seq <= ?").run(before, snap.seq).changes;
+    return this.transaction(() => {
+      // Deleting the newest rows would lower MAX(seq): remember how far numbering went first.
+      this.db
+        .prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)")
+        .run(HIGH_WATER, this.seq);
+      return this.db.prepare("DELETE FROM events WHERE received_at < ? AND seq <= ?").run(before, snap.seq).changes;
+    });
   }
 
   stateGet(key: string): string | undefined {

@@ -22,12 +22,12 @@ beforeAll(async () => {
     sockets.add(client);
     const upstream = connect(exporterPort, "127.0.0.1");
     sockets.add(upstream);
-    const drop = dropNextAnswer;
-    dropNextAnswer = false;
     client.pipe(upstream);
     upstream.on("data", (chunk) => {
-      // The exporter answered, so the request was processed; this client never learns it.
-      if (drop) {
+      // The exporter answered, so the request was processed; this client never learns it. Decided
+      // per answer, not per connection: the client may reuse a kept-alive connection.
+      if (dropNextAnswer) {
+        dropNextAnswer = false;
         client.destroy();
         upstream.destroy();
       } else client.write(chunk);
@@ -55,6 +55,22 @@ describe("client against a live exporter", () => {
     expect(reply).toEqual({ accepted: 0, duplicates: 1 });
     const realtime = await client.realtime("retry-bot");
     expect(realtime.bots[0]).toMatchObject({ bot: "retry-bot", total_pnl: 42, trades: { total: 1, wins: 1, losses: 0, breakeven: 0 } });
+  });
+
+  it("retries a mixed batch without ids after a dropped connection, and it changes the figures once", async () => {
+    const client = new TradingExporterClient({ baseUrl: `http://127.0.0.1:${proxyPort}`, secret: SECRET, retries: 3 });
+    dropNextAnswer = true;
+    const reply = await client.sendEvents([
+      { type: "equity", bot: "mixed-bot", equity: 5000 },
+      { type: "circuit_breaker", bot: "mixed-bot", open: true },
+      { type: "circuit_breaker", bot: "mixed-bot", open: false },
+      { type: "cashflow", bot: "mixed-bot", amount: 250 },
+      { type: "trade", bot: "mixed-bot", id: "m-1", pnl: -20 },
+    ]);
+    // The client gave every event an id before the first attempt and kept it for the retry.
+    expect(reply).toEqual({ accepted: 0, duplicates: 5 });
+    expect(h.exporter.engine.safety("mixed-bot").circuit_breaker.trips).toBe(1);
+    expect(h.exporter.engine.performance("mixed-bot").equity).toBe(5000 + 250 - 20);
   });
 
   it("reads health and sends a batch signed", async () => {

@@ -122,17 +122,17 @@ describe("JsonlSource", () => {
     writeFileSync(file, lines(all.slice(0, 25)));
     const sink = await createReferenceSink(clock);
     const first = source(sink, { batchLines: 10 });
-    const real = sink.ingest.bind(sink);
+    const real = sink.ingestWithState.bind(sink);
     let calls = 0;
-    sink.ingest = async (events) => {
+    sink.ingestWithState = async (events, state) => {
       if (++calls === 3) throw new Error("simulated crash while storing lines 21-25");
-      return real(events);
+      return real(events, state);
     };
     await first.readNow();
     expect(ids(sink)).toHaveLength(20);
     expect(first.status()).toMatchObject({ ok: false, line: 20 });
     await first.stop();
-    sink.ingest = real;
+    sink.ingestWithState = real;
 
     appendFileSync(file, lines(all.slice(25)));
     const second = source(sink, { batchLines: 10 });

@@ -11,7 +11,7 @@ import type { MetricsSettings, PerformanceSnapshot } from "../../src/engine/type
 import { IngestPipeline } from "../../src/ingest/pipeline.js";
 import { silentLogger } from "../../src/logger.js";
 import { Journal } from "../../src/store/journal.js";
-import type { EventSink, SourceState } from "../../src/sources/types.js";
+import type { DurableSink, SourceState, StateWrite } from "../../src/sources/types.js";
 
 export const TEST_SETTINGS: MetricsSettings = {
   initial_equity: 1000,
@@ -26,7 +26,7 @@ export const TEST_SETTINGS: MetricsSettings = {
 
 const open: ReferenceSink[] = [];
 
-export class ReferenceSink implements EventSink {
+export class ReferenceSink implements DurableSink {
   /** Events applied, in order (duplicates excluded). */
   readonly applied: TradingEvent[] = [];
   readonly batches: unknown[][] = [];
@@ -48,13 +48,17 @@ export class ReferenceSink implements EventSink {
     this.state = { get: (k) => journal.stateGet(k), set: (k, v) => journal.stateSet(k, v) };
   }
 
-  async ingest(events: unknown[]): Promise<{ accepted: number; duplicates: number }> {
+  ingest(events: unknown[]): Promise<{ accepted: number; duplicates: number }> {
+    return this.ingestWithState(events, []);
+  }
+
+  async ingestWithState(events: unknown[], state: StateWrite[]): Promise<{ accepted: number; duplicates: number }> {
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw new Error("simulated storage failure");
     }
     this.batches.push(events);
-    const result = await this.pipeline.ingest(events);
+    const result = await this.pipeline.ingestWithState(events, state);
     this.duplicates += result.duplicates;
     return result;
   }
