@@ -78,7 +78,13 @@ function offsetMs(offset: string | undefined): number {
 
 function preview(v: unknown): string {
   if (v === undefined) return "nothing";
-  const s = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    // JSON.parse accepts nesting deeper than JSON.stringify can write back (a stack overflow).
+    s = Array.isArray(v) ? "a deeply nested array" : "a deeply nested object";
+  }
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
 
