@@ -52,6 +52,13 @@ class LabelSets {
   }
 }
 
+/**
+ * A counter's value must be a count: the bounds keep sums finite (§15), but should one ever be
+ * infinite or negative it is written as NaN ("no valid value") for that one series; gauges are
+ * written as they are (NaN, +Inf, -Inf). Either way the scrape answers for every bot.
+ */
+const countable = (x: number): number => (Number.isFinite(x) && x >= 0 ? x : NaN);
+
 interface Value {
   value: number;
   sharedLabels?: LabelSet;
@@ -78,7 +85,9 @@ export class ReadyFamily<V> {
   get(): { name: string; help: string; type: MetricType; aggregator: "sum"; values: Value[] } {
     const values: Value[] = [];
     const withLabels = this.definition.labels.length > 0;
-    this.definition.collect(this.view(), (value, a, b, c) => {
+    const counter = this.definition.type === "counter";
+    this.definition.collect(this.view(), (raw, a, b, c) => {
+      const value = counter ? countable(raw) : raw;
       values.push(withLabels ? { value, sharedLabels: this.labelSets.get(a!, b, c) } : { value });
     });
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };

@@ -5,12 +5,10 @@
 // perfectly valid body: that proves the signature, not the body, is what refused it.
 import fc from "fast-check";
 
-/** A JSON value, or text written into the body verbatim (`1e309`, duplicate keys). */
-export type Hostile = { raw: string } | { dup: [string, Json, Json] } | Json | HostileObject | Hostile[];
+/** A JSON value, where `{ raw }` is text written verbatim (`1e309`) and `{ dup }` a key written twice. */
+export type Hostile = unknown;
 type Json = string | number | boolean | null;
-interface HostileObject {
-  [key: string]: Hostile;
-}
+type HostileObject = Record<string, Hostile>;
 
 const isRaw = (v: unknown): v is { raw: string } => typeof v === "object" && v !== null && !Array.isArray(v) && "raw" in v && Object.keys(v).length === 1;
 
@@ -19,7 +17,7 @@ export function serialize(v: Hostile): string {
   if (isRaw(v)) return v.raw;
   if (Array.isArray(v)) return `[${v.map(serialize).join(",")}]`;
   if (v !== null && typeof v === "object") {
-    return `{${Object.entries(v)
+    return `{${Object.entries(v as HostileObject)
       .map(([k, x]) => {
         if (x !== null && typeof x === "object" && "dup" in x) {
           const [, first, last] = (x as { dup: [string, Json, Json] }).dup;
