@@ -158,7 +158,8 @@ describe("channel faults under load", () => {
 
     const [pn, pf] = [p99(normal), p99(underFaults)];
     console.log(`ingest p99: ${pn.toFixed(1)} ms with healthy channels, ${pf.toFixed(1)} ms under channel faults (${underFaults.length} requests)`);
-    // 2× of normal, with 25 ms of slack for a shared machine's scheduling noise on a few-ms p99.
-    expect(pf).toBeLessThan(2 * pn + 25);
+    // 2× of normal, plus 250 ms of slack for a loaded 2-core machine's scheduling noise: a channel
+    // that held ingestion up would cost its 10 s timeout, far beyond this bound.
+    expect(pf).toBeLessThan(2 * pn + 250);
   }, 90_000);
 });
