@@ -1,4 +1,4 @@
-// A Node bot with the exporter inside its own process (SPEC §11, "library"): no HTTP hop, no
+// A Node bot with the exporter inside its own process (§11, "library"): no HTTP hop, no
 // signing; events go through the same validation, SQLite journal and engine as POST /api/v1/events.
 // Prometheus still scrapes http://<listen>/metrics and the dashboard is at http://<listen>/.
 //

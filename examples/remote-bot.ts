@@ -1,4 +1,4 @@
-// A Node bot reporting to an exporter running elsewhere (SPEC §11, "client"): the typed client signs
+// A Node bot reporting to an exporter running elsewhere (§11, "client"): the typed client signs
 // every write with the HMAC secret (§4) and retries safely: network errors, 5xx and 429 only, and
 // trade ids make a retried trade count once.
 //

@@ -1,4 +1,4 @@
-// The built-in live dashboard (SPEC §13). Plain browser JavaScript, no build step, nothing loaded
+// The built-in live dashboard (§13). Plain browser JavaScript, no build step, nothing loaded
 // from elsewhere. State arrives over /ws (metrics_update, health_update, safety_update, trade,
 // alert); the equity chart starts from /api/v1/export/equity and the alert list from
 // /api/v1/alerts/history. Everything received is written with textContent, never as HTML.
