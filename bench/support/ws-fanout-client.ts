@@ -1,6 +1,8 @@
 // The WebSocket fan-out load, in its own process: `clients` WebSocket clients subscribed to every
-// bot, and one sender per bot posting signed single trades at `rate / bots` per second, one at a
-// time, so each bot's acknowledgements arrive in the order the trades were applied. A sampled
+// bot, and one sender per bot posting a signed batch of trades every 100 ms (rate / bots / 10 trades
+// each), one request at a time, so each bot's acknowledgements arrive in the order the trades were
+// applied. (Single-trade requests, one at a time per bot, cannot reach 1,000 trades/s on a shared
+// 2-core machine; the fan-out, not the ingest, is what this bench measures.) A sampled
 // subset of clients parses every message; a metrics_update whose trades.total reaches k reflects
 // the bot's k-th trade, and the delay from that trade's acknowledgement to the message is the
 // latency. A message that arrives before the acknowledgement counts as 0 ms.
@@ -62,7 +64,8 @@ async function fanout(spec: FanoutSpec) {
 
   const agent = keepAliveAgent(spec.bots);
   const url = new URL(spec.url);
-  const interval = (1000 * spec.bots) / spec.ratePerSecond;
+  const interval = 100;
+  const perRequest = Math.max(1, Math.round(spec.ratePerSecond / spec.bots / 10));
   const started = performance.now();
   let sent = 0;
   let failed = 0;
@@ -73,11 +76,12 @@ async function fanout(spec: FanoutSpec) {
         const due = started + n * interval + (b * interval) / spec.bots;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const body = `{"type":"trade","bot":"${bot}","id":"ws-${n}","pnl":${(n % 7) - 3}}`;
-        const reply = await send(agent, url, "POST", "/api/v1/trades", body, spec.secret);
-        if (reply.status !== 200) failed++;
-        else acks.push(performance.now());
-        sent++;
+        const trades = Array.from({ length: perRequest }, (_, i) => `{"type":"trade","bot":"${bot}","id":"ws-${n}-${i}","pnl":${((n + i) % 7) - 3}}`);
+        const reply = await send(agent, url, "POST", "/api/v1/trades", `[${trades.join(",")}]`, spec.secret);
+        const at = performance.now();
+        if (reply.status !== 200) failed += perRequest;
+        else for (let i = 0; i < perRequest; i++) acks.push(at);
+        sent += perRequest;
       }
     }),
   );
