@@ -1,9 +1,16 @@
 // Email over SMTP with nodemailer: subject = title, plain-text and HTML bodies. nodemailer's error
 // messages can name the server and the user, so errors are rebuilt from the SMTP reply code and
 // nodemailer's error code, with the SMTP password and user scrubbed from any server text.
-import nodemailer, { type Mail } from "nodemailer";
+import { createRequire } from "node:module";
+import type NodeMailer from "nodemailer";
+import type { Mail } from "nodemailer";
 import type { Channel, RenderedMessage } from "./types.js";
 import { DeliveryError, describeNetworkError, receiverDetail } from "./delivery-error.js";
+
+// Loaded on first use, not at start-up: a process pays for the SMTP client only when the configuration uses it.
+const requireLazily = createRequire(import.meta.url);
+let nodemailerLib: typeof NodeMailer | undefined;
+const nodemailer = (): typeof NodeMailer => (nodemailerLib ??= requireLazily("nodemailer") as typeof NodeMailer);
 
 export interface EmailSettings {
   smtp_host: string;
@@ -39,7 +46,7 @@ export class EmailChannel implements Channel {
     if (!settings.from) throw new Error("notifications.email.from is empty");
     if (!settings.to?.length) throw new Error("notifications.email.to has no recipient");
     const timeout = opts.socketTimeoutMs ?? 10_000;
-    this.transport = nodemailer.createTransport({
+    this.transport = nodemailer().createTransport({
       host: settings.smtp_host,
       port: settings.smtp_port,
       secure: settings.smtp_secure,

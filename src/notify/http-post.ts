@@ -1,9 +1,15 @@
 // The one HTTP POST the Slack, Telegram and webhook channels share. It turns every outcome into
 // either a 2xx response or a sanitized DeliveryError; axios errors (which carry the URL and the
 // request config, i.e. the tokens) never leave this function.
-import axios from "axios";
+import { createRequire } from "node:module";
+import type { AxiosStatic } from "axios";
 import type { ChannelName } from "./types.js";
 import { DeliveryError, describeNetworkError, parseRetryAfter } from "./delivery-error.js";
+
+// Loaded on first use, not at start-up: a process pays for the HTTP client only when the configuration uses it.
+const requireLazily = createRequire(import.meta.url);
+let axiosLib: AxiosStatic | undefined;
+const axios = (): AxiosStatic => (axiosLib ??= requireLazily("axios") as AxiosStatic);
 
 export const USER_AGENT = "trading-exporter-notifier";
 
@@ -36,7 +42,7 @@ export function isRetryableStatus(status: number): boolean {
 export async function postJson(req: PostRequest): Promise<HttpResponse> {
   let res: HttpResponse;
   try {
-    const r = await axios.post<string>(req.url, req.body, {
+    const r = await axios().post<string>(req.url, req.body, {
       headers: { "Content-Type": "application/json", "User-Agent": USER_AGENT, ...req.headers },
       signal: req.signal,
       timeout: 0, // the dispatcher owns the per-attempt timeout through `signal`

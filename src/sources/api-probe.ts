@@ -1,10 +1,16 @@
 // The exporter's own exchange-API probe (§6): GET `api_probe.url` every interval, with a
 // timeout, and turn latency and failures into connected / degraded / disconnected. Health takes the
 // worse of this and the bots' own `api_status` events.
-import axios from "axios";
+import { createRequire } from "node:module";
+import type { AxiosStatic } from "axios";
 import type { Clock } from "../domain/clock.js";
 import type { ProbeStatus } from "../domain/health.js";
 import { urlOrigin } from "../domain/url-origin.js";
+
+// Loaded on first use, not at start-up: a process pays for the HTTP client only when the configuration uses it.
+const requireLazily = createRequire(import.meta.url);
+let axiosLib: AxiosStatic | undefined;
+const axios = (): AxiosStatic => (axiosLib ??= requireLazily("axios") as AxiosStatic);
 
 export type { ProbeStatus } from "../domain/health.js";
 
@@ -96,7 +102,7 @@ export class ApiProbe {
     const started = this.elapsed();
     let next: ProbeStatus;
     try {
-      await axios.get(url, {
+      await axios().get(url, {
         timeout: timeoutSeconds * 1000,
         signal: controller.signal,
         responseType: "text",
@@ -154,7 +160,7 @@ export class ApiProbe {
 
 /** A failure as a short text without the URL (axios messages may embed it in some versions). */
 function describeFailure(err: unknown, aborted: boolean, timeoutSeconds: number): string {
-  if (axios.isAxiosError(err)) {
+  if (axios().isAxiosError(err)) {
     if (err.response) return `HTTP ${err.response.status}`;
     if (aborted || err.code === "ECONNABORTED" || err.code === "ETIMEDOUT" || err.code === "ERR_CANCELED") {
       return `timeout after ${timeoutSeconds} s`;

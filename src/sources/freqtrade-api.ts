@@ -1,6 +1,12 @@
 // Freqtrade's REST API as the poller reads it: the response shapes it relies on, one GET that never
 // throws (and never lets the password out in an error), and the pure readings of those responses.
-import axios, { type AxiosInstance } from "axios";
+import { createRequire } from "node:module";
+import type { AxiosInstance, AxiosStatic } from "axios";
+
+// Loaded on first use, not at start-up: a process pays for the HTTP client only when the configuration uses it.
+const requireLazily = createRequire(import.meta.url);
+let axiosLib: AxiosStatic | undefined;
+const axios = (): AxiosStatic => (axiosLib ??= requireLazily("axios") as AxiosStatic);
 
 export type Fetched<T> = { ok: true; data: T; ms: number } | { ok: false; status: number; error: string };
 export interface FtTrade {
@@ -19,7 +25,7 @@ export class FreqtradeApi {
   private readonly http: AxiosInstance;
 
   constructor(url: string, username: string, password: string, timeoutMs: number) {
-    this.http = axios.create({
+    this.http = axios().create({
       baseURL: url.replace(/\/+$/, ""),
       auth: { username, password },
       timeout: timeoutMs,

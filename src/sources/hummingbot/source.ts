@@ -4,7 +4,9 @@
 // connection gets it redelivered; open lots and the ids of applied fills are stored in the same
 // transaction as the trades they produce, so a redelivered or re-published fill changes nothing.
 import { createHash } from "node:crypto";
-import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
+import { createRequire } from "node:module";
+import type { IPublishPacket, MqttClient } from "mqtt";
+import type * as Mqtt from "mqtt";
 import { systemClock, type Clock } from "../../domain/clock.js";
 import { BOT_NAME } from "../../domain/events.js";
 import { Expiries } from "../expiry.js";
@@ -12,6 +14,11 @@ import type { SourceHealth } from "../health.js";
 import { silentLogger, type DurableSink, type Source, type SourceLogger, type SourceState, type StateWrite } from "../types.js";
 import { applyFill, type Lot } from "./fifo.js";
 import { CHANNELS, parseTopic, readMessage, type HummingbotMessage } from "./messages.js";
+
+// Loaded on first use, not at start-up: a process pays for the MQTT client only when the configuration uses it.
+const requireLazily = createRequire(import.meta.url);
+let mqttLib: typeof Mqtt | undefined;
+const mqtt = (): typeof Mqtt => (mqttLib ??= requireLazily("mqtt") as typeof Mqtt);
 
 export const HUMMINGBOT_SOURCE = "hummingbot";
 export const HUMMINGBOT_ERROR_REASONS = ["malformed", "unsupported", "invalid", "bot_cap", "store_error", "connection"] as const;
@@ -93,7 +100,7 @@ export class HummingbotSource implements Source {
   }
 
   private connect(): void {
-    const client = mqtt.connect(this.cfg.url, {
+    const client = mqtt().connect(this.cfg.url, {
       clientId: `trading-exporter-${this.key.slice("hummingbot:".length)}`,
       clean: false,
       username: this.cfg.username,
