@@ -37,7 +37,7 @@ const weirdText = fc.oneof(
   fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }),
   fc.integer({ min: 65, max: 20_000 }).map((n) => "x".repeat(n)),
 );
-const nonFiniteText = fc.constantFrom("1e309", "-1e309", "1e400", "-0e999999");
+const nonFiniteText = fc.constantFrom("1e309", "-1e309", "1e400", "-1e999999");
 const hugeNumber = fc.oneof(
   fc.double({ min: 1.000001e15, max: Number.MAX_VALUE, noNaN: true }),
   fc.double({ min: -Number.MAX_VALUE, max: -1.000001e15, noNaN: true }),
