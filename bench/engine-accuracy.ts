@@ -23,8 +23,7 @@ const offsetsAfterSwitch = new Set([
   2 * capacity - 1,
   2 * capacity + 3,
 ]);
-const isCheckpoint = (done: number) =>
-  done % checkpointEvery === 0 || done === updates || offsetsAfterSwitch.has(done % 50_000);
+const isCheckpoint = (done: number) => done % checkpointEvery === 0 || done === updates || offsetsAfterSwitch.has(done % 50_000);
 
 function relativeError(a: number, b: number): number {
   if (Number.isNaN(a) && Number.isNaN(b)) return 0;
@@ -58,6 +57,15 @@ for (let i = 0; i < updates; i++) {
 const seconds = (performance.now() - started) / 1000;
 const ok = Math.max(worst.sharpe, worst.sortino) < 1e-9;
 progress(`rolling window ${capacity}, ${updates.toExponential(0)} updates, ${checks} exact checkpoints in ${seconds.toFixed(1)} s`);
-progress(`worst relative error: Sharpe ${worst.sharpe.toExponential(2)}, Sortino ${worst.sortino.toExponential(2)} (at update ${worst.at})`);
-emit("engine-accuracy", { window: capacity, updates, checkpoints: checks, seconds: Math.round(seconds * 10) / 10, worst_relative_error: { sharpe: worst.sharpe, sortino: worst.sortino, at_update: worst.at }, below_1e9: ok });
+progress(
+  `worst relative error: Sharpe ${worst.sharpe.toExponential(2)}, Sortino ${worst.sortino.toExponential(2)} (at update ${worst.at})`,
+);
+emit("engine-accuracy", {
+  window: capacity,
+  updates,
+  checkpoints: checks,
+  seconds: Math.round(seconds * 10) / 10,
+  worst_relative_error: { sharpe: worst.sharpe, sortino: worst.sortino, at_update: worst.at },
+  below_1e9: ok,
+});
 process.exitCode = ok ? 0 : 1;

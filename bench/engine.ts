@@ -15,7 +15,7 @@ const start = Date.parse("2025-01-01T00:00:00Z");
 /** A deterministic stream: 80% trades (half with an explicit return), 5% equity, 15% heartbeats. */
 function stream(n: number): TradingEvent[] {
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   const events: TradingEvent[] = [];
   let ts = start;
   for (let i = 0; i < n; i++) {
@@ -24,7 +24,9 @@ function stream(n: number): TradingEvent[] {
     const u = random();
     if (u < 0.8) {
       const pnl = Math.round((random() - 0.48) * 20_000) / 100;
-      events.push(u < 0.4 ? { type: "trade", bot, ts, id: String(i), pnl } : { type: "trade", bot, ts, id: String(i), pnl, return: pnl / 10_000 });
+      events.push(
+        u < 0.4 ? { type: "trade", bot, ts, id: String(i), pnl } : { type: "trade", bot, ts, id: String(i), pnl, return: pnl / 10_000 },
+      );
     } else if (u < 0.85) events.push({ type: "equity", bot, ts, equity: 9_000 + random() * 2_000 });
     else events.push({ type: "heartbeat", bot, ts });
   }
@@ -33,13 +35,23 @@ function stream(n: number): TradingEvent[] {
 
 function engineRate(events: TradingEvent[], windowTrades: number): number {
   const engine = new Engine(
-    { initial_equity: 10_000, window_trades: windowTrades, annualization_factor: 365, daily_window_days: 90, daily_annualization_factor: 365, timezone: "Europe/Berlin", cagr_min_days: 30, bots: {} },
+    {
+      initial_equity: 10_000,
+      window_trades: windowTrades,
+      annualization_factor: 365,
+      daily_window_days: 90,
+      daily_annualization_factor: 365,
+      timezone: "Europe/Berlin",
+      cagr_min_days: 30,
+      bots: {},
+    },
     new ManualClock(start),
   );
   const t0 = performance.now();
   for (const e of events) engine.apply(e);
   const seconds = (performance.now() - t0) / 1000;
-  if (engine.performance("bot-0").window_trades !== Math.min(windowTrades, tradesOf(events, "bot-0"))) throw new Error("window not filled as expected");
+  if (engine.performance("bot-0").window_trades !== Math.min(windowTrades, tradesOf(events, "bot-0")))
+    throw new Error("window not filled as expected");
   return events.length / seconds;
 }
 
@@ -92,7 +104,9 @@ for (const windowTrades of [100, 10_000]) {
   for (let p = 0; p < passes; p++) rates.push(engineRate(events, windowTrades));
   const naive = naiveRate(naiveEvents(windowTrades), windowTrades);
   const eventsPerSecond = Math.round(median(rates));
-  progress(`window ${windowTrades}: engine ${eventsPerSecond.toLocaleString("en-US")} events/s, naive ${Math.round(naive.rate).toLocaleString("en-US")}`);
+  progress(
+    `window ${windowTrades}: engine ${eventsPerSecond.toLocaleString("en-US")} events/s, naive ${Math.round(naive.rate).toLocaleString("en-US")}`,
+  );
   windows[String(windowTrades)] = {
     events_per_second: eventsPerSecond,
     passes: rates.map(Math.round),

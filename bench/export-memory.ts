@@ -21,7 +21,12 @@ try {
 
   for (const bot of ["small", "big"]) {
     const m = await streamAndSampleRss(`${fx.baseUrl}/api/v1/export/trades?format=csv&bot=${bot}`);
-    result[bot] = { rows: m.rows - 1, mib: Math.round((m.bytes / MiB) * 10) / 10, seconds: Math.round(m.ms) / 1000, rss_growth_mib: Math.round(((m.peakRss - m.baselineRss) / MiB) * 10) / 10 };
+    result[bot] = {
+      rows: m.rows - 1,
+      mib: Math.round((m.bytes / MiB) * 10) / 10,
+      seconds: Math.round(m.ms) / 1000,
+      rss_growth_mib: Math.round(((m.peakRss - m.baselineRss) / MiB) * 10) / 10,
+    };
     progress(
       `${bot.padEnd(5)}: ${m.rows - 1} rows, ${(m.bytes / MiB).toFixed(1)} MiB in ${(m.ms / 1000).toFixed(2)} s ` +
         `(${((m.rows - 1) / (m.ms / 1000) / 1000).toFixed(0)}k rows/s); RSS ${(m.baselineRss / MiB).toFixed(0)} → peak ` +

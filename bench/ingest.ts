@@ -18,7 +18,9 @@ async function measure(spec: Omit<LoadSpec, "url" | "secret">): Promise<{ export
   const bareServer = await startBareServer();
   const bare = await runLoad({ ...spec, url: bareServer.url, secret: BENCH_SECRET, durationMs: seconds * 1000 });
   await bareServer.close();
-  progress(`${spec.kind}: exporter ${exporter.requests_per_second} req/s p99 ${exporter.latency.p99_ms} ms; bare ${bare.requests_per_second} req/s`);
+  progress(
+    `${spec.kind}: exporter ${exporter.requests_per_second} req/s p99 ${exporter.latency.p99_ms} ms; bare ${bare.requests_per_second} req/s`,
+  );
   return { exporter, bare, ratio: Math.round((exporter.requests_per_second / bare.requests_per_second) * 1000) / 1000 };
 }
 

@@ -30,7 +30,16 @@ for (const events of sizes) {
   const serve = { dataDir, secret: BENCH_SECRET, maxBots: 100, fromSources: smoke };
   const first = await startServe(serve);
   const emptyStartMs = first.readyMs;
-  const load = await runLoad({ url: first.url, kind: "batch", path: "/api/v1/events", connections: 4, batchSize, bots: 100, requests: events / batchSize, secret: BENCH_SECRET });
+  const load = await runLoad({
+    url: first.url,
+    kind: "batch",
+    path: "/api/v1/events",
+    connections: 4,
+    batchSize,
+    bots: 100,
+    requests: events / batchSize,
+    secret: BENCH_SECRET,
+  });
   if (load.ok !== events / batchSize) throw new Error(`load failed: ${load.first_error}`);
   const before = await figures(first);
   const rssAfterLoad = first.rssMiB();

@@ -9,7 +9,16 @@ import { fileURLToPath } from "node:url";
 import { machine } from "./support/result.js";
 import { ensureBuilt } from "./support/serve-process.js";
 
-export const BENCHES = ["engine.ts", "engine-accuracy.ts", "ingest.ts", "sustained.ts", "scrape.ts", "websocket.ts", "restart.ts", "export-memory.ts"];
+export const BENCHES = [
+  "engine.ts",
+  "engine-accuracy.ts",
+  "ingest.ts",
+  "sustained.ts",
+  "scrape.ts",
+  "websocket.ts",
+  "restart.ts",
+  "export-memory.ts",
+];
 
 /** Runs one bench in its own process; its progress goes to our stderr, its JSON line is returned. */
 export function runBench(file: string, flags: string[]): Promise<Record<string, unknown>> {

@@ -17,18 +17,40 @@ for (const bots of botCounts) {
   const body = await (await fetch(`${running.url}/metrics`)).text();
   const series = body.split("\n").filter((l) => l !== "" && !l.startsWith("#")).length;
   await runLoad({ url: running.url, kind: "get", path: "/metrics", connections: 1, requests: smoke ? 5 : 20 }); // warm-up
-  const idle = await runLoad({ url: running.url, kind: "get", path: "/metrics", connections: 1, requests: smoke ? 10 : bots >= 1000 ? 100 : 300 });
+  const idle = await runLoad({
+    url: running.url,
+    kind: "get",
+    path: "/metrics",
+    connections: 1,
+    requests: smoke ? 10 : bots >= 1000 ? 100 : 300,
+  });
   const [scrapes, ingest] = await Promise.all([
     runLoad({ url: running.url, kind: "get", path: "/metrics", connections: 1, durationMs: underIngestMs, intervalMs: 100 }),
-    runLoad({ url: running.url, kind: "single", path: "/api/v1/events", connections: 10, durationMs: underIngestMs, secret: BENCH_SECRET, bots }),
+    runLoad({
+      url: running.url,
+      kind: "single",
+      path: "/api/v1/events",
+      connections: 10,
+      durationMs: underIngestMs,
+      secret: BENCH_SECRET,
+      bots,
+    }),
   ]);
   await running.stop();
-  progress(`${bots} bots: idle p99 ${idle.latency.p99_ms} ms, under ingest p99 ${scrapes.latency.p99_ms} ms (${ingest.requests_per_second} req/s), ${body.length} bytes, ${series} series`);
+  progress(
+    `${bots} bots: idle p99 ${idle.latency.p99_ms} ms, under ingest p99 ${scrapes.latency.p99_ms} ms (${ingest.requests_per_second} req/s), ${body.length} bytes, ${series} series`,
+  );
   results[String(bots)] = {
     body_bytes: Buffer.byteLength(body),
     series,
     idle: { ...idle.latency, ok: idle.ok, requests: idle.requests },
-    under_ingest: { ...scrapes.latency, ok: scrapes.ok, requests: scrapes.requests, ingest_requests_per_second: ingest.requests_per_second, ingest_ok: ingest.ok },
+    under_ingest: {
+      ...scrapes.latency,
+      ok: scrapes.ok,
+      requests: scrapes.requests,
+      ingest_requests_per_second: ingest.requests_per_second,
+      ingest_ok: ingest.ok,
+    },
   };
 }
 emit("scrape", { bots: results });

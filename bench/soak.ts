@@ -178,7 +178,11 @@ async function main(): Promise<void> {
 
   // The trend over the second half, after start-up and the first fill of the rolling windows.
   const steady = samples.filter((s) => s.at_s >= SECONDS / 2);
-  const perMinute = (k: "rss_mb" | "heap_mb") => slope(steady.map((s) => s.at_s / 60), steady.map((s) => s[k]));
+  const perMinute = (k: "rss_mb" | "heap_mb") =>
+    slope(
+      steady.map((s) => s.at_s / 60),
+      steady.map((s) => s[k]),
+    );
   const first = samples[0];
   const last = samples.at(-1);
   const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "n/a" : n.toFixed(1));

@@ -9,7 +9,14 @@ const { smoke, full } = benchFlags();
 const seconds = smoke ? 1.5 : full ? 600 : 90;
 
 const running = await startBenchExporter();
-const load = await runLoad({ url: running.url, kind: "single", path: "/api/v1/events", connections: 20, durationMs: seconds * 1000, secret: BENCH_SECRET });
+const load = await runLoad({
+  url: running.url,
+  kind: "single",
+  path: "/api/v1/events",
+  connections: 20,
+  durationMs: seconds * 1000,
+  secret: BENCH_SECRET,
+});
 const rssMiB = Math.round(process.memoryUsage().rss / 2 ** 20);
 await running.stop();
 const [first, , last] = load.thirds_rps;

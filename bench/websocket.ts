@@ -24,5 +24,7 @@ const result = await runFanout({
   sampledClients: smoke ? 5 : 50,
 });
 await running.stop();
-progress(`${result.clients} clients, ${result.trades_per_second} trades/s: ack→message p50 ${result.ack_to_message.p50_ms} ms, p99 ${result.ack_to_message.p99_ms} ms`);
+progress(
+  `${result.clients} clients, ${result.trades_per_second} trades/s: ack→message p50 ${result.ack_to_message.p50_ms} ms, p99 ${result.ack_to_message.p99_ms} ms`,
+);
 emit("websocket", { bots, metrics_interval_ms: intervalMs, target_ms: intervalMs + 50, ...result });

@@ -7,7 +7,15 @@ import { Alerting } from "./engine/alerting.js";
 import type { Engine } from "./engine/engine.js";
 import type { AlertingView } from "./exposition/metrics.js";
 import type { Logger } from "./logger.js";
-import { buildChannels, Dispatcher, type AlertRecord, type DispatcherOptions, type Channel, type ChannelName, type Delivery } from "./notify/index.js";
+import {
+  buildChannels,
+  Dispatcher,
+  type AlertRecord,
+  type DispatcherOptions,
+  type Channel,
+  type ChannelName,
+  type Delivery,
+} from "./notify/index.js";
 import { ApiProbe } from "./sources/api-probe.js";
 import { AlertStore } from "./store/alert-store.js";
 import { ProbeStore } from "./store/probe-store.js";
@@ -30,7 +38,14 @@ export interface AlertingRuntime {
 /** How the dispatcher retries a channel (tests shorten it; production keeps the defaults). */
 export type NotifyRetry = Pick<DispatcherOptions, "timeoutMs" | "attempts" | "backoffMs">;
 
-export function createAlertingRuntime(deps: { config: Config; engine: Engine; journal: Journal; clock: Clock; logger: Logger; retry?: NotifyRetry }): AlertingRuntime {
+export function createAlertingRuntime(deps: {
+  config: Config;
+  engine: Engine;
+  journal: Journal;
+  clock: Clock;
+  logger: Logger;
+  retry?: NotifyRetry;
+}): AlertingRuntime {
   const { config, engine, clock, logger } = deps;
   const store = new AlertStore(deps.journal.db, { historySize: config.alerts.history_size });
   const channels = buildChannels(config.notifications, { clock });

@@ -38,7 +38,12 @@ export interface Problem {
 
 /** The exporter answered with an error status; `problem` is its problem+json body. */
 export class TradingExporterError extends Error {
-  constructor(readonly status: number, readonly problem: Problem, readonly method: string, readonly path: string) {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+    readonly method: string,
+    readonly path: string,
+  ) {
     super(`${method} ${path} failed with ${status}: ${problem.detail ?? problem.title ?? "error"}`);
     this.name = "TradingExporterError";
   }
@@ -46,8 +51,15 @@ export class TradingExporterError extends Error {
 
 /** No answer at all (connection refused, reset, timeout) after every attempt. */
 export class TradingExporterUnavailableError extends Error {
-  constructor(readonly method: string, readonly path: string, readonly attempts: number, cause: unknown) {
-    super(`${method} ${path}: no answer after ${attempts} attempt(s): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(`${method} ${path}: no answer after ${attempts} attempt(s): ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = "TradingExporterUnavailableError";
   }
 }
@@ -57,15 +69,30 @@ export type CashflowInput = Omit<Extract<EventInput, { type: "cashflow" }>, "typ
 export type Ingested = { accepted: number; duplicates: number };
 type Jsonified<T> = { [K in keyof T]: K extends `${string}_at` ? string | null : T[K] extends number ? number | null : T[K] };
 export type RealtimeSnapshot = Jsonified<PerformanceSnapshot>;
-export interface RealtimeResponse { generated_at: string; bots: RealtimeSnapshot[] }
+export interface RealtimeResponse {
+  generated_at: string;
+  bots: RealtimeSnapshot[];
+}
 export interface HealthResponse {
   generated_at: string;
   level: string;
   bots: { bot: string; level: string; reasons: string[]; stale: boolean; last_event_at: string | null }[];
 }
 export type AlertChannel = "slack" | "email" | "telegram" | "webhook" | "all";
-export interface TriggerUpdate { bot?: string; enabled?: boolean; threshold?: number; min_trades?: number; severity?: string }
-export interface AlertsQuery { bot?: string; trigger?: string; status?: "firing" | "resolved"; since?: string; limit?: number }
+export interface TriggerUpdate {
+  bot?: string;
+  enabled?: boolean;
+  threshold?: number;
+  min_trades?: number;
+  severity?: string;
+}
+export interface AlertsQuery {
+  bot?: string;
+  trigger?: string;
+  status?: "firing" | "resolved";
+  since?: string;
+  limit?: number;
+}
 
 /** The same id on every attempt: a retry after a lost answer is then a duplicate, not a second event. */
 export function withId(event: EventInput): EventInput {
@@ -143,7 +170,11 @@ export class TradingExporterClient {
     return this.request("PUT", `/api/v1/alerts/triggers/${encodeURIComponent(trigger)}`, { body: update });
   }
 
-  private async request<T>(method: string, path: string, o: { body?: unknown; query?: Record<string, string | undefined>; retry?: RetryPolicy } = {}): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    o: { body?: unknown; query?: Record<string, string | undefined>; retry?: RetryPolicy } = {},
+  ): Promise<T> {
     const url = new URL(this.base + path);
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const pathAndQuery = url.pathname + url.search;
@@ -162,7 +193,12 @@ export class TradingExporterClient {
       } else if (this.opts.readToken) headers.authorization = `Bearer ${this.opts.readToken}`;
       let res: Response;
       try {
-        res = await this.fetchImpl(url, { method, headers, body: raw || undefined, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
+        res = await this.fetchImpl(url, {
+          method,
+          headers,
+          body: raw || undefined,
+          signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+        });
       } catch (err) {
         if (policy === "all" && attempt < this.retries) {
           await this.pause(this.backoff(attempt), lastSecond);

@@ -52,7 +52,12 @@ export interface Exporter {
 }
 
 /** Rebuilds the engine: the newest snapshot taken under the same settings, then the tail of the journal. */
-export function restoreEngine(journal: Journal, settings: MetricsSettings, clock: Clock, logger: Logger): { engine: Engine; replayed: number } {
+export function restoreEngine(
+  journal: Journal,
+  settings: MetricsSettings,
+  clock: Clock,
+  logger: Logger,
+): { engine: Engine; replayed: number } {
   const fingerprint = Engine.settingsFingerprint(settings);
   const snap = journal.latestSnapshot(fingerprint);
   let engine = new Engine(settings, clock);
@@ -141,7 +146,9 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     },
     botsChanged: (bots) => alerts.botsChanged(bots),
   });
-  pipeline.addListener(liveListener({ tradeApplied: (bot, trade) => hub?.tradeApplied(bot, trade), botChanged: (bot) => hub?.botChanged(bot) }));
+  pipeline.addListener(
+    liveListener({ tradeApplied: (bot, trade) => hub?.tradeApplied(bot, trade), botChanged: (bot) => hub?.botChanged(bot) }),
+  );
   alerts.onAlert((record) => hub?.alert(alertJson(record)));
 
   const routers: Router[] = [

@@ -6,7 +6,16 @@ import { parseConfig, type ConfigInput, type ParseOptions } from "./config/index
 import { createExporter, type Exporter, type ExporterOptions } from "./exporter.js";
 
 export { createExporter, restoreEngine, type Exporter, type ExporterOptions } from "./exporter.js";
-export { configSchema, ConfigError, loadConfig, parseConfig, type Config, type ConfigInput, type LoadOptions, type ParseOptions } from "./config/index.js";
+export {
+  configSchema,
+  ConfigError,
+  loadConfig,
+  parseConfig,
+  type Config,
+  type ConfigInput,
+  type LoadOptions,
+  type ParseOptions,
+} from "./config/index.js";
 export {
   eventInputSchema,
   EVENT_TYPES,

@@ -68,7 +68,7 @@ async function loadChart(bot) {
 async function loadAlerts() {
   try {
     const body = await getJson(`/api/v1/alerts/history?limit=${MAX_ALERTS}`);
-    const list = Array.isArray(body) ? body : body.alerts ?? body.items ?? [];
+    const list = Array.isArray(body) ? body : (body.alerts ?? body.items ?? []);
     alerts.length = 0;
     alerts.push(...list.slice(0, MAX_ALERTS));
     renderAlerts();
@@ -111,10 +111,18 @@ function renderMetrics(b) {
   setText(el, ".win-rate", m.win_rate === null ? "–" : `${(m.win_rate * 100).toFixed(1)}% of ${m.window_trades}`);
   setText(el, ".max-dd", pct(m.max_drawdown));
   setText(el, ".daily-dd", pct(m.daily_drawdown));
-  for (const [sel, v] of [[".daily-pnl", m.daily_pnl], [".weekly-pnl", m.weekly_pnl], [".total-pnl", m.total_pnl]]) {
+  for (const [sel, v] of [
+    [".daily-pnl", m.daily_pnl],
+    [".weekly-pnl", m.weekly_pnl],
+    [".total-pnl", m.total_pnl],
+  ]) {
     setTone(setText(el, sel, signed(v)), sel.slice(1), signClass(v));
   }
-  setTone(setText(el, ".consec", `${m.consecutive_losses} (max ${m.max_consecutive_losses})`), "consec", m.consecutive_losses > 0 ? "neg" : "");
+  setTone(
+    setText(el, ".consec", `${m.consecutive_losses} (max ${m.max_consecutive_losses})`),
+    "consec",
+    m.consecutive_losses > 0 ? "neg" : "",
+  );
   const t = m.trades;
   setText(el, ".trades", `${t.total} (${t.wins}W/${t.losses}L/${t.breakeven}B)`);
   renderStatistics(el, m);
@@ -173,7 +181,12 @@ function renderSafety(b) {
     x.className = `badge ${sel.slice(1)} ${tone}`;
     x.title = title ?? "";
   };
-  badge(".kill", s.kill_switch.active ? "KILL SWITCH ON" : "kill switch off", s.kill_switch.active ? "bad" : "ok", s.kill_switch.reason ?? "");
+  badge(
+    ".kill",
+    s.kill_switch.active ? "KILL SWITCH ON" : "kill switch off",
+    s.kill_switch.active ? "bad" : "ok",
+    s.kill_switch.reason ?? "",
+  );
   badge(
     ".breaker",
     s.circuit_breaker.open ? "BREAKER OPEN" : "breaker closed",
@@ -182,7 +195,11 @@ function renderSafety(b) {
   );
   const p = s.positions;
   const util = p.utilization ?? 0;
-  badge(".positions", p.max === null ? "positions –" : `positions ${p.open}/${p.max} (${Math.round(util * 100)}%)`, util > 0.8 ? "warn" : "ok");
+  badge(
+    ".positions",
+    p.max === null ? "positions –" : `positions ${p.open}/${p.max} (${Math.round(util * 100)}%)`,
+    util > 0.8 ? "warn" : "ok",
+  );
   const api = s.api;
   const latency = api.latency_ms === null || api.latency_ms === undefined ? "" : ` ${Math.round(api.latency_ms)} ms`;
   const tone = api.status === "connected" ? "ok" : api.status === "degraded" ? "warn" : api.status === "disconnected" ? "bad" : "";
@@ -227,7 +244,10 @@ function addLivePoint(b, m) {
   if (b.points.length > MAX_CHART_POINTS) {
     // Thin the older half (every other point) so the chart keeps its whole span in bounded memory.
     const half = Math.floor(b.points.length / 2);
-    b.points = b.points.slice(0, half).filter((_, i) => i % 2 === 0).concat(b.points.slice(half));
+    b.points = b.points
+      .slice(0, half)
+      .filter((_, i) => i % 2 === 0)
+      .concat(b.points.slice(half));
   }
 }
 

@@ -68,7 +68,11 @@ export async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
       while (issued < limit && performance.now() < deadline) {
         const n = issued++;
         const due = performance.now() + (spec.intervalMs ?? 0);
-        const reply = await send(agent, url, method, spec.path, body(spec, n), spec.secret).catch((err: Error) => ({ status: 0, body: err.message, ms: NaN }));
+        const reply = await send(agent, url, method, spec.path, body(spec, n), spec.secret).catch((err: Error) => ({
+          status: 0,
+          body: err.message,
+          ms: NaN,
+        }));
         statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
         if (reply.status === 200) {
           latencies.push(reply.ms);
@@ -102,7 +106,10 @@ export async function generateLoad(spec: LoadSpec): Promise<LoadResult> {
 /** Runs the generator in its own process and resolves to its result. */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(spec)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "inherit", "ipc"] });
+    const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(spec)], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
+    });
     let out = "";
     child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
     child.on("error", reject);

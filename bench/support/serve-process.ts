@@ -66,7 +66,10 @@ export async function startServe(opts: { dataDir: string; secret: string; maxBot
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 5));
   }

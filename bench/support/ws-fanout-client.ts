@@ -76,7 +76,10 @@ async function fanout(spec: FanoutSpec) {
         const due = started + n * interval + (b * interval) / spec.bots;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const trades = Array.from({ length: perRequest }, (_, i) => `{"type":"trade","bot":"${bot}","id":"ws-${n}-${i}","pnl":${((n + i) % 7) - 3}}`);
+        const trades = Array.from(
+          { length: perRequest },
+          (_, i) => `{"type":"trade","bot":"${bot}","id":"ws-${n}-${i}","pnl":${((n + i) % 7) - 3}}`,
+        );
         const reply = await send(agent, url, "POST", "/api/v1/trades", `[${trades.join(",")}]`, spec.secret);
         const at = performance.now();
         if (reply.status !== 200) failed += perRequest;
@@ -107,11 +110,16 @@ export type FanoutResult = Awaited<ReturnType<typeof fanout>>;
 
 export function runFanout(spec: FanoutSpec): Promise<FanoutResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(spec)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "pipe", "inherit", "ipc"] });
+    const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(spec)], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
+    });
     let out = "";
     child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out) as FanoutResult) : reject(new Error(`fan-out client exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out) as FanoutResult) : reject(new Error(`fan-out client exited ${code}`)),
+    );
   });
 }
 

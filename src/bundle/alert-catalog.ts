@@ -21,8 +21,7 @@ export interface AlertDefinition {
 const PERCENT = "humanizePercentage";
 const COUNT = 'printf "%.0f"';
 
-const threshold = (trigger: string, format: string): string =>
-  templateLookup({ metric: "trading_alert_threshold", trigger }, format);
+const threshold = (trigger: string, format: string): string => templateLookup({ metric: "trading_alert_threshold", trigger }, format);
 
 /** A §7 trigger of the form "metric >= configured threshold". */
 function atOrAboveThreshold(opts: {
@@ -43,8 +42,7 @@ function atOrAboveThreshold(opts: {
     for: "0s",
     summary: `Bot {{ $labels.bot }}: ${opts.what} reached its alert threshold`,
     description:
-      `${opts.describe(`{{ $value | ${opts.format} }}`)}, ` +
-      `at or above the alert threshold of ${threshold(opts.trigger, opts.format)}.`,
+      `${opts.describe(`{{ $value | ${opts.format} }}`)}, ` + `at or above the alert threshold of ${threshold(opts.trigger, opts.format)}.`,
     dashboardUid: "trading-bot",
   };
 }

@@ -15,7 +15,14 @@ The token is left as a placeholder: put the same token in sources.freqtrade_webh
 export const TOKEN_PLACEHOLDER = "REPLACE_WITH_THE_BOT_TOKEN";
 
 const status = { type: "{type}", status: "{status}" };
-const fill = { type: "{type}", trade_id: "{trade_id}", pair: "{pair}", direction: "{direction}", sub_trade: "{sub_trade}", open_date: "{open_date}" };
+const fill = {
+  type: "{type}",
+  trade_id: "{trade_id}",
+  pair: "{pair}",
+  direction: "{direction}",
+  sub_trade: "{sub_trade}",
+  open_date: "{open_date}",
+};
 const protection = { type: "{type}", id: "{id}", pair: "{pair}", reason: "{reason}", lock_end_timestamp: "{lock_end_timestamp}" };
 
 /** The message templates by Freqtrade message type (each one is str.format-ed by Freqtrade). */
@@ -53,18 +60,26 @@ export function webhookBlock(bot: string, baseUrl: string, token = TOKEN_PLACEHO
   };
 }
 
-export function freqtradeWebhookVerb(args: string[], io: { stdout: { write(s: string): unknown }; stderr: { write(s: string): unknown } } = process): number {
+export function freqtradeWebhookVerb(
+  args: string[],
+  io: { stdout: { write(s: string): unknown }; stderr: { write(s: string): unknown } } = process,
+): number {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { bot: { type: "string" }, url: { type: "string" }, help: { type: "boolean" } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: { bot: { type: "string" }, url: { type: "string" }, help: { type: "boolean" } },
+      strict: true,
+    }));
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n\n${FREQTRADE_WEBHOOK_USAGE}`);
     return 2;
   }
-  if (values.help) return void io.stdout.write(FREQTRADE_WEBHOOK_USAGE), 0;
+  if (values.help) return (void io.stdout.write(FREQTRADE_WEBHOOK_USAGE), 0);
   const problems: string[] = [];
   if (!values.bot || !BOT_NAME.test(values.bot)) problems.push("--bot must be a bot name (^[A-Za-z0-9_.-]{1,64}$)");
-  if (!values.url || !/^https?:\/\/[^/]/.test(values.url) || !URL.canParse(values.url)) problems.push("--url must be the exporter's http:// or https:// address");
+  if (!values.url || !/^https?:\/\/[^/]/.test(values.url) || !URL.canParse(values.url))
+    problems.push("--url must be the exporter's http:// or https:// address");
   if (problems.length > 0) {
     io.stderr.write(`${problems.join("\n")}\n\n${FREQTRADE_WEBHOOK_USAGE}`);
     return 2;

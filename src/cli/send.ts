@@ -44,8 +44,26 @@ export interface SendIo {
 class UsageError extends Error {}
 
 const VALUE_FLAGS = new Set([
-  "bot", "ts", "url", "secret", "secret-file", "id", "pnl", "symbol", "side", "return", "opened-at",
-  "equity", "active", "reason", "open", "max", "status", "latency-ms", "file", "amount",
+  "bot",
+  "ts",
+  "url",
+  "secret",
+  "secret-file",
+  "id",
+  "pnl",
+  "symbol",
+  "side",
+  "return",
+  "opened-at",
+  "equity",
+  "active",
+  "reason",
+  "open",
+  "max",
+  "status",
+  "latency-ms",
+  "file",
+  "amount",
 ]);
 
 /** `--name value` and `--name=value`. The value is always the next word, so `--pnl -12.5` works. */
@@ -129,8 +147,14 @@ function eventFromFlags(kind: string, f: Flags): Record<string, unknown> {
   switch (kind) {
     case "trade":
       return defined({
-        type: "trade", ...common, id: f.str("id", true), pnl: f.num("pnl", true), symbol: f.str("symbol"),
-        side: f.oneOf("side", ["long", "short"]), return: f.num("return"), opened_at: f.time("opened-at"),
+        type: "trade",
+        ...common,
+        id: f.str("id", true),
+        pnl: f.num("pnl", true),
+        symbol: f.str("symbol"),
+        side: f.oneOf("side", ["long", "short"]),
+        return: f.num("return"),
+        opened_at: f.time("opened-at"),
       });
     case "equity":
       return defined({ type: "equity", ...common, equity: f.num("equity", true) });
@@ -141,7 +165,12 @@ function eventFromFlags(kind: string, f: Flags): Record<string, unknown> {
     case "positions":
       return defined({ type: "positions", ...common, open: f.int("open", true), max: f.int("max", true) });
     case "api-status":
-      return defined({ type: "api_status", ...common, status: f.oneOf("status", ["connected", "degraded", "disconnected"], true), latency_ms: f.num("latency-ms") });
+      return defined({
+        type: "api_status",
+        ...common,
+        status: f.oneOf("status", ["connected", "degraded", "disconnected"], true),
+        latency_ms: f.num("latency-ms"),
+      });
     case "heartbeat":
       return defined({ type: "heartbeat", ...common });
     case "cashflow":
@@ -196,7 +225,10 @@ function readSecret(f: Flags, env: NodeJS.ProcessEnv, cwd: string): string {
   const given = f.str("secret");
   if (given !== undefined && given.trim() !== "") return given.trim();
   const explicitFile = f.str("secret-file");
-  const fromEnv = (env.HMAC_SECRET ?? "").split(",").map((s) => s.trim()).find((s) => s !== "");
+  const fromEnv = (env.HMAC_SECRET ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .find((s) => s !== "");
   if (explicitFile === undefined && fromEnv) return fromEnv;
   const file = explicitFile ?? join(env.DATA_DIR?.trim() || "./data", "hmac_secret");
   let secret: string;
@@ -231,7 +263,11 @@ async function sendOnce(client: TradingExporterClient, batch: unknown[]): Promis
   }
 }
 
-export async function sendVerb(args: string[], env: NodeJS.ProcessEnv, io: SendIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function sendVerb(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  io: SendIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   let client: TradingExporterClient;
   let requests: unknown[][];

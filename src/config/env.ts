@@ -90,7 +90,12 @@ function convert(v: EnvVar, text: string): { value: unknown } | { error: string 
     case "string":
       return { value: text.trim() };
     case "list":
-      return { value: text.split(",").map((s) => s.trim()).filter((s) => s !== "") };
+      return {
+        value: text
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== ""),
+      };
     case "boolean": {
       const b = parseBoolean(text);
       return b === undefined ? { error: `must be true/false, 1/0 or yes/no${got}` } : { value: b };

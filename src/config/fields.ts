@@ -22,30 +22,26 @@ export const openRatio = () => z.number().gt(0, "must be > 0 and ≤ 1").max(1, 
 
 export const nonEmpty = () => z.string().min(1, "must not be empty");
 
-export const httpUrl = () =>
-  z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+export const httpUrl = () => z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 
 /**
  * A web origin as browsers send it in `Origin`: scheme, host and optional port, nothing more.
  * Compared as strings, so it is normalised the way browsers write it (lower case, no default port).
  */
 export const webOrigin = () =>
-  z
-    .string()
-    .refine((v) => {
-      try {
-        const u = new URL(v);
-        return (u.protocol === "http:" || u.protocol === "https:") && u.origin === v;
-      } catch {
-        return false;
-      }
-    }, "must be an origin such as https://grafana.example or http://localhost:3000 (scheme, host, port; no path or trailing slash)");
+  z.string().refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === "http:" || u.protocol === "https:") && u.origin === v;
+    } catch {
+      return false;
+    }
+  }, "must be an origin such as https://grafana.example or http://localhost:3000 (scheme, host, port; no path or trailing slash)");
 
 export const botNameField = () => z.string().regex(BOT_NAME, "must match ^[A-Za-z0-9_.-]{1,64}$");
 
 /** An e-mail address, optionally with a display name (`Trading <alerts@example.com>`). */
-export const mailbox = () =>
-  z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an e-mail address");
+export const mailbox = () => z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an e-mail address");
 
 /** An IANA time zone the runtime knows (Intl decides, so it matches what the engine can use). */
 export function isTimeZone(zone: string): boolean {
@@ -80,20 +76,19 @@ export function exclusiveSecret(keys: readonly string[]) {
   return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
     for (const key of keys) {
       if (value[key] !== undefined && value[`${key}_file`] !== undefined) {
-        ctx.addIssue({ code: "custom", path: [`${key}_file`], message: `give either ${key} or ${key}_file, not both`, params: { noEcho: true } });
+        ctx.addIssue({
+          code: "custom",
+          path: [`${key}_file`],
+          message: `give either ${key} or ${key}_file, not both`,
+          params: { noEcho: true },
+        });
       }
     }
   };
 }
 
 /** Raise "required" for a key an enabled section needs; `params.enabledPath` lets errors name the env var. */
-export function requireWhenEnabled(
-  ctx: z.RefinementCtx,
-  section: string[],
-  key: string,
-  present: boolean,
-  alternative?: string,
-): void {
+export function requireWhenEnabled(ctx: z.RefinementCtx, section: string[], key: string, present: boolean, alternative?: string): void {
   if (present) return;
   const how = alternative ? ` (set ${key} or ${alternative})` : "";
   ctx.addIssue({

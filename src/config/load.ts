@@ -83,7 +83,14 @@ function lineFinder(parsed: ParsedFile) {
   };
 }
 
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; valueType?: z.ZodType; element?: z.ZodType };
+type Def = {
+  type: string;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  valueType?: z.ZodType;
+  element?: z.ZodType;
+};
 const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The keys a mapping at `path` accepts, found by walking the schema (for "did you mean"). */
@@ -134,7 +141,9 @@ export function parseConfig(input: unknown, options: ParseOptions = {}): Config 
   const source = options.source ?? "config";
   if (input === null || input === undefined) input = {};
   if (typeof input !== "object" || Array.isArray(input)) {
-    throw new ConfigError([`${source}: the config must be a mapping of keys (got ${Array.isArray(input) ? "a list" : `a ${typeof input}`})`]);
+    throw new ConfigError([
+      `${source}: the config must be a mapping of keys (got ${Array.isArray(input) ? "a list" : `a ${typeof input}`})`,
+    ]);
   }
   return build({ raw: input as Record<string, unknown> }, source, options.env ?? {}, options.baseDir ?? process.cwd());
 }
@@ -149,9 +158,7 @@ function build(parsed: ParsedFile, file: string | undefined, env: NodeJS.Process
   const result = configSchema.safeParse(merged.raw);
   const lineOf = lineFinder(parsed);
   if (!result.success) {
-    problems.push(
-      ...formatIssues(result.error.issues, { file, raw: merged.raw, provenance: merged.provenance, lineOf, knownKeysAt }),
-    );
+    problems.push(...formatIssues(result.error.issues, { file, raw: merged.raw, provenance: merged.provenance, lineOf, knownKeysAt }));
     throw new ConfigError(problems);
   }
   const config = result.data;

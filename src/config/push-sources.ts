@@ -29,11 +29,25 @@ export const hummingbotSource = z
     password: nonEmpty().optional(),
     password_file: nonEmpty().optional(),
     /** Hummingbot's `mqtt_bridge` namespace; its topics are `<namespace>/<instance id>/…`. */
-    namespace: z.string().regex(/^[^+#/]{1,64}$/, "must be 1–64 characters without / + #").default("hbot"),
-    instances: z.union([z.literal("*"), z.array(instanceId(), { error: 'must be a list of instance ids or "*"' }).min(1, "must list at least one instance")], {
-      error: 'must be a list of instance ids or "*"',
-    }).default("*"),
-    bot_prefix: z.string().regex(/^[A-Za-z0-9_.-]{0,32}$/, "must match ^[A-Za-z0-9_.-]{0,32}$").default(""),
+    namespace: z
+      .string()
+      .regex(/^[^+#/]{1,64}$/, "must be 1–64 characters without / + #")
+      .default("hbot"),
+    instances: z
+      .union(
+        [
+          z.literal("*"),
+          z.array(instanceId(), { error: 'must be a list of instance ids or "*"' }).min(1, "must list at least one instance"),
+        ],
+        {
+          error: 'must be a list of instance ids or "*"',
+        },
+      )
+      .default("*"),
+    bot_prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{0,32}$/, "must match ^[A-Za-z0-9_.-]{0,32}$")
+      .default(""),
     /** Reconnect backoff ceiling while the broker is down. */
     reconnect_max_seconds: int(1, 3600).default(60),
   })
@@ -41,7 +55,8 @@ export const hummingbotSource = z
     exclusiveSecret(["password"])(v, ctx);
     if (Array.isArray(v.instances)) {
       v.instances.forEach((id, i) => {
-        if (!BOT_NAME.test(v.bot_prefix + id)) ctx.addIssue({ code: "custom", path: ["instances", i], message: "bot_prefix + instance id must be at most 64 characters" });
+        if (!BOT_NAME.test(v.bot_prefix + id))
+          ctx.addIssue({ code: "custom", path: ["instances", i], message: "bot_prefix + instance id must be at most 64 characters" });
       });
     }
   });

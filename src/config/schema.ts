@@ -35,7 +35,12 @@ const auth = z
   })
   .superRefine((v, ctx) => {
     if (v.hmac_secrets.length > 0 && v.hmac_secrets_file !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["hmac_secrets_file"], message: "give either hmac_secrets or hmac_secrets_file, not both", params: { noEcho: true } });
+      ctx.addIssue({
+        code: "custom",
+        path: ["hmac_secrets_file"],
+        message: "give either hmac_secrets or hmac_secrets_file, not both",
+        params: { noEcho: true },
+      });
     }
     exclusiveSecret(["read_token"])(v, ctx);
   })
@@ -252,12 +257,24 @@ const sources = z
     // Two pollers writing the same bot would double-count its equity and positions.
     const seen = new Set<string>();
     v.freqtrade.forEach((s, i) => {
-      if (seen.has(s.bot)) ctx.addIssue({ code: "custom", path: ["freqtrade", i, "bot"], message: `bot "${s.bot}" is polled twice`, params: { noEcho: true } });
+      if (seen.has(s.bot))
+        ctx.addIssue({
+          code: "custom",
+          path: ["freqtrade", i, "bot"],
+          message: `bot "${s.bot}" is polled twice`,
+          params: { noEcho: true },
+        });
       seen.add(s.bot);
     });
     const hooked = new Set<string>();
     v.freqtrade_webhook.forEach((s, i) => {
-      if (hooked.has(s.bot)) ctx.addIssue({ code: "custom", path: ["freqtrade_webhook", i, "bot"], message: `bot "${s.bot}" has two webhook entries`, params: { noEcho: true } });
+      if (hooked.has(s.bot))
+        ctx.addIssue({
+          code: "custom",
+          path: ["freqtrade_webhook", i, "bot"],
+          message: `bot "${s.bot}" has two webhook entries`,
+          params: { noEcho: true },
+        });
       hooked.add(s.bot);
     });
   })
@@ -278,7 +295,9 @@ export const configSchema = z.strictObject({
   bots: z.record(botNameField(), bot, { error: "must be a mapping of bot name to settings" }).default({}),
   /** Fleets (§19): group name → member bots; a bot may be in several groups, listed before it exists. */
   groups: z
-    .record(botNameField(), z.array(botNameField(), { error: "must be a list of bot names" }).min(1), { error: "must be a mapping of group name to bot names" })
+    .record(botNameField(), z.array(botNameField(), { error: "must be a list of bot names" }).min(1), {
+      error: "must be a mapping of group name to bot names",
+    })
     .default({}),
   health,
   api_probe: apiProbe,

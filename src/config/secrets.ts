@@ -52,7 +52,8 @@ const SECRET_FIELDS: SecretField[] = [
   {
     sections: (c) => c.sources.freqtrade_webhook.map((s, i) => ({ path: ["sources", "freqtrade_webhook", i], section: s as Section })),
     key: "token",
-    check: (value) => (value.length >= MIN_WEBHOOK_TOKEN_LENGTH ? null : `the token must be at least ${MIN_WEBHOOK_TOKEN_LENGTH} characters`),
+    check: (value) =>
+      value.length >= MIN_WEBHOOK_TOKEN_LENGTH ? null : `the token must be at least ${MIN_WEBHOOK_TOKEN_LENGTH} characters`,
   },
   {
     sections: (c) => c.sources.hummingbot.map((s, i) => ({ path: ["sources", "hummingbot", i], section: s as Section })),

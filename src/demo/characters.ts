@@ -79,7 +79,8 @@ export const steadyEddie: Character = {
       events.push({ type: "equity", bot: sim.bot, equity: cents(sim.equity * (1 + normal(rng, 0, 0.0008))), ts: t });
       events.push({ type: "positions", bot: sim.bot, open: between(rng, 1, 3), max: 10, ts: t });
     }
-    if (every(15, cycleStep)) events.push({ type: "api_status", bot: sim.bot, status: "connected", latency_ms: between(rng, 40, 120), ts: t });
+    if (every(15, cycleStep))
+      events.push({ type: "api_status", bot: sim.bot, status: "connected", latency_ms: between(rng, 40, 120), ts: t });
     return { sim, events };
   },
 };
@@ -90,22 +91,28 @@ export const yoloTrader: Character = {
   step(sim, { cycleStep, t, rng }) {
     const events: EventInput[] = [];
     let r: number;
-    if (cycleStep >= 15 && cycleStep < 29) r = -(0.02 + 0.012 * rng.next()); // tilt: 14 losses in a row
-    else if (cycleStep >= 29 && cycleStep < 51) r = normal(rng, 0.012, 0.01); // the comeback
+    if (cycleStep >= 15 && cycleStep < 29)
+      r = -(0.02 + 0.012 * rng.next()); // tilt: 14 losses in a row
+    else if (cycleStep >= 29 && cycleStep < 51)
+      r = normal(rng, 0.012, 0.01); // the comeback
     else r = normal(rng, 0.002, 0.02);
     const done = trade(sim, r, t, rng);
     sim = done.sim;
     events.push(done.event);
     if (every(3, cycleStep)) events.push({ type: "positions", bot: sim.bot, open: between(rng, 1, 4), max: 5, ts: t });
     if (every(5, cycleStep)) events.push({ type: "heartbeat", bot: sim.bot, ts: t });
-    if (every(20, cycleStep)) events.push({ type: "api_status", bot: sim.bot, status: "connected", latency_ms: between(rng, 80, 400), ts: t });
+    if (every(20, cycleStep))
+      events.push({ type: "api_status", bot: sim.bot, status: "connected", latency_ms: between(rng, 80, 400), ts: t });
     return { sim, events };
   },
 };
 
 /** The flaky bot's incidents, by step of the cycle. */
 const FLAKY_SCRIPT: Record<number, (bot: string, t: number) => EventInput[]> = {
-  1: (bot, t) => [{ type: "positions", bot, open: 2, max: 10, ts: t }, { type: "api_status", bot, status: "connected", latency_ms: 150, ts: t }],
+  1: (bot, t) => [
+    { type: "positions", bot, open: 2, max: 10, ts: t },
+    { type: "api_status", bot, status: "connected", latency_ms: 150, ts: t },
+  ],
   6: (bot, t) => [{ type: "api_status", bot, status: "degraded", latency_ms: 1850, ts: t }],
   11: (bot, t) => [{ type: "api_status", bot, status: "connected", latency_ms: 210, ts: t }],
   14: (bot, t) => [{ type: "circuit_breaker", bot, open: true, reason: "StoplossGuard: 3 stop-losses within 30 min", ts: t }],

@@ -33,7 +33,12 @@ export class DemoHummingbot {
   private position = 0;
   private lastHeartbeat = -Infinity;
 
-  private constructor(private readonly client: MqttClient, private readonly clock: Clock, private readonly rng: Rng, private readonly prefix: string) {}
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly clock: Clock,
+    private readonly rng: Rng,
+    private readonly prefix: string,
+  ) {}
 
   static async connect(url: string, clock: Clock, rng: Rng, namespace = "hbot"): Promise<DemoHummingbot> {
     const client = await mqtt.connectAsync(url, { clientId: `demo-hummingbot-${process.pid}`, reconnectPeriod: 1000 });

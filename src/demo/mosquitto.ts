@@ -33,7 +33,10 @@ export class MosquittoBroker {
   private readonly dir = mkdtempSync(join(tmpdir(), "te-mosquitto-"));
   private output = "";
 
-  private constructor(private readonly binary: string, readonly port: number) {}
+  private constructor(
+    private readonly binary: string,
+    readonly port: number,
+  ) {}
 
   /** Starts `binary` on a free loopback port (or `port`, to restart on the same one). */
   static async start(binary: string, port?: number): Promise<MosquittoBroker> {
@@ -60,7 +63,10 @@ export class MosquittoBroker {
     const conf = join(this.dir, "mosquitto.conf");
     // No persistence: a restart is a broker that forgot every session, the harder case for clients.
     // QoS 0 messages are queued for a disconnected persistent session, as docs/sources.md advises.
-    writeFileSync(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\nqueue_qos0_messages true\nlog_dest stderr\nlog_type all\n`);
+    writeFileSync(
+      conf,
+      `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\nqueue_qos0_messages true\nlog_dest stderr\nlog_type all\n`,
+    );
     const child = spawn(this.binary, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
     child.stderr!.on("data", (d: Buffer) => (this.output = (this.output + d.toString()).slice(-256_000)));
     this.child = child;

@@ -104,7 +104,13 @@ export async function runDemo(base: Config, o: DemoRunOptions, io: DemoIo): Prom
       })
     : null;
   if (broker) {
-    const hummingbot = { url: broker.url, namespace: "hbot", instances: [DEMO_HUMMINGBOT_INSTANCE], bot_prefix: DEMO_HUMMINGBOT_PREFIX, reconnect_max_seconds: 5 };
+    const hummingbot = {
+      url: broker.url,
+      namespace: "hbot",
+      instances: [DEMO_HUMMINGBOT_INSTANCE],
+      bot_prefix: DEMO_HUMMINGBOT_PREFIX,
+      reconnect_max_seconds: 5,
+    };
     config.sources = { ...config.sources, hummingbot: [...config.sources.hummingbot, hummingbot] };
   }
   const exporter = await createExporter(config, { clock, logger, webDir: defaultWebDir() });

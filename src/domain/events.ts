@@ -17,8 +17,7 @@ export const EARLIEST_TS = Date.UTC(2000, 0, 1);
 /** §15: default of `ingest.max_future_seconds`. */
 export const DEFAULT_MAX_FUTURE_SECONDS = 300;
 
-const money = () =>
-  finite().refine((x) => Math.abs(x) <= MAX_AMOUNT, `must be between -${MAX_AMOUNT} and ${MAX_AMOUNT}`);
+const money = () => finite().refine((x) => Math.abs(x) <= MAX_AMOUNT, `must be between -${MAX_AMOUNT} and ${MAX_AMOUNT}`);
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):?(\d{2}))$/;
 
@@ -110,7 +109,9 @@ export const apiStatusSchema = z.strictObject({
   ...common,
   id: eventId,
   status: z.enum(["connected", "degraded", "disconnected"]),
-  latency_ms: finite().refine((l) => l >= 0, "must be >= 0").optional(),
+  latency_ms: finite()
+    .refine((l) => l >= 0, "must be >= 0")
+    .optional(),
 });
 
 export const heartbeatSchema = z.strictObject({
@@ -163,14 +164,7 @@ export type ApiStatusEvent = Normalized<z.infer<typeof apiStatusSchema>>;
 export type HeartbeatEvent = Normalized<z.infer<typeof heartbeatSchema>>;
 export type CashflowEvent = Normalized<z.infer<typeof cashflowSchema>>;
 export type TradingEvent =
-  | TradeEvent
-  | EquityEvent
-  | KillSwitchEvent
-  | CircuitBreakerEvent
-  | PositionsEvent
-  | ApiStatusEvent
-  | HeartbeatEvent
-  | CashflowEvent;
+  TradeEvent | EquityEvent | KillSwitchEvent | CircuitBreakerEvent | PositionsEvent | ApiStatusEvent | HeartbeatEvent | CashflowEvent;
 
 /** One problem with one event of a request, RFC 9457 `errors[]` member. */
 export interface FieldError {
@@ -233,7 +227,11 @@ export function parseEvents(
     for (const field of ["ts", "opened_at"] as const) {
       const t = (event as { ts: number; opened_at?: number })[field];
       if (t !== undefined && t > latest) {
-        errors.push({ index, path: field, message: `must not be more than ${maxFutureSeconds} s ahead of the exporter's clock (ingest.max_future_seconds)` });
+        errors.push({
+          index,
+          path: field,
+          message: `must not be more than ${maxFutureSeconds} s ahead of the exporter's clock (ingest.max_future_seconds)`,
+        });
       }
     }
     events.push(event);

@@ -66,9 +66,7 @@ export function botHealth(
   if (utilization > settings.position_utilization_degraded) {
     degraded.push(
       `position utilization ${percent(utilization)} > ${percent(settings.position_utilization_degraded)}` +
-        (safety.positions.open !== null && safety.positions.max !== null
-          ? ` (${safety.positions.open}/${safety.positions.max} open)`
-          : ""),
+        (safety.positions.open !== null && safety.positions.max !== null ? ` (${safety.positions.open}/${safety.positions.max} open)` : ""),
     );
   }
   const api = effectiveApiStatus(safety, probe ?? null);
@@ -77,9 +75,7 @@ export function botHealth(
   }
   const stale = isStale(safety, lastEventAt, now, settings);
   if (stale && lastEventAt !== null) {
-    degraded.push(
-      `no event for ${formatDuration(now - lastEventAt)} (stale after ${formatDuration(settings.stale_after_seconds * 1000)})`,
-    );
+    degraded.push(`no event for ${formatDuration(now - lastEventAt)} (stale after ${formatDuration(settings.stale_after_seconds * 1000)})`);
   }
 
   const level: HealthLevel = critical.length > 0 ? "CRITICAL" : degraded.length > 0 ? "DEGRADED" : "HEALTHY";

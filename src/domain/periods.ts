@@ -61,15 +61,32 @@ export class TimeZoneCalendar {
 
   /** Local wall-clock time of `ts`, as if it were UTC (epoch ms), from the cached formatter. */
   private wallClock(ts: number): number {
-    let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    let y = 0,
+      mo = 0,
+      d = 0,
+      h = 0,
+      mi = 0,
+      s = 0;
     for (const p of this.formatter.formatToParts(ts)) {
       switch (p.type) {
-        case "year": y = Number(p.value); break;
-        case "month": mo = Number(p.value); break;
-        case "day": d = Number(p.value); break;
-        case "hour": h = Number(p.value); break;
-        case "minute": mi = Number(p.value); break;
-        case "second": s = Number(p.value); break;
+        case "year":
+          y = Number(p.value);
+          break;
+        case "month":
+          mo = Number(p.value);
+          break;
+        case "day":
+          d = Number(p.value);
+          break;
+        case "hour":
+          h = Number(p.value);
+          break;
+        case "minute":
+          mi = Number(p.value);
+          break;
+        case "second":
+          s = Number(p.value);
+          break;
       }
     }
     const wall = Date.UTC(y, mo - 1, d, h, mi, s);

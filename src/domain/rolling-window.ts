@@ -16,7 +16,13 @@ export interface RollingWindowState {
   sum: [JsonNumber, JsonNumber];
   squares: [JsonNumber, JsonNumber];
   downside: [JsonNumber, JsonNumber];
-  fresh: { shift: JsonNumber; sum: [JsonNumber, JsonNumber]; squares: [JsonNumber, JsonNumber]; downside: [JsonNumber, JsonNumber]; count: number };
+  fresh: {
+    shift: JsonNumber;
+    sum: [JsonNumber, JsonNumber];
+    squares: [JsonNumber, JsonNumber];
+    downside: [JsonNumber, JsonNumber];
+    count: number;
+  };
   winCount: number;
   negatives: number;
   trailingRun: number;

@@ -225,26 +225,27 @@ export type TriggerPatch = TriggerOverride & { bot?: string };
  */
 export function triggerPatchSchema(id: TriggerId): z.ZodType<TriggerPatch> {
   const override = triggerOverrideSchema(id);
-  return z
-    .looseObject({ bot: botNameField().optional() })
-    .transform((body, ctx): TriggerPatch => {
-      const { bot, ...rest } = body;
-      const parsed = override.safeParse(rest);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          ctx.issues.push({ code: "custom", message: issue.message, path: issue.path, input: rest });
-        }
-        return z.NEVER;
+  return z.looseObject({ bot: botNameField().optional() }).transform((body, ctx): TriggerPatch => {
+    const { bot, ...rest } = body;
+    const parsed = override.safeParse(rest);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.issues.push({ code: "custom", message: issue.message, path: issue.path, input: rest });
       }
-      if (Object.keys(parsed.data).length === 0) {
-        ctx.issues.push({
-          code: "custom",
-          message: "must set at least one of enabled, severity" + (usesThreshold(id) ? ", threshold" : "") + (usesMinTrades(id) ? ", min_trades" : ""),
-          path: [],
-          input: body,
-        });
-        return z.NEVER;
-      }
-      return bot === undefined ? parsed.data : { ...parsed.data, bot };
-    }) as unknown as z.ZodType<TriggerPatch>;
+      return z.NEVER;
+    }
+    if (Object.keys(parsed.data).length === 0) {
+      ctx.issues.push({
+        code: "custom",
+        message:
+          "must set at least one of enabled, severity" +
+          (usesThreshold(id) ? ", threshold" : "") +
+          (usesMinTrades(id) ? ", min_trades" : ""),
+        path: [],
+        input: body,
+      });
+      return z.NEVER;
+    }
+    return bot === undefined ? parsed.data : { ...parsed.data, bot };
+  }) as unknown as z.ZodType<TriggerPatch>;
 }

@@ -71,13 +71,7 @@ export function initialState(bot: string, trigger: TriggerId): TriggerState {
 }
 
 /** Advances one (bot, trigger) by one evaluation. */
-export function stepAlert(
-  state: TriggerState,
-  obs: Observation,
-  now: number,
-  policy: AlertPolicy,
-  newId: () => string,
-): Transition {
+export function stepAlert(state: TriggerState, obs: Observation, now: number, policy: AlertPolicy, newId: () => string): Transition {
   const unchanged: Transition = { state, notify: [], save: [], fired: false, suppressed: false, changed: false };
   const firing = state.firing;
 

@@ -253,4 +253,3 @@ export class BotPerformance {
     return b;
   }
 }
-

@@ -13,7 +13,14 @@ export interface BotHealthView {
 }
 
 export interface AlertingView {
-  triggers: Array<{ bot: string; trigger: string; severity: string; enabled: boolean; threshold: number | null; min_trades: number | null }>;
+  triggers: Array<{
+    bot: string;
+    trigger: string;
+    severity: string;
+    enabled: boolean;
+    threshold: number | null;
+    min_trades: number | null;
+  }>;
   firing: Array<{ bot: string; trigger: string; severity: string }>;
   alertsTotal: Array<{ bot: string; trigger: string; severity: string; count: number }>;
   suppressedTotal: Array<{ bot: string; trigger: string; count: number }>;
@@ -64,7 +71,13 @@ export const botGauge = (name: string, help: string, read: (b: BotView) => numbe
 const botCounter = (name: string, help: string, read: (b: BotView) => number) => botFamily("counter", name, help, read);
 
 /** `{bot, <label>}` over every value of `label`, 1 for the current one (none current: all 0). */
-const oneHot = (name: string, help: string, label: string, values: readonly string[], current: (b: BotView) => string | null | undefined): Family =>
+const oneHot = (
+  name: string,
+  help: string,
+  label: string,
+  values: readonly string[],
+  current: (b: BotView) => string | null | undefined,
+): Family =>
   family(name, help, "gauge", ["bot", label], (view, add) => {
     for (const b of view.bots) {
       const now = current(b);
@@ -83,7 +96,11 @@ export const PERFORMANCE_FAMILIES: Family[] = [
   perf("trading_daily_drawdown_ratio", "Drawdown from the highest equity of the current day.", (p) => p.daily_drawdown),
   perf("trading_weekly_drawdown_ratio", "Drawdown from the highest equity of the current week.", (p) => p.weekly_drawdown),
   perf("trading_max_drawdown_ratio", "Largest drawdown ever seen.", (p) => p.max_drawdown),
-  perf("trading_sharpe_ratio", "Annualized Sharpe ratio over the rolling window of per-trade returns (NaN below 2 trades).", (p) => p.sharpe_ratio),
+  perf(
+    "trading_sharpe_ratio",
+    "Annualized Sharpe ratio over the rolling window of per-trade returns (NaN below 2 trades).",
+    (p) => p.sharpe_ratio,
+  ),
   perf("trading_sortino_ratio", "Annualized Sortino ratio over the rolling window of per-trade returns.", (p) => p.sortino_ratio),
   perf("trading_daily_sharpe_ratio", "Annualized Sharpe ratio over daily equity returns.", (p) => p.daily_sharpe_ratio),
   perf("trading_daily_sortino_ratio", "Annualized Sortino ratio over daily equity returns.", (p) => p.daily_sortino_ratio),
@@ -116,24 +133,50 @@ export const SAFETY_FAMILIES: Family[] = [
   safety("trading_open_positions", "Open positions as last reported.", (s) => s.positions.open ?? 0),
   safety("trading_max_positions", "Maximum positions as last reported (0: not reported).", (s) => s.positions.max ?? 0),
   safety("trading_position_utilization_ratio", "Open positions / maximum positions.", (s) => s.positions.utilization),
-  family("trading_trades_total", "Closed trades by outcome (win: pnl > 0, loss: pnl < 0, breakeven: pnl = 0).", "counter", ["bot", "outcome"], (view, add) => {
-    for (const { bot, perf: p } of view.bots) {
-      add(p.trades.wins, bot, "win");
-      add(p.trades.losses, bot, "loss");
-      add(p.trades.breakeven, bot, "breakeven");
-    }
-  }),
+  family(
+    "trading_trades_total",
+    "Closed trades by outcome (win: pnl > 0, loss: pnl < 0, breakeven: pnl = 0).",
+    "counter",
+    ["bot", "outcome"],
+    (view, add) => {
+      for (const { bot, perf: p } of view.bots) {
+        add(p.trades.wins, bot, "win");
+        add(p.trades.losses, bot, "loss");
+        add(p.trades.breakeven, bot, "breakeven");
+      }
+    },
+  ),
   botCounter("trading_gross_profit_total", "Sum of winning trades' P&L (quote currency).", (b) => b.perf.gross_profit),
   botCounter("trading_gross_loss_total", "Sum of losing trades' P&L, as an absolute value (quote currency).", (b) => b.perf.gross_loss),
-  botCounter("trading_circuit_breaker_trips_total", "Times the circuit breaker went from closed to open.", (b) => b.safety.circuit_breaker.trips),
+  botCounter(
+    "trading_circuit_breaker_trips_total",
+    "Times the circuit breaker went from closed to open.",
+    (b) => b.safety.circuit_breaker.trips,
+  ),
   // Never reported: all three 0 (unknown), rather than claiming "connected".
-  oneHot("trading_api_status", "Exchange API status, one-hot over connected / degraded / disconnected (all 0: never reported).", "status", ["connected", "degraded", "disconnected"], (b) => b.health?.api_status ?? b.safety.api.status),
-  botGauge("trading_api_latency_seconds", "Latency of the exchange API as last reported or probed.", (b) => seconds(b.health?.api_latency_ms ?? b.safety.api.latency_ms)),
+  oneHot(
+    "trading_api_status",
+    "Exchange API status, one-hot over connected / degraded / disconnected (all 0: never reported).",
+    "status",
+    ["connected", "degraded", "disconnected"],
+    (b) => b.health?.api_status ?? b.safety.api.status,
+  ),
+  botGauge("trading_api_latency_seconds", "Latency of the exchange API as last reported or probed.", (b) =>
+    seconds(b.health?.api_latency_ms ?? b.safety.api.latency_ms),
+  ),
 ];
 
 export const HEALTH_FAMILIES: Family[] = [
-  botGauge("trading_bot_stale", "1 when the bot has sent heartbeats but no event for stale_after_seconds.", (b) => (b.health ? (b.health.stale ? 1 : 0) : undefined)),
-  oneHot("trading_health_status", "Bot health, one-hot over healthy / degraded / critical.", "level", ["healthy", "degraded", "critical"], (b) => b.health?.level.toLowerCase()),
+  botGauge("trading_bot_stale", "1 when the bot has sent heartbeats but no event for stale_after_seconds.", (b) =>
+    b.health ? (b.health.stale ? 1 : 0) : undefined,
+  ),
+  oneHot(
+    "trading_health_status",
+    "Bot health, one-hot over healthy / degraded / critical.",
+    "level",
+    ["healthy", "degraded", "critical"],
+    (b) => b.health?.level.toLowerCase(),
+  ),
 ];
 
 interface TriggerCount {
@@ -194,8 +237,12 @@ export const ALERTING_FAMILIES: Family[] = [
   family("trading_alerts_total", "Native alert firings.", "counter", ["bot", "trigger", "severity"], (view, add) =>
     triggerCounts(view, view.alerting?.alertsTotal ?? [], true, add),
   ),
-  family("trading_alerts_suppressed_total", "Firings not notified because of the cooldown (debounce).", "counter", ["bot", "trigger"], (view, add) =>
-    triggerCounts(view, view.alerting?.suppressedTotal ?? [], false, add),
+  family(
+    "trading_alerts_suppressed_total",
+    "Firings not notified because of the cooldown (debounce).",
+    "counter",
+    ["bot", "trigger"],
+    (view, add) => triggerCounts(view, view.alerting?.suppressedTotal ?? [], false, add),
   ),
   channelCounter("trading_notifications_total", "Notifications delivered, by channel.", (n) => n.sent),
   channelCounter("trading_notification_failures_total", "Notifications that failed after every attempt, by channel.", (n) => n.failed),
@@ -210,9 +257,17 @@ export const EXPORTER_FAMILIES: Family[] = [
   fromMap("trading_events_total", "Events accepted and applied, by type.", "event", (v) => v.events),
   fromMap("trading_events_rejected_total", "Requests or events rejected, by reason.", "reason", (v) => v.rejected),
   // Every bot's series exists from its first event on, so increase() sees the first duplicate.
-  family("trading_duplicate_trades_total", "Trades re-sent with an id already applied (acknowledged, not applied).", "counter", ["bot"], (view, add) => {
-    for (const b of view.bots) add(view.duplicates.get(b.bot) ?? 0, b.bot);
-  }),
-  family("trading_exporter_build_info", "Build information; the value is always 1.", "gauge", ["version"], (view, add) => add(1, view.version)),
+  family(
+    "trading_duplicate_trades_total",
+    "Trades re-sent with an id already applied (acknowledged, not applied).",
+    "counter",
+    ["bot"],
+    (view, add) => {
+      for (const b of view.bots) add(view.duplicates.get(b.bot) ?? 0, b.bot);
+    },
+  ),
+  family("trading_exporter_build_info", "Build information; the value is always 1.", "gauge", ["version"], (view, add) =>
+    add(1, view.version),
+  ),
   family("trading_websocket_clients", "Connected WebSocket clients.", "gauge", [], (view, add) => add(view.websocketClients)),
 ];

@@ -12,7 +12,11 @@ const GROUP_GAUGES: Array<[string, string, (g: GroupSnapshot) => number]> = [
   ["trading_group_daily_pnl", "Realized P&L of the group's members in the current day (quote currency).", (g) => g.daily_pnl],
   ["trading_group_weekly_pnl", "Realized P&L of the group's members in the current week (quote currency).", (g) => g.weekly_pnl],
   ["trading_group_realized_pnl", "Realized P&L of the group's members (quote currency).", (g) => g.total_pnl],
-  ["trading_group_daily_sharpe_ratio", "Annualized Sharpe ratio over the group's time-weighted daily returns.", (g) => g.daily_sharpe_ratio],
+  [
+    "trading_group_daily_sharpe_ratio",
+    "Annualized Sharpe ratio over the group's time-weighted daily returns.",
+    (g) => g.daily_sharpe_ratio,
+  ],
 ];
 
 /** One series per configured group, `{group}` (§19). */

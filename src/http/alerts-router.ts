@@ -24,7 +24,10 @@ export const historyQuerySchema = z.strictObject({
   bot: z.string().optional(),
   trigger: z.string().optional(),
   status: z.enum(["firing", "resolved"]).optional(),
-  since: z.string().refine((s) => Number.isFinite(Date.parse(s)), "must be an ISO-8601 time").optional(),
+  since: z
+    .string()
+    .refine((s) => Number.isFinite(Date.parse(s)), "must be an ISO-8601 time")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
@@ -48,7 +51,9 @@ function rateLimiter(perMinute: number, clock: Clock) {
     while (sent.length > 0 && sent[0]! <= now - 60_000) sent.shift();
     if (sent.length >= perMinute) {
       const retry = Math.ceil((sent[0]! + 60_000 - now) / 1000);
-      throw new HttpProblem(429, `at most ${perMinute} test messages a minute`, undefined, undefined, "rate_limited", { "Retry-After": String(retry) });
+      throw new HttpProblem(429, `at most ${perMinute} test messages a minute`, undefined, undefined, "rate_limited", {
+        "Retry-After": String(retry),
+      });
     }
     sent.push(now);
   };
@@ -95,7 +100,12 @@ export function alertsRouter(deps: AlertsRouterDeps): Router {
     } catch (err) {
       if (!(err instanceof TriggerChangeError)) throw err;
       const errors = err.errors.map((e) => ({ index: 0, ...e }));
-      throw new HttpProblem(err.status, err.message, errors.length ? errors : undefined, err.status === 422 ? "Invalid trigger settings" : undefined);
+      throw new HttpProblem(
+        err.status,
+        err.message,
+        errors.length ? errors : undefined,
+        err.status === 422 ? "Invalid trigger settings" : undefined,
+      );
     }
   });
   return router;

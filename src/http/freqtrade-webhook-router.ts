@@ -18,9 +18,21 @@ const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 function problemOf(err: unknown): unknown {
   const e = err as { status?: number; message?: string; errors?: FieldError[] };
-  if (typeof e?.status === "number" && e.status >= 400 && e.status < 500 && !(err instanceof HttpProblem) && typeof e.message === "string") {
+  if (
+    typeof e?.status === "number" &&
+    e.status >= 400 &&
+    e.status < 500 &&
+    !(err instanceof HttpProblem) &&
+    typeof e.message === "string"
+  ) {
     const title = e.status === 401 ? "Unauthorized" : undefined;
-    return new HttpProblem(e.status, e.message, e.errors?.length ? e.errors : undefined, title, e.status === 401 ? "unauthorized" : undefined);
+    return new HttpProblem(
+      e.status,
+      e.message,
+      e.errors?.length ? e.errors : undefined,
+      title,
+      e.status === 401 ? "unauthorized" : undefined,
+    );
   }
   if (typeof e?.status === "number" && e.status === 503) {
     return new HttpProblem(503, e.message ?? "the event store is unavailable", undefined, undefined, "store_error", { "Retry-After": "5" });
@@ -39,12 +51,20 @@ function parseBody(req: Request): Record<string, unknown> {
       throw new HttpProblem(400, `body is not valid JSON: ${(err as Error).message}`, undefined, undefined, "malformed_json");
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new HttpProblem(422, "the body must be one JSON object (Freqtrade's rendered message)", [{ index: 0, path: "(root)", message: "must be an object" }]);
+      throw new HttpProblem(422, "the body must be one JSON object (Freqtrade's rendered message)", [
+        { index: 0, path: "(root)", message: "must be an object" },
+      ]);
     }
     return value as Record<string, unknown>;
   }
   if (req.is("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
-  throw new HttpProblem(415, 'Content-Type must be application/json or application/x-www-form-urlencoded (Freqtrade\'s "json" or "form" format)', undefined, undefined, "unsupported_media_type");
+  throw new HttpProblem(
+    415,
+    'Content-Type must be application/json or application/x-www-form-urlencoded (Freqtrade\'s "json" or "form" format)',
+    undefined,
+    undefined,
+    "unsupported_media_type",
+  );
 }
 
 export function freqtradeWebhookRouter(receiver: FreqtradeWebhookReceiver): Router {

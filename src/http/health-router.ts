@@ -16,7 +16,13 @@ export function botsOf(engine: Engine, query: unknown): string[] {
 /** The §8 health entry of one bot (also what the live hub pushes as `health_update`). */
 export function healthEntry(engine: Engine, alerting: Alerting, bot: string) {
   const health = alerting.health(bot)!;
-  return { bot, level: health.level, reasons: health.reasons, stale: health.stale, last_event_at: isoOrNull(engine.safety(bot).last_event_at) };
+  return {
+    bot,
+    level: health.level,
+    reasons: health.reasons,
+    stale: health.stale,
+    last_event_at: isoOrNull(engine.safety(bot).last_event_at),
+  };
 }
 
 /** The §8 safety entry of one bot, with the effective API status (the bot's reports and the exporter's probe). */

@@ -181,9 +181,7 @@ export class LiveHub {
   }
 
   private accept(ws: WebSocket): LiveClient {
-    const client = new LiveClient(ws, { softLimit: this.softLimit, hardLimit: this.hardLimit }, (c, reason) =>
-      this.dropped(c, reason),
-    );
+    const client = new LiveClient(ws, { softLimit: this.softLimit, hardLimit: this.hardLimit }, (c, reason) => this.dropped(c, reason));
     this.clientSet.add(client);
     const rate = new MessageRate(this.maxMessagesPerSecond, performance.now());
     ws.on("pong", () => (client.alive = true));
@@ -230,11 +228,12 @@ export class LiveHub {
   /** The full state of `bots` for one client (on connect, on subscribe, after a drained backlog). */
   private sendState(client: LiveClient, bots: Iterable<string>): void {
     const snap = this.opts.snapshot;
-    for (const bot of bots) this.guarded(bot, () => {
-      if (client.wants(bot, "metrics_update")) client.send(bot, "metrics_update", this.frame("metrics_update", bot, snap.metrics(bot)));
-      if (client.wants(bot, "health_update")) client.send(bot, "health_update", this.frame("health_update", bot, snap.health(bot)));
-      if (client.wants(bot, "safety_update")) client.send(bot, "safety_update", this.frame("safety_update", bot, snap.safety(bot)));
-    });
+    for (const bot of bots)
+      this.guarded(bot, () => {
+        if (client.wants(bot, "metrics_update")) client.send(bot, "metrics_update", this.frame("metrics_update", bot, snap.metrics(bot)));
+        if (client.wants(bot, "health_update")) client.send(bot, "health_update", this.frame("health_update", bot, snap.health(bot)));
+        if (client.wants(bot, "safety_update")) client.send(bot, "safety_update", this.frame("safety_update", bot, snap.safety(bot)));
+      });
   }
 
   private flush(bot: string): void {

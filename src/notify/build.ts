@@ -78,7 +78,10 @@ export function buildChannels(cfg: NotificationsSettings, opts: { clock?: Clock 
   if (cfg.webhook.enabled) {
     const w = cfg.webhook;
     channels.push(
-      new WebhookChannel({ url: required(w.url, "notifications.webhook.url"), secret: required(w.secret, "notifications.webhook.secret") }, clock),
+      new WebhookChannel(
+        { url: required(w.url, "notifications.webhook.url"), secret: required(w.secret, "notifications.webhook.secret") },
+        clock,
+      ),
     );
   }
   return channels;

@@ -46,7 +46,12 @@ type AttemptResult = { ok: true } | { ok: false; error: DeliveryError };
  * One attempt, bounded by `timeoutMs` even if the channel ignores its AbortSignal: the attempt is
  * raced against the timer, so a hung receiver can never hold the queue longer than the timeout.
  */
-async function attemptOnce(channel: Channel, message: RenderedMessage, timeoutMs: number, stopSignal?: AbortSignal): Promise<AttemptResult> {
+async function attemptOnce(
+  channel: Channel,
+  message: RenderedMessage,
+  timeoutMs: number,
+  stopSignal?: AbortSignal,
+): Promise<AttemptResult> {
   const controller = new AbortController();
   let abortError: DeliveryError | null = null;
   let rejectRace: (e: DeliveryError) => void = () => {};

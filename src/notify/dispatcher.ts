@@ -80,7 +80,10 @@ export class Dispatcher {
       const message = renderMessage(n);
       for (const q of this.queues) this.enqueue(q, message);
     } catch (err) {
-      this.logger.error({ alert_id: n?.alert?.id, error: err instanceof Error ? err.name : typeof err }, "notification could not be queued");
+      this.logger.error(
+        { alert_id: n?.alert?.id, error: err instanceof Error ? err.name : typeof err },
+        "notification could not be queued",
+      );
     }
   }
 
@@ -100,7 +103,13 @@ export class Dispatcher {
     for (const q of this.queues) {
       const dropped = q.jobs.splice(0);
       for (const message of dropped) {
-        this.report(message.alertId, { channel: q.channel.name, ok: false, attempts: 0, error: "notifier stopped before sending", at: this.clock.now() });
+        this.report(message.alertId, {
+          channel: q.channel.name,
+          ok: false,
+          attempts: 0,
+          error: "notifier stopped before sending",
+          at: this.clock.now(),
+        });
       }
     }
     await this.idle();
@@ -147,7 +156,10 @@ export class Dispatcher {
     try {
       this.onDelivery(alertId, delivery);
     } catch (err) {
-      this.logger.error({ alert_id: alertId, channel: delivery.channel, error: err instanceof Error ? err.name : typeof err }, "onDelivery callback failed");
+      this.logger.error(
+        { alert_id: alertId, channel: delivery.channel, error: err instanceof Error ? err.name : typeof err },
+        "onDelivery callback failed",
+      );
     }
     this.pending--;
     if (this.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();

@@ -41,7 +41,10 @@ export class EmailChannel implements Channel {
   private readonly transport: Mail;
   private readonly secrets: string[];
 
-  constructor(private readonly settings: EmailSettings, opts: { socketTimeoutMs?: number } = {}) {
+  constructor(
+    private readonly settings: EmailSettings,
+    opts: { socketTimeoutMs?: number } = {},
+  ) {
     if (!settings.smtp_host) throw new Error("notifications.email.smtp_host is empty");
     if (!settings.from) throw new Error("notifications.email.from is empty");
     if (!settings.to?.length) throw new Error("notifications.email.to has no recipient");

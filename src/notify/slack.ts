@@ -16,7 +16,10 @@ export class SlackChannel implements Channel {
   private readonly url: string;
   private readonly secrets: string[];
 
-  constructor(settings: SlackSettings, private readonly clock: Clock = systemClock) {
+  constructor(
+    settings: SlackSettings,
+    private readonly clock: Clock = systemClock,
+  ) {
     const parsed = parseChannelUrl(settings.webhook_url, "notifications.slack.webhook_url");
     this.url = parsed.toString();
     this.secrets = [settings.webhook_url, this.url, parsed.pathname + parsed.search, ...tokenSegments(parsed)];

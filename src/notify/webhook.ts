@@ -18,7 +18,10 @@ export class WebhookChannel implements Channel {
   /** What the signature covers: the URL's path and query, as the receiver sees them. */
   private readonly pathAndQuery: string;
 
-  constructor(private readonly settings: WebhookSettings, private readonly clock: Clock = systemClock) {
+  constructor(
+    private readonly settings: WebhookSettings,
+    private readonly clock: Clock = systemClock,
+  ) {
     if (!settings.secret) throw new Error("notifications.webhook.secret is empty");
     const parsed = parseChannelUrl(settings.url, "notifications.webhook.url");
     this.url = parsed.toString();

@@ -104,7 +104,10 @@ function triggerPatchSchema(): JsonSchema {
   for (const id of TRIGGER_IDS) {
     const schema = z.toJSONSchema(triggerOverrideSchema(id), { io: "input", target: "draft-2020-12" }) as JsonSchema;
     delete schema.$schema;
-    schema.properties = { bot: { ...bot, description: "Only for this bot; omit to change the setting for every bot" }, ...(schema.properties as object) };
+    schema.properties = {
+      bot: { ...bot, description: "Only for this bot; omit to change the setting for every bot" },
+      ...(schema.properties as object),
+    };
     schema.minProperties = 1;
     const key = JSON.stringify(schema);
     const branch = branches.get(key) ?? { ids: [], schema };

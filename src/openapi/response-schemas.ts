@@ -118,7 +118,10 @@ export const botSafetySchema = z.strictObject({
   positions: z.strictObject({ open: count.nullable(), max: count.nullable(), utilization: z.number() }),
   api: z.strictObject({
     status: z.enum(["connected", "degraded", "disconnected"]).nullable(),
-    source: z.enum(["bot", "probe"]).nullable().meta({ description: "Whose report is shown: the bot's api_status events or the exporter's probe" }),
+    source: z
+      .enum(["bot", "probe"])
+      .nullable()
+      .meta({ description: "Whose report is shown: the bot's api_status events or the exporter's probe" }),
     latency_ms: z.number().nullable(),
     checked_at: isoOrNull,
     consecutive_failures: count,

@@ -18,8 +18,16 @@ export interface FtTrade {
   close_timestamp?: number | null;
   open_timestamp?: number | null;
 }
-export interface FtTrades { trades: FtTrade[]; total_trades: number }
-export interface FtLock { pair: string; active?: boolean; reason?: string | null; lock_end_timestamp?: number }
+export interface FtTrades {
+  trades: FtTrade[];
+  total_trades: number;
+}
+export interface FtLock {
+  pair: string;
+  active?: boolean;
+  reason?: string | null;
+  lock_end_timestamp?: number;
+}
 
 export class FreqtradeApi {
   private readonly http: AxiosInstance;
@@ -51,7 +59,11 @@ export class FreqtradeApi {
  * Ids of the open trades, or null when they can't be trusted: /status failed, or old Freqtrade
  * versions answer [] while stopped, or /count sees more open trades than /status listed.
  */
-export function openTradeIds(open: Fetched<FtTrade[]>, config: Fetched<{ state?: string }>, count: Fetched<{ current?: number }>): number[] | null {
+export function openTradeIds(
+  open: Fetched<FtTrade[]>,
+  config: Fetched<{ state?: string }>,
+  count: Fetched<{ current?: number }>,
+): number[] | null {
   if (!open.ok || !Array.isArray(open.data)) return null;
   if (!config.ok || config.data.state !== "running") return null;
   if (count.ok && typeof count.data.current === "number" && count.data.current > open.data.length) return null;
@@ -64,7 +76,9 @@ export function isAuthFailure(...results: Fetched<unknown>[]): boolean {
 
 /** Global locks (pair "*") are Freqtrade's circuit breaker: protections stop all new entries. */
 export function circuitBreakerOf(locks: FtLock[], now: number): { open: boolean; reason?: string } {
-  const global = locks.filter((l) => l.pair === "*" && l.active !== false && (typeof l.lock_end_timestamp !== "number" || l.lock_end_timestamp > now));
+  const global = locks.filter(
+    (l) => l.pair === "*" && l.active !== false && (typeof l.lock_end_timestamp !== "number" || l.lock_end_timestamp > now),
+  );
   if (global.length === 0) return { open: false };
   const reason = global.map((l) => l.reason || "global pair lock").join("; ");
   return { open: true, reason: reason.slice(0, 500) };

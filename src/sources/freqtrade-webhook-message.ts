@@ -6,7 +6,16 @@
 import type { FieldError } from "../domain/events.js";
 
 /** The types the exporter maps; `entry`, `exit`, their cancels and strategy messages only count as a heartbeat. */
-export const MAPPED_TYPES = ["entry_fill", "exit_fill", "status", "startup", "warning", "exception", "protection_trigger", "protection_trigger_global"] as const;
+export const MAPPED_TYPES = [
+  "entry_fill",
+  "exit_fill",
+  "status",
+  "startup",
+  "warning",
+  "exception",
+  "protection_trigger",
+  "protection_trigger_global",
+] as const;
 const HEARTBEAT_ONLY = ["entry", "entry_cancel", "exit", "exit_cancel", "strategy_msg"] as const;
 
 export type FreqtradeMessage =
@@ -89,7 +98,9 @@ function preview(v: unknown): string {
 }
 
 /** Reads one body. Every problem is reported by field name; nothing is returned unless all are fine. */
-export function readFreqtradeMessage(body: Record<string, unknown>): { ok: true; message: FreqtradeMessage } | { ok: false; errors: FieldError[] } {
+export function readFreqtradeMessage(
+  body: Record<string, unknown>,
+): { ok: true; message: FreqtradeMessage } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const fail = (path: string, message: string) => void errors.push({ index: 0, path, message });
   const field = <T>(name: string, read: (v: unknown) => Read<T>, required: boolean): T | undefined => {
@@ -104,7 +115,14 @@ export function readFreqtradeMessage(body: Record<string, unknown>): { ok: true;
     return r.value;
   };
   const text = (name: string, required: boolean, max = 500): string | undefined =>
-    field(name, (v) => (typeof v === "string" || typeof v === "number" ? { ok: true, value: String(v).slice(0, max) } : { ok: false, message: "must be text" }), required);
+    field(
+      name,
+      (v) =>
+        typeof v === "string" || typeof v === "number"
+          ? { ok: true, value: String(v).slice(0, max) }
+          : { ok: false, message: "must be text" },
+      required,
+    );
 
   const type = body.type;
   if (typeof type !== "string" || type === "") {
@@ -124,7 +142,8 @@ export function readFreqtradeMessage(body: Record<string, unknown>): { ok: true;
       const final = field("is_final_exit", readBoolean, true);
       const pair = text("pair", false, 64);
       const direction = text("direction", false);
-      const side = direction === undefined ? undefined : /^short$/i.test(direction) ? "short" : /^long$/i.test(direction) ? "long" : undefined;
+      const side =
+        direction === undefined ? undefined : /^short$/i.test(direction) ? "short" : /^long$/i.test(direction) ? "long" : undefined;
       if (direction !== undefined && side === undefined) fail("direction", `must be Long or Short, got ${preview(direction)}`);
       const cumulative_profit = field("cumulative_profit", readNumber, final === true);
       const open_date = field("open_date", readDate, false);

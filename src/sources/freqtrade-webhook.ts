@@ -35,7 +35,11 @@ export interface FreqtradeWebhookDeps {
 
 /** A refused delivery: the HTTP layer answers it with this status and these field errors. */
 export class WebhookRejection extends Error {
-  constructor(readonly status: number, message: string, readonly errors: FieldError[] = []) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(message);
   }
 }
@@ -56,7 +60,10 @@ export class FreqtradeWebhookSource implements Source {
   /** Deliveries are handled one at a time per bot, so open-trade sets never race. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(bots: FreqtradeWebhookBot[], private readonly deps: FreqtradeWebhookDeps) {
+  constructor(
+    bots: FreqtradeWebhookBot[],
+    private readonly deps: FreqtradeWebhookDeps,
+  ) {
     this.clock = deps.clock ?? systemClock;
     this.log = deps.logger ?? silentLogger;
     deps.health.declareReasons(WEBHOOK_SOURCE, WEBHOOK_ERROR_REASONS);
@@ -84,7 +91,12 @@ export class FreqtradeWebhookSource implements Source {
     const matches = timingSafeEqual(digest(typeof token === "string" ? token : ""), expected ?? digest("\u0000no bot"));
     if (!expected) {
       this.deps.health.error(WEBHOOK_SOURCE, "unknown_bot");
-      throw new WebhookRejection(404, typeof bot === "string" ? `no Freqtrade webhook is configured for bot "${bot.slice(0, 64)}" (sources.freqtrade_webhook)` : "the bot query parameter is required");
+      throw new WebhookRejection(
+        404,
+        typeof bot === "string"
+          ? `no Freqtrade webhook is configured for bot "${bot.slice(0, 64)}" (sources.freqtrade_webhook)`
+          : "the bot query parameter is required",
+      );
     }
     if (typeof token !== "string" || token === "" || !matches) {
       this.deps.health.error(WEBHOOK_SOURCE, "unauthorized");
@@ -124,7 +136,7 @@ export class FreqtradeWebhookSource implements Source {
     switch (message.kind) {
       case "entry_fill":
         // Only the first fill of a trade opens a position (DCA entries and retried posts don't).
-        if (!open.has(message.trade_id) && open.size < MAX_OPEN_TRADES) open.add(message.trade_id), positions();
+        if (!open.has(message.trade_id) && open.size < MAX_OPEN_TRADES) (open.add(message.trade_id), positions());
         break;
       case "exit_fill":
         if (message.final) {
@@ -147,13 +159,17 @@ export class FreqtradeWebhookSource implements Source {
         break;
       case "status": {
         const s = message.status.toLowerCase();
-        if (s.includes("stopped") || s.includes("process died")) push({ type: "kill_switch", active: true, reason: `freqtrade status: ${message.status}`.slice(0, 500) });
+        if (s.includes("stopped") || s.includes("process died"))
+          push({ type: "kill_switch", active: true, reason: `freqtrade status: ${message.status}`.slice(0, 500) });
         else if (s.includes("running")) push({ type: "kill_switch", active: false });
         break;
       }
       case "protection": {
         if (message.lock_end <= now) break; // already over: nothing to open
-        const reason = `${message.global ? "global protection" : `protection on ${message.pair ?? "a pair"}`}: ${message.reason}`.slice(0, 500);
+        const reason = `${message.global ? "global protection" : `protection on ${message.pair ?? "a pair"}`}: ${message.reason}`.slice(
+          0,
+          500,
+        );
         // Several locks: the breaker stays open until the last one ends.
         const until = Math.max(message.lock_end, expiries.until("circuit_breaker") ?? 0);
         const plan = expiries.plan("circuit_breaker", until, { type: "circuit_breaker", bot, open: false });
@@ -164,7 +180,11 @@ export class FreqtradeWebhookSource implements Source {
       }
       case "api_warning": {
         this.log.warn({ bot, type: message.type, message: message.status.slice(0, 500) }, `freqtrade reported a ${message.type}`);
-        const plan = expiries.plan("api_status", now + this.deps.staleAfterSeconds * 1000, { type: "api_status", bot, status: "connected" });
+        const plan = expiries.plan("api_status", now + this.deps.staleAfterSeconds * 1000, {
+          type: "api_status",
+          bot,
+          status: "connected",
+        });
         push({ type: "api_status", status: "degraded" });
         state.push(plan.write);
         after.push(plan.commit);
@@ -206,7 +226,11 @@ export class FreqtradeWebhookSource implements Source {
 /** The Freqtrade field an event's field came from, so a 422 names what the user can fix. */
 function webhookField(event: Record<string, unknown> | undefined, path: string): string {
   if (event?.type !== "trade") return path;
-  return ({ ts: "close_date", opened_at: "open_date", pnl: "cumulative_profit", id: "trade_id", symbol: "pair" } as Record<string, string>)[path] ?? path;
+  return (
+    ({ ts: "close_date", opened_at: "open_date", pnl: "cumulative_profit", id: "trade_id", symbol: "pair" } as Record<string, string>)[
+      path
+    ] ?? path
+  );
 }
 
 function describe(errors: FieldError[]): string {

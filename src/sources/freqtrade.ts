@@ -4,7 +4,17 @@
 import { systemClock, type Clock } from "../domain/clock.js";
 import { parseEvents } from "../domain/events.js";
 import type { ApiStatus } from "../engine/types.js";
-import { circuitBreakerOf, FreqtradeApi, isAuthFailure, openTradeIds, redactUrl, type Fetched, type FtLock, type FtTrade, type FtTrades } from "./freqtrade-api.js";
+import {
+  circuitBreakerOf,
+  FreqtradeApi,
+  isAuthFailure,
+  openTradeIds,
+  redactUrl,
+  type Fetched,
+  type FtLock,
+  type FtTrade,
+  type FtTrades,
+} from "./freqtrade-api.js";
 import { silentLogger, type EventSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
 
 export interface FreqtradeSourceConfig {
@@ -41,7 +51,11 @@ export interface FreqtradeStatus extends SourceStatus {
 /** `max_open_trades: -1` (unlimited) has no §3 encoding (`max ≥ 1`): this sentinel keeps utilization ≈ 0. */
 export const UNLIMITED_POSITIONS = 2_147_483_647;
 
-interface ResumePosition { offset: number; total: number; url: string }
+interface ResumePosition {
+  offset: number;
+  total: number;
+  url: string;
+}
 
 export class FreqtradeSource implements Source {
   readonly name: string;
@@ -63,9 +77,20 @@ export class FreqtradeSource implements Source {
   /** Last values acknowledged by the sink, so state events go out only on change. */
   private last: { heartbeat?: number; equity?: number; positions?: string; kill?: string; breaker?: string; api?: ApiStatus } = {};
   private failures = 0;
-  private st = { ok: true, last_error: null as string | null, last_poll_at: null as number | null, last_success_at: null as number | null, errors_total: 0, events_ingested: 0, trades_ingested: 0 };
+  private st = {
+    ok: true,
+    last_error: null as string | null,
+    last_poll_at: null as number | null,
+    last_success_at: null as number | null,
+    errors_total: 0,
+    events_ingested: 0,
+    trades_ingested: 0,
+  };
 
-  constructor(private readonly cfg: FreqtradeSourceConfig, private readonly deps: FreqtradeSourceDeps) {
+  constructor(
+    private readonly cfg: FreqtradeSourceConfig,
+    private readonly deps: FreqtradeSourceDeps,
+  ) {
     this.name = `freqtrade:${cfg.bot}`;
     this.clock = deps.clock ?? systemClock;
     this.log = deps.logger ?? silentLogger;
@@ -94,7 +119,15 @@ export class FreqtradeSource implements Source {
 
   status(): FreqtradeStatus {
     const { trades_ingested, ...rest } = this.st;
-    return { ...rest, bot: this.cfg.bot, url: this.publicUrl, api_status: this.last.api ?? null, consecutive_failures: this.failures, trades_offset: this.resume.offset, trades_ingested };
+    return {
+      ...rest,
+      bot: this.cfg.bot,
+      url: this.publicUrl,
+      api_status: this.last.api ?? null,
+      consecutive_failures: this.failures,
+      trades_offset: this.resume.offset,
+      trades_ingested,
+    };
   }
 
   /** Delay before the next poll: the interval, or exponential backoff while failing. */
@@ -144,7 +177,11 @@ export class FreqtradeSource implements Source {
       if (!tradesOk.ok) problems.push(tradesOk.error);
       const slow = ping.ok && ping.ms > (this.deps.degradedLatencyMs ?? 1000);
       const api: ApiStatus = problems.length > 0 || slow ? "degraded" : "connected";
-      const stateTs = health.ok ? (typeof health.data.last_process_ts === "number" ? health.data.last_process_ts * 1000 : null) : this.clock.now();
+      const stateTs = health.ok
+        ? typeof health.data.last_process_ts === "number"
+          ? health.data.last_process_ts * 1000
+          : null
+        : this.clock.now();
       const next = { ...this.last };
       const events: Record<string, unknown>[] = [];
       const now = this.clock.now();
@@ -157,17 +194,20 @@ export class FreqtradeSource implements Source {
       if (count.ok && Number.isInteger(count.data.current) && typeof count.data.max === "number") {
         const max = count.data.max < 0 || !Number.isFinite(count.data.max) ? UNLIMITED_POSITIONS : Math.max(1, Math.floor(count.data.max));
         const positions = { open: Math.max(0, count.data.current as number), max };
-        if (JSON.stringify(positions) !== this.last.positions) push({ type: "positions", ...positions, ts: stateTs ?? now }), (next.positions = JSON.stringify(positions));
+        if (JSON.stringify(positions) !== this.last.positions)
+          (push({ type: "positions", ...positions, ts: stateTs ?? now }), (next.positions = JSON.stringify(positions)));
       }
       if (config.ok && typeof config.data.state === "string") {
         const kill = running ? { active: false } : { active: true, reason: `freqtrade state: ${config.data.state}`.slice(0, 500) };
-        if (JSON.stringify(kill) !== this.last.kill) push({ type: "kill_switch", ...kill, ts: now }), (next.kill = JSON.stringify(kill));
+        if (JSON.stringify(kill) !== this.last.kill) (push({ type: "kill_switch", ...kill, ts: now }), (next.kill = JSON.stringify(kill)));
       }
       if (locks.ok && Array.isArray(locks.data.locks)) {
         const breaker = circuitBreakerOf(locks.data.locks, now);
-        if (JSON.stringify(breaker) !== this.last.breaker) push({ type: "circuit_breaker", ...breaker, ts: now }), (next.breaker = JSON.stringify(breaker));
+        if (JSON.stringify(breaker) !== this.last.breaker)
+          (push({ type: "circuit_breaker", ...breaker, ts: now }), (next.breaker = JSON.stringify(breaker)));
       }
-      if (api !== this.last.api) push({ type: "api_status", status: (next.api = api), ...(ping.ok ? { latency_ms: Math.round(ping.ms) } : {}), ts: now });
+      if (api !== this.last.api)
+        push({ type: "api_status", status: (next.api = api), ...(ping.ok ? { latency_ms: Math.round(ping.ms) } : {}), ts: now });
       if (events.length > 0) await this.ingest(events);
       this.last = next;
       this.failures = 0;
@@ -180,7 +220,9 @@ export class FreqtradeSource implements Source {
   }
 
   /** Pages `/api/v1/trades` from the resume offset; sends closed trades the sink hasn't acknowledged. */
-  private async syncTrades(openIds: number[] | null): Promise<{ ok: true; applied: number } | { ok: false; error: string; applied: number }> {
+  private async syncTrades(
+    openIds: number[] | null,
+  ): Promise<{ ok: true; applied: number } | { ok: false; error: string; applied: number }> {
     const pageSize = this.deps.pageSize ?? 500;
     // Freqtrade lists closed trades by id: a trade still open will later be inserted before every closed
     // trade with a higher id, so the resume offset must stay before the lowest open id (unknown = stay put).
@@ -197,7 +239,10 @@ export class FreqtradeSource implements Source {
       if (!Array.isArray(trades) || typeof total !== "number") return { ok: false, error: "unexpected /api/v1/trades response", applied };
       if (offset === start && start > 0 && total < this.resume.total) {
         // Trades were deleted in Freqtrade: offsets shifted back. Re-read from 0; the sink dedupes.
-        this.log.warn({ bot: this.cfg.bot, total, previous: this.resume.total }, "freqtrade trade count went down; re-reading trade history");
+        this.log.warn(
+          { bot: this.cfg.bot, total, previous: this.resume.total },
+          "freqtrade trade count went down; re-reading trade history",
+        );
         this.sent.clear();
         start = offset = safe = 0;
         this.resume = { offset: 0, total, url: this.cfg.url };
@@ -213,7 +258,7 @@ export class FreqtradeSource implements Source {
         if (!closed) return;
         if (this.sent.has(id)) return void this.sent.set(id, offset + i);
         const event = this.tradeEvent(t);
-        if (event) batch.push(event), ids.push([id, offset + i]);
+        if (event) (batch.push(event), ids.push([id, offset + i]));
       });
       if (batch.length > 0) {
         const ack = await this.ingest(batch);
@@ -246,7 +291,10 @@ export class FreqtradeSource implements Source {
     if (check.ok) return event;
     if (!this.invalidTrades.has(String(t.trade_id))) {
       this.invalidTrades.add(String(t.trade_id));
-      this.log.warn({ bot: this.cfg.bot, trade_id: t.trade_id, errors: check.errors }, "skipping a freqtrade trade that is not a valid event");
+      this.log.warn(
+        { bot: this.cfg.bot, trade_id: t.trade_id, errors: check.errors },
+        "skipping a freqtrade trade that is not a valid event",
+      );
     }
     return null;
   }
@@ -271,7 +319,10 @@ export class FreqtradeSource implements Source {
   private async authFailed(): Promise<void> {
     this.failures += 1;
     this.fail(`freqtrade rejected the credentials (HTTP 401) for user "${this.cfg.username}"`);
-    this.log.error({ bot: this.cfg.bot, url: this.publicUrl, username: this.cfg.username }, "freqtrade API answered 401: check username/password in sources.freqtrade");
+    this.log.error(
+      { bot: this.cfg.bot, url: this.publicUrl, username: this.cfg.username },
+      "freqtrade API answered 401: check username/password in sources.freqtrade",
+    );
     await this.reportApi("degraded");
   }
 
@@ -297,7 +348,8 @@ export class FreqtradeSource implements Source {
     try {
       const raw = this.deps.state.get(this.stateKey);
       const parsed = raw ? (JSON.parse(raw) as Partial<ResumePosition>) : {};
-      if (Number.isInteger(parsed.offset) && Number.isInteger(parsed.total) && typeof parsed.url === "string") return parsed as ResumePosition;
+      if (Number.isInteger(parsed.offset) && Number.isInteger(parsed.total) && typeof parsed.url === "string")
+        return parsed as ResumePosition;
     } catch {
       this.log.warn({ bot: this.cfg.bot }, "ignoring an unreadable freqtrade resume position");
     }

@@ -9,7 +9,15 @@ import { open, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { parseEvents } from "../domain/events.js";
-import { fieldErrorsOf, silentLogger, type DurableSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
+import {
+  fieldErrorsOf,
+  silentLogger,
+  type DurableSink,
+  type Source,
+  type SourceLogger,
+  type SourceState,
+  type SourceStatus,
+} from "./types.js";
 
 export interface JsonlSourceConfig {
   /** Default `bot` for lines that carry none. */
@@ -79,9 +87,20 @@ export class JsonlSource implements Source {
   private stopped = true;
   /** Bad lines past the acknowledged position already reported: a failed batch is read again. */
   private readonly badSeen = new Set<number>();
-  private st = { ok: true, last_error: null as string | null, last_poll_at: null as number | null, last_success_at: null as number | null, errors_total: 0, events_ingested: 0, bad_lines: 0 };
+  private st = {
+    ok: true,
+    last_error: null as string | null,
+    last_poll_at: null as number | null,
+    last_success_at: null as number | null,
+    errors_total: 0,
+    events_ingested: 0,
+    bad_lines: 0,
+  };
 
-  constructor(private readonly cfg: JsonlSourceConfig, private readonly deps: JsonlSourceDeps) {
+  constructor(
+    private readonly cfg: JsonlSourceConfig,
+    private readonly deps: JsonlSourceDeps,
+  ) {
     this.path = resolve(cfg.path);
     this.name = `jsonl:${cfg.bot}:${this.path}`;
     this.key = `jsonl:${cfg.bot}:${this.path}`;
@@ -175,7 +194,8 @@ export class JsonlSource implements Source {
     if (!this.fd) {
       this.fd = await open(this.path, "r");
       const ino = (await this.fd.stat()).ino;
-      if (this.pos && this.pos.ino !== ino) this.log.info({ path: this.path }, "jsonl file was replaced while stopped; reading it from its start");
+      if (this.pos && this.pos.ino !== ino)
+        this.log.info({ path: this.path }, "jsonl file was replaced while stopped; reading it from its start");
       if (!this.pos || this.pos.ino !== ino) this.reset(ino);
     }
     const pos = this.pos!;
@@ -206,7 +226,13 @@ export class JsonlSource implements Source {
       let from = 0;
       for (let nl = data.indexOf(10, from); nl !== -1; nl = data.indexOf(10, from)) {
         lineNo += 1;
-        batch.push({ text: skipping ? "" : data.toString("utf8", from, nl), line: lineNo, start: carryStart + from, end: carryStart + nl + 1, tooLong: skipping });
+        batch.push({
+          text: skipping ? "" : data.toString("utf8", from, nl),
+          line: lineNo,
+          start: carryStart + from,
+          end: carryStart + nl + 1,
+          tooLong: skipping,
+        });
         skipping = false;
         from = nl + 1;
         if (batch.length >= batchLines) await this.deliver(batch.splice(0));
@@ -249,11 +275,20 @@ export class JsonlSource implements Source {
         return;
       } catch (err) {
         const errors = fieldErrorsOf(err);
-        if (!errors || errors.length === 0) throw new Error(`sink rejected lines ${good[0]!.line}-${good.at(-1)!.line}: ${(err as Error).message}`);
+        if (!errors || errors.length === 0)
+          throw new Error(`sink rejected lines ${good[0]!.line}-${good.at(-1)!.line}: ${(err as Error).message}`);
         // The sink found problems we didn't (e.g. a bot cap): drop those lines as bad, send the rest.
         const rejected = new Set(errors.map((e) => e.index).filter((i) => good[i] !== undefined));
         if (rejected.size === 0) throw new Error(`sink rejected lines ${good[0]!.line}-${good.at(-1)!.line} without usable error indexes`);
-        for (const i of rejected) if (good[i]) this.bad(good[i]!.line, errors.filter((e) => e.index === i).map((e) => `${e.path}: ${e.message}`).join("; "));
+        for (const i of rejected)
+          if (good[i])
+            this.bad(
+              good[i]!.line,
+              errors
+                .filter((e) => e.index === i)
+                .map((e) => `${e.path}: ${e.message}`)
+                .join("; "),
+            );
         good = good.filter((_, i) => !rejected.has(i));
       }
     }
@@ -341,9 +376,13 @@ export class JsonlSource implements Source {
     try {
       const p = JSON.parse(raw) as Position;
       if (
-        Number.isInteger(p.offset) && Number.isInteger(p.line) && typeof p.ino === "number" && typeof p.head === "string" &&
+        Number.isInteger(p.offset) &&
+        Number.isInteger(p.line) &&
+        typeof p.ino === "number" &&
+        typeof p.head === "string" &&
         (p.file_id === undefined || typeof p.file_id === "string")
-      ) return p;
+      )
+        return p;
     } catch {
       /* fall through */
     }

@@ -136,27 +136,21 @@ export class AlertStore {
            AND seq <= (SELECT seq FROM alert_records ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
       get: db.prepare(`SELECT ${RECORD_COLUMNS} FROM alert_records WHERE id = ?`),
-      ack: db.prepare(
-        "UPDATE alert_records SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL",
-      ),
+      ack: db.prepare("UPDATE alert_records SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL"),
       appendDelivery: db.prepare("UPDATE alert_records SET deliveries = json_insert(deliveries, '$[#]', json(?)) WHERE id = ?"),
       putState: db.prepare(
         `INSERT INTO alert_trigger_state (bot, trigger, alert_id, last_notified_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (bot, trigger) DO UPDATE SET alert_id = excluded.alert_id, last_notified_at = excluded.last_notified_at`,
       ),
       loadStates: db.prepare("SELECT bot, trigger, alert_id, last_notified_at FROM alert_trigger_state"),
-      getOverride: db.prepare(
-        "SELECT enabled, threshold, min_trades, severity FROM alert_trigger_overrides WHERE trigger = ? AND bot = ?",
-      ),
+      getOverride: db.prepare("SELECT enabled, threshold, min_trades, severity FROM alert_trigger_overrides WHERE trigger = ? AND bot = ?"),
       putOverride: db.prepare(
         `INSERT INTO alert_trigger_overrides (trigger, bot, enabled, threshold, min_trades, severity, updated_at)
          VALUES (@trigger, @bot, @enabled, @threshold, @min_trades, @severity, @updated_at)
          ON CONFLICT (trigger, bot) DO UPDATE SET enabled = excluded.enabled, threshold = excluded.threshold,
            min_trades = excluded.min_trades, severity = excluded.severity, updated_at = excluded.updated_at`,
       ),
-      loadOverrides: db.prepare(
-        "SELECT trigger, bot, enabled, threshold, min_trades, severity, updated_at FROM alert_trigger_overrides",
-      ),
+      loadOverrides: db.prepare("SELECT trigger, bot, enabled, threshold, min_trades, severity, updated_at FROM alert_trigger_overrides"),
       count: db.prepare(
         `INSERT INTO alert_counters (bot, trigger, severity, firings, suppressed) VALUES (?, ?, ?, 1, ?)
          ON CONFLICT (bot, trigger, severity) DO UPDATE SET firings = firings + 1, suppressed = suppressed + excluded.suppressed`,
@@ -193,9 +187,7 @@ export class AlertStore {
     if (filter.since !== undefined) (where.push("started_at >= ?"), args.push(filter.since));
     const limit = Math.max(1, Math.min(filter.limit ?? 100, this.historySize));
     const sql =
-      `SELECT ${RECORD_COLUMNS} FROM alert_records` +
-      (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
-      " ORDER BY seq DESC LIMIT ?";
+      `SELECT ${RECORD_COLUMNS} FROM alert_records` + (where.length ? ` WHERE ${where.join(" AND ")}` : "") + " ORDER BY seq DESC LIMIT ?";
     return (this.db.prepare(sql).all(...args, limit) as RecordRow[]).map(fromRow);
   }
 

@@ -156,9 +156,7 @@ export class Journal {
         .prepare("INSERT OR REPLACE INTO engine_snapshots (seq, fingerprint, taken_at, data) VALUES (?, ?, ?, ?)")
         .run(seq, fingerprint, takenAt, data);
       // Two are enough: the newest, and the one before in case the newest is unusable.
-      this.db
-        .prepare("DELETE FROM engine_snapshots WHERE seq NOT IN (SELECT seq FROM engine_snapshots ORDER BY seq DESC LIMIT 2)")
-        .run();
+      this.db.prepare("DELETE FROM engine_snapshots WHERE seq NOT IN (SELECT seq FROM engine_snapshots ORDER BY seq DESC LIMIT 2)").run();
     });
   }
 

@@ -69,7 +69,9 @@ interface Delivery {
 }
 
 async function deliveriesByBot(): Promise<Map<string, Delivery[]>> {
-  const { alerts } = (await (await fetch(`${url}/api/v1/alerts/history?trigger=kill_switch_activation`)).json()) as { alerts: { bot: string; deliveries: Delivery[] }[] };
+  const { alerts } = (await (await fetch(`${url}/api/v1/alerts/history?trigger=kill_switch_activation`)).json()) as {
+    alerts: { bot: string; deliveries: Delivery[] }[];
+  };
   return new Map(alerts.map((a) => [a.bot, a.deliveries]));
 }
 
@@ -116,7 +118,15 @@ describe("channel faults under load", () => {
       headers: { "Retry-After": String(RETRY_AFTER_S) },
       body: "rate limited",
     });
-    const flood = { status: 429, body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${RETRY_AFTER_S}`, parameters: { retry_after: RETRY_AFTER_S } } };
+    const flood = {
+      status: 429,
+      body: {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${RETRY_AFTER_S}`,
+        parameters: { retry_after: RETRY_AFTER_S },
+      },
+    };
     const ok = (id: number) => ({ status: 200, body: { ok: true, result: { message_id: id } } });
     telegram.replyNext(flood, ok(1), flood, ok(2), flood, ok(3));
 
@@ -147,17 +157,21 @@ describe("channel faults under load", () => {
       expect(of(bot, "email")).toMatchObject({ ok: false, attempts: 3, error: expect.stringMatching(/ECONNREFUSED|refused/i) });
     }
     expect(telegram.requests).toHaveLength(6);
-    for (let i = 0; i < 6; i += 2) expect(telegram.requests[i + 1]!.at - telegram.requests[i]!.at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 50);
+    for (let i = 0; i < 6; i += 2)
+      expect(telegram.requests[i + 1]!.at - telegram.requests[i]!.at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 50);
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    const counter = (name: string, channel: string) => Number(new RegExp(`^${name}\\{channel="${channel}"\\} (\\d+)`, "m").exec(metrics)?.[1]);
+    const counter = (name: string, channel: string) =>
+      Number(new RegExp(`^${name}\\{channel="${channel}"\\} (\\d+)`, "m").exec(metrics)?.[1]);
     expect(counter("trading_notification_failures_total", "slack")).toBe(2);
     expect(counter("trading_notifications_total", "slack")).toBe(1);
     expect(counter("trading_notification_failures_total", "email")).toBe(3);
     expect(counter("trading_notifications_total", "telegram")).toBe(3);
 
     const [pn, pf] = [p99(normal), p99(underFaults)];
-    console.log(`ingest p99: ${pn.toFixed(1)} ms with healthy channels, ${pf.toFixed(1)} ms under channel faults (${underFaults.length} requests)`);
+    console.log(
+      `ingest p99: ${pn.toFixed(1)} ms with healthy channels, ${pf.toFixed(1)} ms under channel faults (${underFaults.length} requests)`,
+    );
     // 2× of normal, plus 250 ms of slack for a loaded 2-core machine's scheduling noise: a channel
     // that held ingestion up would cost its 10 s timeout, far beyond this bound.
     expect(pf).toBeLessThan(2 * pn + 250);

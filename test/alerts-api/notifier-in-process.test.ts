@@ -65,7 +65,9 @@ afterAll(async () => {
 
 describe("the notifier configured by environment variables", () => {
   it("delivers a critical alert to Slack, Telegram and email", async () => {
-    expect((await call("POST", "/api/v1/events", { type: "kill_switch", bot: "env-bot", active: true, reason: "operator stop" })).status).toBe(200);
+    expect(
+      (await call("POST", "/api/v1/events", { type: "kill_switch", bot: "env-bot", active: true, reason: "operator stop" })).status,
+    ).toBe(200);
     const [slackReq] = await slack.waitForRequests(1);
     expect(JSON.parse(slackReq!.body).text).toMatch(/kill_switch_activation.*env-bot|env-bot.*kill_switch_activation/s);
     const [tgReq] = await telegram.waitForRequests(1);

@@ -37,20 +37,57 @@ const send = async (events: unknown[]) => {
 const trades = (bot: string, pnls: number[], prefix: string) => pnls.map((pnl, i) => ({ type: "trade", bot, id: `${prefix}${i}`, pnl }));
 
 const scenarios: Scenario[] = [
-  { trigger: "daily_drawdown", bot: "dd-day", fire: () => send(trades("dd-day", [-600], "a")), resolve: () => send([{ type: "equity", bot: "dd-day", equity: 10_000 }]) },
-  { trigger: "weekly_drawdown", bot: "dd-week", fire: () => send(trades("dd-week", [-1100], "a")), resolve: () => send([{ type: "equity", bot: "dd-week", equity: 10_000 }]) },
-  { trigger: "total_drawdown", bot: "dd-total", fire: () => send(trades("dd-total", [-2500], "a")), resolve: () => send([{ type: "equity", bot: "dd-total", equity: 10_000 }]) },
-  { trigger: "circuit_breaker_trip", bot: "cb", fire: () => send([{ type: "circuit_breaker", bot: "cb", open: true, reason: "5 losses in 1 h" }]), resolve: () => send([{ type: "circuit_breaker", bot: "cb", open: false }]) },
-  { trigger: "kill_switch_activation", bot: "ks", fire: () => send([{ type: "kill_switch", bot: "ks", active: true, reason: "manual stop" }]), resolve: () => send([{ type: "kill_switch", bot: "ks", active: false }]) },
-  { trigger: "consecutive_losses", bot: "streak", fire: () => send(trades("streak", Array(10).fill(-1), "l")), resolve: () => send(trades("streak", [5], "w")) },
   {
-    trigger: "low_win_rate", bot: "lowwin",
+    trigger: "daily_drawdown",
+    bot: "dd-day",
+    fire: () => send(trades("dd-day", [-600], "a")),
+    resolve: () => send([{ type: "equity", bot: "dd-day", equity: 10_000 }]),
+  },
+  {
+    trigger: "weekly_drawdown",
+    bot: "dd-week",
+    fire: () => send(trades("dd-week", [-1100], "a")),
+    resolve: () => send([{ type: "equity", bot: "dd-week", equity: 10_000 }]),
+  },
+  {
+    trigger: "total_drawdown",
+    bot: "dd-total",
+    fire: () => send(trades("dd-total", [-2500], "a")),
+    resolve: () => send([{ type: "equity", bot: "dd-total", equity: 10_000 }]),
+  },
+  {
+    trigger: "circuit_breaker_trip",
+    bot: "cb",
+    fire: () => send([{ type: "circuit_breaker", bot: "cb", open: true, reason: "5 losses in 1 h" }]),
+    resolve: () => send([{ type: "circuit_breaker", bot: "cb", open: false }]),
+  },
+  {
+    trigger: "kill_switch_activation",
+    bot: "ks",
+    fire: () => send([{ type: "kill_switch", bot: "ks", active: true, reason: "manual stop" }]),
+    resolve: () => send([{ type: "kill_switch", bot: "ks", active: false }]),
+  },
+  {
+    trigger: "consecutive_losses",
+    bot: "streak",
+    fire: () => send(trades("streak", Array(10).fill(-1), "l")),
+    resolve: () => send(trades("streak", [5], "w")),
+  },
+  {
+    trigger: "low_win_rate",
+    bot: "lowwin",
     fire: () => send(trades("lowwin", [1, 1, -1, -1, -1, -1, -1, -1, -1, -1], "a")), // 2 of 10 < 30 %
     resolve: () => send(trades("lowwin", [1, 1], "b")), // 4 of 12 ≥ 30 %
   },
-  { trigger: "api_disconnected", bot: "api", fire: () => send([{ type: "api_status", bot: "api", status: "disconnected" }]), resolve: () => send([{ type: "api_status", bot: "api", status: "connected", latency_ms: 80 }]) },
   {
-    trigger: "bot_stale", bot: "stale",
+    trigger: "api_disconnected",
+    bot: "api",
+    fire: () => send([{ type: "api_status", bot: "api", status: "disconnected" }]),
+    resolve: () => send([{ type: "api_status", bot: "api", status: "connected", latency_ms: 80 }]),
+  },
+  {
+    trigger: "bot_stale",
+    bot: "stale",
     fire: async () => {
       await send([{ type: "heartbeat", bot: "stale" }]);
       h.clock.advance(601_000); // stale_after_seconds = 600
@@ -84,7 +121,10 @@ describe.each(scenarios.map((s) => [s.trigger, s] as const))("trigger %s over RE
     const metrics = (await h.get("/metrics")).text;
     expect(metrics).toMatch(new RegExp(`^trading_alert_firing\\{bot="${record!.bot}",trigger="${trigger}",severity="\\w+"\\} 1$`, "m"));
 
-    await waitFor(() => webhookMessages().some((m) => m.alert.trigger === trigger && m.alert.bot === scenario.bot && m.kind === "firing"), `${trigger} firing webhook`);
+    await waitFor(
+      () => webhookMessages().some((m) => m.alert.trigger === trigger && m.alert.bot === scenario.bot && m.kind === "firing"),
+      `${trigger} firing webhook`,
+    );
     await waitFor(() => slack.requests.some((r) => r.body.includes(trigger) && r.body.includes(record!.bot)), `${trigger} Slack message`);
     const signed = webhook.requests.find((r) => r.body.includes(`"trigger":"${trigger}"`))!;
     expect(hasValidSignature(signed, WEBHOOK_SECRET)).toBe(true);
@@ -93,8 +133,13 @@ describe.each(scenarios.map((s) => [s.trigger, s] as const))("trigger %s over RE
     const after = (await h.get(query)).body.alerts as Array<{ status: string; resolved_at: string | null }>;
     expect(after[0]!.status).toBe("resolved");
     expect(after[0]!.resolved_at).not.toBeNull();
-    expect((await h.get("/metrics")).text).not.toMatch(new RegExp(`^trading_alert_firing\\{bot="${record!.bot}",trigger="${trigger}"`, "m"));
-    await waitFor(() => webhookMessages().some((m) => m.alert.trigger === trigger && m.alert.bot === scenario.bot && m.kind === "resolved"), `${trigger} resolved webhook`);
+    expect((await h.get("/metrics")).text).not.toMatch(
+      new RegExp(`^trading_alert_firing\\{bot="${record!.bot}",trigger="${trigger}"`, "m"),
+    );
+    await waitFor(
+      () => webhookMessages().some((m) => m.alert.trigger === trigger && m.alert.bot === scenario.bot && m.kind === "resolved"),
+      `${trigger} resolved webhook`,
+    );
   });
 });
 
@@ -129,7 +174,10 @@ describe("alert endpoints", () => {
 
   it("reports health and safety per bot with reasons", async () => {
     await send([{ type: "positions", bot: "busy", open: 9, max: 10 }]);
-    const status = (await h.get("/api/v1/health/status")).body as { level: string; bots: Array<{ bot: string; level: string; reasons: string[] }> };
+    const status = (await h.get("/api/v1/health/status")).body as {
+      level: string;
+      bots: Array<{ bot: string; level: string; reasons: string[] }>;
+    };
     const busy = status.bots.find((b) => b.bot === "busy")!;
     expect(busy.level).toBe("DEGRADED");
     expect(busy.reasons.join(" ")).toMatch(/position utilization/);

@@ -22,7 +22,13 @@ function machine(policy: AlertPolicy = ALERT_POLICY_DEFAULTS) {
   let n = 0;
   const sent: NotifyAction[] = [];
   const saved = new Map<string, AlertRecord>();
-  const obs = (active: boolean): Observation => ({ active, value: active ? 0.06 : 0.01, threshold: 0.05, severity: "warning", message: "daily drawdown" });
+  const obs = (active: boolean): Observation => ({
+    active,
+    value: active ? 0.06 : 0.01,
+    threshold: 0.05,
+    severity: "warning",
+    message: "daily drawdown",
+  });
   return {
     clock,
     sent,
@@ -83,7 +89,13 @@ describe("alert state machine (§7)", () => {
     m.clock.set(T0 + 300 * S);
     const late = m.observe(true);
     expect(late.notify.map((a) => a.kind)).toEqual(["firing"]);
-    expect(late.notify[0]!.record).toMatchObject({ id: "a3", status: "firing", suppressed: true, notified: true, started_at: T0 + 240 * S });
+    expect(late.notify[0]!.record).toMatchObject({
+      id: "a3",
+      status: "firing",
+      suppressed: true,
+      notified: true,
+      started_at: T0 + 240 * S,
+    });
     expect(late).toMatchObject({ fired: false, changed: true });
     expect(m.saved.get("a3")).toMatchObject({ notified: true });
     expect(m.state.last_notified_at).toBe(T0 + 300 * S);

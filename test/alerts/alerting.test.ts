@@ -170,7 +170,9 @@ describe("Alerting", () => {
       h.set("alpha", { daily_drawdown: 0.04 });
       expect(h.sent).toEqual([]);
       const change = h.alerting.setTrigger("daily_drawdown", { threshold: 0.03 });
-      expect(change.effective).toEqual([{ bot: "alpha", trigger: "daily_drawdown", enabled: true, threshold: 0.03, min_trades: null, severity: "warning" }]);
+      expect(change.effective).toEqual([
+        { bot: "alpha", trigger: "daily_drawdown", enabled: true, threshold: 0.03, min_trades: null, severity: "warning" },
+      ]);
       expect(h.kinds()).toEqual(["firing:alpha:daily_drawdown"]);
       expect(h.sent[0]!.alert.threshold).toBe(0.03);
 
@@ -239,11 +241,14 @@ describe("metrics view (trading_alert_* series)", () => {
     h.set("beta");
     const view = h.alerting.metricsView();
     expect(view.triggers).toHaveLength(18);
-    expect(view.triggers.find((r) => r.bot === "beta" && r.trigger === "low_win_rate")).toMatchObject({ min_trades: 40, threshold: 0.3, enabled: true });
+    expect(view.triggers.find((r) => r.bot === "beta" && r.trigger === "low_win_rate")).toMatchObject({
+      min_trades: 40,
+      threshold: 0.3,
+      enabled: true,
+    });
     expect(view.triggers.find((r) => r.bot === "alpha" && r.trigger === "low_win_rate")).toMatchObject({ min_trades: 10 });
     expect(view.firing).toEqual([{ bot: "alpha", trigger: "kill_switch_activation", severity: "critical" }]);
     expect(view.alertsTotal).toEqual([{ bot: "alpha", trigger: "kill_switch_activation", severity: "critical", count: 1 }]);
     expect(view.suppressedTotal).toEqual([{ bot: "alpha", trigger: "kill_switch_activation", count: 0 }]);
   });
 });
-

@@ -25,8 +25,7 @@ describe("a 50% withdrawal through the exporter", () => {
         { type: "trade", bot, ts: now - 2000, id: `${bot}-2`, pnl: -300 },
       ];
       expect((await h.post("/api/v1/events", [...setup("saver"), ...setup("loser")])).status).toBe(200);
-      const figures = async (bot: string) =>
-        ((await h.get(`/api/v1/metrics/realtime?bot=${bot}`)).body as { bots: Snapshot[] }).bots[0]!;
+      const figures = async (bot: string) => ((await h.get(`/api/v1/metrics/realtime?bot=${bot}`)).body as { bots: Snapshot[] }).bots[0]!;
       const before = await figures("saver");
       expect(before.drawdown).toBeCloseTo(300 / 10_500, 12);
 
@@ -46,7 +45,11 @@ describe("a 50% withdrawal through the exporter", () => {
       expect(after.net_cashflow).toBe(-half);
 
       const history = (await h.get("/api/v1/alerts/history")).body as { alerts: Array<{ bot: string; trigger: string }> };
-      const fired = (bot: string) => history.alerts.filter((a) => a.bot === bot).map((a) => a.trigger).sort();
+      const fired = (bot: string) =>
+        history.alerts
+          .filter((a) => a.bot === bot)
+          .map((a) => a.trigger)
+          .sort();
       expect(fired("saver")).toEqual([]);
       expect(fired("loser")).toEqual(["daily_drawdown", "total_drawdown", "weekly_drawdown"]);
     } finally {

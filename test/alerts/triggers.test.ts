@@ -86,7 +86,9 @@ describe("the nine triggers (§7)", () => {
     // No trades: NaN win rate never fires, even with min_trades lowered to 0... which the schema refuses anyway.
     expect(run("low_win_rate", perfSnapshot(), safetySnapshot(), { settings: { min_trades: 0 } }).active).toBe(false);
     // min_trades is configurable.
-    expect(run("low_win_rate", perfSnapshot({ ...low, window_trades: 5 }), safetySnapshot(), { settings: { min_trades: 5 } }).active).toBe(true);
+    expect(run("low_win_rate", perfSnapshot({ ...low, window_trades: 5 }), safetySnapshot(), { settings: { min_trades: 5 } }).active).toBe(
+      true,
+    );
   });
 
   it("circuit_breaker_trip fires while the breaker is open", () => {

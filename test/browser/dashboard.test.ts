@@ -99,7 +99,9 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     const ran = await page.evaluate(async () => {
       const w = window as unknown as { injected?: boolean };
-      const violation = new Promise<string>((resolve) => document.addEventListener("securitypolicyviolation", (e) => resolve(e.violatedDirective), { once: true }));
+      const violation = new Promise<string>((resolve) =>
+        document.addEventListener("securitypolicyviolation", (e) => resolve(e.violatedDirective), { once: true }),
+      );
       const s = document.createElement("script");
       s.textContent = "window.injected = true";
       document.body.append(s);
@@ -166,7 +168,9 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
     await expect.poll(() => card("beta").locator("[data-testid=health]").textContent()).toBe("CRITICAL");
     expect(await card("beta").getAttribute("class")).toMatch(/\bcritical\b/);
     await expect.poll(() => card("beta").locator("[data-testid=kill-switch]").textContent()).toBe("KILL SWITCH ON");
-    const bg = await card("beta").locator("[data-testid=health]").evaluate((e) => getComputedStyle(e).backgroundColor);
+    const bg = await card("beta")
+      .locator("[data-testid=health]")
+      .evaluate((e) => getComputedStyle(e).backgroundColor);
     expect(bg).toBe("rgb(248, 81, 73)");
     expect(await page.getByTestId("overall-health").textContent()).toBe("CRITICAL");
     // Beside the health badge: the firing count and its worst severity; alpha fires nothing.
@@ -207,7 +211,13 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
     await page.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     // The chart is redrawn for the narrower canvas.
-    await expect.poll(() => card("alpha").locator("canvas").evaluate((c: HTMLCanvasElement) => c.width / devicePixelRatio)).toBeLessThan(390);
+    await expect
+      .poll(() =>
+        card("alpha")
+          .locator("canvas")
+          .evaluate((c: HTMLCanvasElement) => c.width / devicePixelRatio),
+      )
+      .toBeLessThan(390);
     await expect.poll(() => paintedPixels("alpha")).toBeGreaterThan(200);
     expect(await page.locator('a[href="/metrics"]').count()).toBe(1);
     expect(await page.locator('a[href="/api/v1/openapi.json"]').count()).toBe(1);

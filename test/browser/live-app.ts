@@ -55,7 +55,11 @@ export async function startLiveExporter(readToken: string, partial: Record<strin
       // Fresh signature per call: the exporter refuses a reused one as a replay.
       const headers = signedHeaders(SECRET, "POST", "/api/v1/events", raw, Date.now());
       const sentAt = Date.now();
-      const res = await fetch(`${url}/api/v1/events`, { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: raw });
+      const res = await fetch(`${url}/api/v1/events`, {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: raw,
+      });
       const text = await res.text();
       const answeredAt = Date.now();
       return { status: res.status, body: text ? JSON.parse(text) : null, sentAt, answeredAt };

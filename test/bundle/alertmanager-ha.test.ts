@@ -80,7 +80,12 @@ describe.skipIf(skipReason)("two clustered Alertmanager peers behind one Prometh
     await waitUntil(
       "the two peers to form a cluster",
       async () => {
-        const states = await Promise.all(peers.map(async (p) => ((await (await fetch(`${p.url}/api/v2/status`)).json()) as { cluster: { peers: unknown[]; status: string } }).cluster));
+        const states = await Promise.all(
+          peers.map(
+            async (p) =>
+              ((await (await fetch(`${p.url}/api/v2/status`)).json()) as { cluster: { peers: unknown[]; status: string } }).cluster,
+          ),
+        );
         return states.every((c) => c.status === "ready" && c.peers.length === 2) ? true : undefined;
       },
       30_000,
@@ -90,7 +95,11 @@ describe.skipIf(skipReason)("two clustered Alertmanager peers behind one Prometh
     prometheus = await startPrometheus(
       prometheusBinary.path!,
       dir,
-      prometheusTestConfig({ exporterAddress: new URL(exporterUrl).host, alertmanagerAddress: peers.map((p) => p.address), file: "prometheus-ha.yml" }),
+      prometheusTestConfig({
+        exporterAddress: new URL(exporterUrl).host,
+        alertmanagerAddress: peers.map((p) => p.address),
+        file: "prometheus-ha.yml",
+      }),
     );
   }, 90_000);
 

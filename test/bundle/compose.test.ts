@@ -12,7 +12,10 @@ import { run } from "./helpers/run.js";
 const root = join(import.meta.dirname, "..", "..");
 const composeFile = join(root, "docker-compose.yml");
 const compose = parse(readFileSync(composeFile, "utf8")) as {
-  services: Record<string, { build?: string | { context: string }; volumes?: string[]; profiles?: string[]; command?: string[]; image?: string }>;
+  services: Record<
+    string,
+    { build?: string | { context: string }; volumes?: string[]; profiles?: string[]; command?: string[]; image?: string }
+  >;
   volumes: Record<string, unknown>;
 };
 const dockerCompose = requireBinary(["docker-compose"], "apt-get install docker-compose");
@@ -43,7 +46,10 @@ describe("docker-compose.yml", () => {
   });
 
   it.skipIf(dockerCompose.skipReason)("passes docker-compose config -q, with and without the demo profile", async () => {
-    for (const args of [["-f", composeFile, "config", "-q"], ["-f", composeFile, "--profile", "demo", "config", "-q"]]) {
+    for (const args of [
+      ["-f", composeFile, "config", "-q"],
+      ["-f", composeFile, "--profile", "demo", "config", "-q"],
+    ]) {
       const result = await run(dockerCompose.path!, args, { cwd: root });
       expect(result.code, result.output).toBe(0);
     }
@@ -60,10 +66,11 @@ describe("docker-compose.yml", () => {
       const out = join(dir, withToken ? "with" : "without", "out");
       mkdirSync(etc, { recursive: true });
       cpSync(join(root, "alertmanager"), etc, { recursive: true });
-      for (const name of readdirSync(join(etc, "secrets"))) if (!name.endsWith(".example") && name !== ".gitignore") rmSync(join(etc, "secrets", name));
+      for (const name of readdirSync(join(etc, "secrets")))
+        if (!name.endsWith(".example") && name !== ".gitignore") rmSync(join(etc, "secrets", name));
       if (withToken) writeFileSync(join(etc, "secrets", "telegram_bot_token"), "123456:AAtoken-from_file\n");
-      const script = compose.services.alertmanager!.command![0]!
-        .replaceAll("$$", "$")
+      const script = compose.services
+        .alertmanager!.command![0]!.replaceAll("$$", "$")
         .replaceAll("/etc/alertmanager", etc)
         .replaceAll("/tmp/alertmanager", out)
         .replace(/exec \/bin\/alertmanager .*/, `exec ${amtool.path} check-config ${out}/alertmanager.yml`);
@@ -109,7 +116,9 @@ describe("Dockerfile", () => {
   it("runs as a non-root user with /data as a volume, port 10077 and a node-based health check", () => {
     const users = runtime.filter((line) => line.startsWith("USER "));
     expect(users).toEqual(["USER node"]);
-    expect(runtime).toEqual(expect.arrayContaining(["VOLUME /data", "EXPOSE 10077", 'ENTRYPOINT ["node", "dist/cli.js"]', 'CMD ["serve"]']));
+    expect(runtime).toEqual(
+      expect.arrayContaining(["VOLUME /data", "EXPOSE 10077", 'ENTRYPOINT ["node", "dist/cli.js"]', 'CMD ["serve"]']),
+    );
     expect(runtime.join("\n")).toMatch(/DATA_DIR=\/data/);
     expect(runtime.find((line) => line.startsWith("HEALTHCHECK"))).toMatch(/CMD \["node", "-e", ".*\/healthz/);
   });
@@ -127,7 +136,10 @@ describe("Dockerfile", () => {
     const copies = instructions.filter((line) => line.startsWith("COPY ") && !line.includes("--from="));
     expect(copies.length).toBeGreaterThan(0);
     for (const copy of copies) {
-      const sources = copy.split(/\s+/).slice(1, -1).filter((part) => !part.startsWith("--"));
+      const sources = copy
+        .split(/\s+/)
+        .slice(1, -1)
+        .filter((part) => !part.startsWith("--"));
       for (const source of sources) {
         expect(existsSync(join(root, source)), `${copy}: ${source} exists`).toBe(true);
         expect(ignored, `${source} is not excluded by .dockerignore`).not.toContain(source);

@@ -15,7 +15,9 @@ import { run } from "./helpers/run.js";
 import { SPEC_SERIES } from "../support/spec-series.js";
 
 const dashboards = renderDashboards();
-const dataPanels = dashboards.flatMap((d) => d.panels.filter((p): p is DataPanel => p.type !== "row").map((panel) => ({ dashboard: d.uid, panel })));
+const dataPanels = dashboards.flatMap((d) =>
+  d.panels.filter((p): p is DataPanel => p.type !== "row").map((panel) => ({ dashboard: d.uid, panel })),
+);
 const promtool = requireBinary("promtool", "apt-get install prometheus");
 
 // Grafana unit ids the bundle may use (Grafana's "Misc", "Data", "Time", "Throughput" categories).
@@ -38,8 +40,12 @@ const METRIC_UNITS: Record<string, string> = {
 // §9, every series a person would look at (all of them, plus process metrics, ALERTS and up).
 const SECTION_9_SERIES = [
   ...Object.keys(SPEC_SERIES),
-  "process_cpu_seconds_total", "process_resident_memory_bytes", "nodejs_heap_size_used_bytes",
-  "nodejs_eventloop_lag_p99_seconds", "ALERTS", "up",
+  "process_cpu_seconds_total",
+  "process_resident_memory_bytes",
+  "nodejs_heap_size_used_bytes",
+  "nodejs_eventloop_lag_p99_seconds",
+  "ALERTS",
+  "up",
 ];
 
 describe("Grafana dashboards", () => {
@@ -51,10 +57,13 @@ describe("Grafana dashboards", () => {
     ]);
   });
 
-  it.each(dashboards.map((d) => [d.uid, d] as const))("%s validates against the bundle's own (strict, zod) dashboard schema", (_uid, dashboard) => {
-    const result = dashboardSchema.safeParse(dashboard);
-    expect(result.success, result.error?.message).toBe(true);
-  });
+  it.each(dashboards.map((d) => [d.uid, d] as const))(
+    "%s validates against the bundle's own (strict, zod) dashboard schema",
+    (_uid, dashboard) => {
+      const result = dashboardSchema.safeParse(dashboard);
+      expect(result.success, result.error?.message).toBe(true);
+    },
+  );
 
   it("have unique panel ids and no overlapping panels", () => {
     for (const dashboard of dashboards) {
@@ -104,7 +113,9 @@ describe("Grafana dashboards", () => {
   });
 
   it("draw alert-threshold lines from trading_alert_threshold for every thresholded trigger", () => {
-    const botQueries = allPanelQueries().filter((q) => q.dashboard === "trading-bot").map((q) => q.expr);
+    const botQueries = allPanelQueries()
+      .filter((q) => q.dashboard === "trading-bot")
+      .map((q) => q.expr);
     for (const trigger of ["daily_drawdown", "weekly_drawdown", "total_drawdown", "consecutive_losses", "low_win_rate"]) {
       expect(botQueries, trigger).toContain(`trading_alert_threshold{bot="$bot", trigger="${trigger}"}`);
     }
@@ -122,7 +133,7 @@ describe("Grafana dashboards", () => {
     expect(substituteDashboardVariables('rate(x{bot="$bot", job=~"$job"}[$__rate_interval])', { bot: "alpha" })).toBe(
       'rate(x{bot="alpha", job=~"trading-exporter"}[5m])',
     );
-    expect(() => substituteDashboardVariables("x{a=\"$mystery\"}", { bot: "alpha" })).toThrow(/\$mystery/);
+    expect(() => substituteDashboardVariables('x{a="$mystery"}', { bot: "alpha" })).toThrow(/\$mystery/);
   });
 });
 

@@ -4,13 +4,7 @@
 // `npx vitest run test/bundle` fails on it too. If the builder's output type (src/bundle/dashboards/model.ts)
 // drifts from Grafana's model, the assignments below stop compiling and tsc says which field is wrong.
 import type { Dashboard, DataPanel, RowPanel, Variable } from "../../src/bundle/dashboards/model.js";
-import type {
-  GrafanaDashboard,
-  GrafanaPanel,
-  GrafanaRowPanel,
-  GrafanaVariable,
-  JsonOf,
-} from "./helpers/grafana-json.js";
+import type { GrafanaDashboard, GrafanaPanel, GrafanaRowPanel, GrafanaVariable, JsonOf } from "./helpers/grafana-json.js";
 
 // The whole dashboard, then its parts (so an error names the part).
 export const dashboardConforms = (dashboard: Dashboard): JsonOf<GrafanaDashboard> => dashboard;
@@ -30,5 +24,6 @@ export const wrongValues: JsonOf<GrafanaDashboard>[] = [
   // @ts-expect-error schemaVersion is required
   { title: "no schema version" },
 ];
+type HeightAsString = Omit<DataPanel, "gridPos"> & { gridPos: { x: number; y: number; w: number; h: string } };
 // @ts-expect-error a builder type whose gridPos height is a string does not conform
-export const wrongType = (panel: Omit<DataPanel, "gridPos"> & { gridPos: { x: number; y: number; w: number; h: string } }): JsonOf<GrafanaPanel> => panel;
+export const wrongType = (panel: HeightAsString): JsonOf<GrafanaPanel> => panel;

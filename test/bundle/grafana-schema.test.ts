@@ -18,17 +18,45 @@ const firstPanel = (d: Json, type: string): Json => d.panels.find((p: Json) => p
 
 // Each case breaks one thing Grafana's model constrains; the message is what tsc must say about it.
 const BROKEN: { name: string; breakIt: (d: Json) => void; message: RegExp }[] = [
-  { name: "gridPos height as a string", breakIt: (d) => (firstPanel(d, "timeseries").gridPos.h = "8"), message: /'string' is not assignable to type 'number'/ },
-  { name: "panel datasource as a number", breakIt: (d) => (firstPanel(d, "stat").datasource = 3), message: /'number' has no properties in common/ },
-  { name: "typo'd panel key", breakIt: (d) => { const p = firstPanel(d, "stat"); p.gridpos = p.gridPos; delete p.gridPos; }, message: /"gridpos"' does not exist/ },
+  {
+    name: "gridPos height as a string",
+    breakIt: (d) => (firstPanel(d, "timeseries").gridPos.h = "8"),
+    message: /'string' is not assignable to type 'number'/,
+  },
+  {
+    name: "panel datasource as a number",
+    breakIt: (d) => (firstPanel(d, "stat").datasource = 3),
+    message: /'number' has no properties in common/,
+  },
+  {
+    name: "typo'd panel key",
+    breakIt: (d) => {
+      const p = firstPanel(d, "stat");
+      p.gridpos = p.gridPos;
+      delete p.gridPos;
+    },
+    message: /"gridpos"' does not exist/,
+  },
   { name: "unknown graphTooltip mode", breakIt: (d) => (d.graphTooltip = 7), message: /'7' is not assignable to type '0 \| 1 \| 2/ },
-  { name: "unknown value-mapping type", breakIt: (d) => (firstPanel(d, "state-timeline").fieldConfig.defaults.mappings[0].type = "valeu"), message: /"valeu"/ },
-  { name: "unknown thresholds mode", breakIt: (d) => (firstPanel(d, "state-timeline").fieldConfig.defaults.thresholds.mode = "relative"), message: /"relative"/ },
+  {
+    name: "unknown value-mapping type",
+    breakIt: (d) => (firstPanel(d, "state-timeline").fieldConfig.defaults.mappings[0].type = "valeu"),
+    message: /"valeu"/,
+  },
+  {
+    name: "unknown thresholds mode",
+    breakIt: (d) => (firstPanel(d, "state-timeline").fieldConfig.defaults.thresholds.mode = "relative"),
+    message: /"relative"/,
+  },
   { name: "variable refresh outside 0..2", breakIt: (d) => (d.templating.list[1].refresh = 3), message: /'3' is not assignable/ },
   // (A row missing `collapsed` is NOT caught: Grafana types Panel.type as any string, so a broken row still
   // passes as a generic Panel. The zod schema in dashboards.test.ts covers rows.)
   { name: "panel without a type", breakIt: (d) => delete firstPanel(d, "timeseries").type, message: /'type' is missing/ },
-  { name: "dashboard link without icon", breakIt: (d) => delete d.links[0].icon, message: /missing the following properties.*icon|'icon' is missing/ },
+  {
+    name: "dashboard link without icon",
+    breakIt: (d) => delete d.links[0].icon,
+    message: /missing the following properties.*icon|'icon' is missing/,
+  },
   { name: "no schemaVersion", breakIt: (d) => delete d.schemaVersion, message: /'schemaVersion' is missing/ },
 ];
 

@@ -37,11 +37,21 @@ const EXPECTED_ALERTS: Record<string, { trigger: string; severity: string }> = {
   TradingBotStale: { trigger: "bot_stale", severity: "error" },
   TradingExporterDown: { trigger: "exporter_down", severity: "critical" },
 };
-const THRESHOLD_ALERTS = ["TradingDailyDrawdown", "TradingWeeklyDrawdown", "TradingTotalDrawdown", "TradingConsecutiveLosses", "TradingLowWinRate"];
+const THRESHOLD_ALERTS = [
+  "TradingDailyDrawdown",
+  "TradingWeeklyDrawdown",
+  "TradingTotalDrawdown",
+  "TradingConsecutiveLosses",
+  "TradingLowWinRate",
+];
 
-const rules = (parse(readFileSync(rulesFile, "utf8")) as {
-  groups: { rules: { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[];
-}).groups.flatMap((group) => group.rules);
+const rules = (
+  parse(readFileSync(rulesFile, "utf8")) as {
+    groups: {
+      rules: { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> }[];
+    }[];
+  }
+).groups.flatMap((group) => group.rules);
 const unitTests = testFiles.flatMap((file) => (parse(readFileSync(join(prometheusDir, file), "utf8")) as RuleTestFile).tests);
 
 describe("prometheus/rules/trading-alerts.yml", () => {
@@ -60,7 +70,10 @@ describe("prometheus/rules/trading-alerts.yml", () => {
     for (const rule of rules.filter((r) => r.alert !== "TradingExporterDown")) {
       const withoutStrings = rule.expr.replace(/"[^"]*"/g, '""');
       const numbers = withoutStrings.match(/(?<![\w.])\d+(\.\d+)?(?![\w.])/g) ?? [];
-      expect(numbers.every((n) => n === "1"), `${rule.alert}: ${rule.expr}`).toBe(true);
+      expect(
+        numbers.every((n) => n === "1"),
+        `${rule.alert}: ${rule.expr}`,
+      ).toBe(true);
       expect(rule.expr, rule.alert).toContain(`trading_alert_enabled{trigger="${EXPECTED_ALERTS[rule.alert]!.trigger}"} == 1`);
     }
     for (const name of THRESHOLD_ALERTS) {
@@ -73,12 +86,20 @@ describe("prometheus/rules/trading-alerts.yml", () => {
   it("has unit tests where every alert fires, stays silent, and is switched off by trading_alert_enabled", () => {
     for (const alertname of Object.keys(EXPECTED_ALERTS)) {
       const cases = unitTests.flatMap((test) => test.alert_rule_test.filter((c) => c.alertname === alertname).map((c) => ({ test, c })));
-      expect(cases.some(({ c }) => c.exp_alerts.length > 0), `${alertname} fires somewhere`).toBe(true);
-      expect(cases.some(({ c }) => c.exp_alerts.length === 0), `${alertname} is silent somewhere`).toBe(true);
+      expect(
+        cases.some(({ c }) => c.exp_alerts.length > 0),
+        `${alertname} fires somewhere`,
+      ).toBe(true);
+      expect(
+        cases.some(({ c }) => c.exp_alerts.length === 0),
+        `${alertname} is silent somewhere`,
+      ).toBe(true);
       if (alertname === "TradingExporterDown") continue;
       const trigger = EXPECTED_ALERTS[alertname]!.trigger;
       const disabledSomewhere = cases.some(({ test }) =>
-        test.input_series.some((s) => s.series.startsWith("trading_alert_enabled") && s.series.includes(`"${trigger}"`) && /(^|\s)0(\s|$)/.test(s.values)),
+        test.input_series.some(
+          (s) => s.series.startsWith("trading_alert_enabled") && s.series.includes(`"${trigger}"`) && /(^|\s)0(\s|$)/.test(s.values),
+        ),
       );
       expect(disabledSomewhere, `${alertname} has a case with trading_alert_enabled 0`).toBe(true);
     }
@@ -86,7 +107,8 @@ describe("prometheus/rules/trading-alerts.yml", () => {
       const trigger = EXPECTED_ALERTS[alertname]!.trigger;
       const changesThreshold = unitTests.some((test) =>
         test.input_series.some(
-          (s) => s.series.startsWith("trading_alert_threshold") && s.series.includes(`"${trigger}"`) && new Set(s.values.split(/\s+/)).size > 1,
+          (s) =>
+            s.series.startsWith("trading_alert_threshold") && s.series.includes(`"${trigger}"`) && new Set(s.values.split(/\s+/)).size > 1,
         ),
       );
       expect(changesThreshold, `${alertname} has a case where the threshold changes`).toBe(true);
@@ -122,8 +144,19 @@ describe.skipIf(promtool.skipReason)("promtool", () => {
   // The unit tests must be able to fail: break the rules the way a careless edit would and expect them to.
   it.each([
     ["fires only strictly above the threshold", (rules: string) => rules.replaceAll(">= on(", "> on(")],
-    ["ignores trading_alert_enabled", (rules: string) => rules.replace(/\n\s*and on\(job, instance, bot\)\n\s*\(trading_alert_enabled\{trigger="daily_drawdown"\} == 1\)/, "")],
-    ["drops the min_trades condition", (rules: string) => rules.replace(/trading_window_trades\n\s+>= on\(job, instance, bot\) group_left\(\)\n\s+trading_alert_min_trades\{trigger="low_win_rate"\}/, "trading_window_trades")],
+    [
+      "ignores trading_alert_enabled",
+      (rules: string) =>
+        rules.replace(/\n\s*and on\(job, instance, bot\)\n\s*\(trading_alert_enabled\{trigger="daily_drawdown"\} == 1\)/, ""),
+    ],
+    [
+      "drops the min_trades condition",
+      (rules: string) =>
+        rules.replace(
+          /trading_window_trades\n\s+>= on\(job, instance, bot\) group_left\(\)\n\s+trading_alert_min_trades\{trigger="low_win_rate"\}/,
+          "trading_window_trades",
+        ),
+    ],
   ])("test rules: catches a rule that %s", async (_name, mutate) => {
     const dir = mkdtempSync(join(tmpdir(), "trading-promtool-"));
     scratch.push(dir);

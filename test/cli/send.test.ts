@@ -105,7 +105,15 @@ describe("trading-exporter send", () => {
 
   it("sends a JSONL file, filling in --bot where an event has none", async () => {
     const file = join(dir, "events.jsonl");
-    writeFileSync(file, ['{"type":"trade","id":"a","pnl":10}', "", '{"type":"trade","id":"b","pnl":-4,"bot":"other-file"}', '{"type":"equity","equity":9000}'].join("\n"));
+    writeFileSync(
+      file,
+      [
+        '{"type":"trade","id":"a","pnl":10}',
+        "",
+        '{"type":"trade","id":"b","pnl":-4,"bot":"other-file"}',
+        '{"type":"equity","equity":9000}',
+      ].join("\n"),
+    );
     const r = await send(["events", "--file", "events.jsonl", "--bot", "file-bot"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ accepted: 3, duplicates: 0 });
@@ -114,7 +122,13 @@ describe("trading-exporter send", () => {
   });
 
   it("exits 1 with the problem's detail and each bad field on a 422, and applies nothing of the batch", async () => {
-    writeFileSync(join(dir, "bad.json"), JSON.stringify([{ type: "trade", bot: "bad", id: "1", pnl: 5 }, { type: "trade", bot: "bad", id: "2", pnl: "lots" }]));
+    writeFileSync(
+      join(dir, "bad.json"),
+      JSON.stringify([
+        { type: "trade", bot: "bad", id: "1", pnl: 5 },
+        { type: "trade", bot: "bad", id: "2", pnl: "lots" },
+      ]),
+    );
     const r = await send(["events", "--file", "bad.json"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("422");
@@ -159,7 +173,9 @@ describe("trading-exporter send", () => {
     writeFileSync(join(dir, "secret.txt"), `${SECRET}\n`);
     const viaFile = await send(["trade", "--bot", "s", "--id", "f", "--pnl", "1", "--secret-file", "secret.txt"], { env: {} });
     expect(viaFile.code, viaFile.stderr).toBe(0);
-    const viaEnv = await send(["trade", "--bot", "s", "--id", "e", "--pnl", "1"], { env: { HMAC_SECRET: `${SECRET},older-secret-abcdefghijkl` } });
+    const viaEnv = await send(["trade", "--bot", "s", "--id", "e", "--pnl", "1"], {
+      env: { HMAC_SECRET: `${SECRET},older-secret-abcdefghijkl` },
+    });
     expect(viaEnv.code, viaEnv.stderr).toBe(0);
     const cwd = tempDir("te-send-cwd-");
     mkdirSync(join(cwd, "data"));

@@ -75,7 +75,12 @@ describe("client against a live exporter", () => {
 
   it("reads health and sends a batch signed", async () => {
     const client = new TradingExporterClient({ baseUrl: `http://127.0.0.1:${exporterPort}`, secret: SECRET });
-    expect(await client.sendEvents([{ type: "kill_switch", bot: "retry-bot", active: true }, { type: "heartbeat", bot: "retry-bot" }])).toEqual({ accepted: 2, duplicates: 0 });
+    expect(
+      await client.sendEvents([
+        { type: "kill_switch", bot: "retry-bot", active: true },
+        { type: "heartbeat", bot: "retry-bot" },
+      ]),
+    ).toEqual({ accepted: 2, duplicates: 0 });
     const health = await client.health();
     expect(health.bots.find((b) => b.bot === "retry-bot")!.level).toBe("CRITICAL");
   });

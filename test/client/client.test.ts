@@ -39,9 +39,15 @@ class SigningServer {
     const sig = req.headers["x-signature"] as string | undefined;
     this.seen.push({ method: req.method!, url: req.url!, timestamp: ts, signature: sig, auth: req.headers.authorization, body });
     const problem = (status: number, title: string, extra: object = {}): void =>
-      void res.writeHead(status, { "content-type": "application/problem+json" }).end(JSON.stringify({ type: "about:blank", title, status, ...extra }));
+      void res
+        .writeHead(status, { "content-type": "application/problem+json" })
+        .end(JSON.stringify({ type: "about:blank", title, status, ...extra }));
     if (req.method !== "GET") {
-      const ok = ts !== undefined && sig !== undefined && Math.abs(Date.now() / 1000 - Number(ts)) <= 300 && signaturesEqual(sig, sign(SECRET, ts, req.method!, req.url!, body));
+      const ok =
+        ts !== undefined &&
+        sig !== undefined &&
+        Math.abs(Date.now() / 1000 - Number(ts)) <= 300 &&
+        signaturesEqual(sig, sign(SECRET, ts, req.method!, req.url!, body));
       if (!ok) return problem(401, "bad signature");
       if (this.signatures.has(sig)) return problem(401, "replayed signature");
       this.signatures.add(sig);
@@ -50,8 +56,12 @@ class SigningServer {
     if (step === "drop-before-store") return void req.socket.destroy();
     if (step === "503") return problem(503, "store unavailable");
     if (step === "422") return problem(422, "invalid event", { errors: [{ index: 0, path: "pnl", message: "must be a finite number" }] });
-    if (typeof step === "object") return void res.writeHead(429, { "retry-after": step.retryAfter, "content-type": "application/problem+json" }).end("{}");
-    if (req.method === "GET") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ generated_at: "2024-01-01T00:00:00.000Z", bots: [] }));
+    if (typeof step === "object")
+      return void res.writeHead(429, { "retry-after": step.retryAfter, "content-type": "application/problem+json" }).end("{}");
+    if (req.method === "GET")
+      return void res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ generated_at: "2024-01-01T00:00:00.000Z", bots: [] }));
     if (!req.url!.startsWith("/api/v1/events") && !req.url!.startsWith("/api/v1/trades")) {
       return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
     }
@@ -63,7 +73,7 @@ class SigningServer {
       const id = "id" in e ? e.id : undefined;
       const key = e.type === "trade" ? `${e.bot}/${e.id}` : id !== undefined ? `${e.bot}/${e.type}/${id}` : `${e.type}/${this.stored.size}`;
       if (this.stored.has(key)) duplicates++;
-      else this.stored.set(key, e), accepted++;
+      else (this.stored.set(key, e), accepted++);
     }
     // The answer is lost: stored, but the client never hears it (its retry must not double-count).
     if (step === "drop-after-store") return void req.socket.destroy();
@@ -85,12 +95,21 @@ afterEach(() => server.close());
 
 function client(over: Partial<ConstructorParameters<typeof TradingExporterClient>[0]> = {}): TradingExporterClient {
   // The waits advance a manual clock instead of sleeping: no test waits for real.
-  return new TradingExporterClient({ baseUrl: server.url, secret: SECRET, now: () => clock.now(), sleep: async (ms) => void (slept.push(ms), clock.advance(ms)), ...over });
+  return new TradingExporterClient({
+    baseUrl: server.url,
+    secret: SECRET,
+    now: () => clock.now(),
+    sleep: async (ms) => void (slept.push(ms), clock.advance(ms)),
+    ...over,
+  });
 }
 
 describe("TradingExporterClient", () => {
   it("signs writes so the shared verifier accepts them", async () => {
-    const res = await client().sendEvents([{ type: "trade", bot: "b1", id: "1", pnl: 5 }, { type: "heartbeat", bot: "b1" }]);
+    const res = await client().sendEvents([
+      { type: "trade", bot: "b1", id: "1", pnl: 5 },
+      { type: "heartbeat", bot: "b1" },
+    ]);
     expect(res).toEqual({ accepted: 2, duplicates: 0 });
     expect(server.seen[0]).toMatchObject({ method: "POST", url: "/api/v1/events" });
     expect(server.seen[0]!.signature).toMatch(/^sha256=[0-9a-f]{64}$/);
@@ -104,7 +123,9 @@ describe("TradingExporterClient", () => {
   });
 
   it("a wrong secret gets a typed 401 error carrying the problem body, not retried", async () => {
-    const err = await client({ secret: "wrong" }).sendTrades({ id: "x", pnl: 1 }).catch((e: unknown) => e);
+    const err = await client({ secret: "wrong" })
+      .sendTrades({ id: "x", pnl: 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TradingExporterError);
     expect((err as TradingExporterError).status).toBe(401);
     expect((err as TradingExporterError).problem.title).toBe("bad signature");
@@ -141,7 +162,9 @@ describe("TradingExporterClient", () => {
 
   it("never retries a 422 and exposes the validation errors", async () => {
     server.script.push("422");
-    const err = (await client().sendTrades({ id: "t-3", pnl: 1 }).catch((e: unknown) => e)) as TradingExporterError;
+    const err = (await client()
+      .sendTrades({ id: "t-3", pnl: 1 })
+      .catch((e: unknown) => e)) as TradingExporterError;
     expect(err).toBeInstanceOf(TradingExporterError);
     expect(err.status).toBe(422);
     expect(err.problem.errors).toEqual([{ index: 0, path: "pnl", message: "must be a finite number" }]);
@@ -162,7 +185,9 @@ describe("TradingExporterClient", () => {
 
   it("gives up after the configured retries with a typed error", async () => {
     server.script.push("503", "503", "503");
-    const err = (await client({ retries: 2 }).sendTrades({ id: "t-6", pnl: 1 }).catch((e: unknown) => e)) as TradingExporterError;
+    const err = (await client({ retries: 2 })
+      .sendTrades({ id: "t-6", pnl: 1 })
+      .catch((e: unknown) => e)) as TradingExporterError;
     expect(err).toBeInstanceOf(TradingExporterError);
     expect(err.status).toBe(503);
     expect(server.seen).toHaveLength(3);
@@ -172,7 +197,9 @@ describe("TradingExporterClient", () => {
   it("reports an unreachable exporter after every attempt, without leaking the secret", async () => {
     const url = server.url;
     await server.close();
-    const err = (await client({ baseUrl: url, retries: 1 }).sendTrades({ id: "t-7", pnl: 1 }).catch((e: unknown) => e)) as Error;
+    const err = (await client({ baseUrl: url, retries: 1 })
+      .sendTrades({ id: "t-7", pnl: 1 })
+      .catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(TradingExporterUnavailableError);
     expect((err as TradingExporterUnavailableError).attempts).toBe(2);
     expect(err.message).not.toContain(SECRET);

@@ -33,7 +33,9 @@ describe("docs/configuration.md", () => {
   });
 
   it("documents every key", () => {
-    const missing = paths.filter((p) => !DOC.includes(`\`${p}\``) && !(p.startsWith("bots.<name>.triggers.") && DOC.includes("`bots.<name>.triggers.<id>.*`")));
+    const missing = paths.filter(
+      (p) => !DOC.includes(`\`${p}\``) && !(p.startsWith("bots.<name>.triggers.") && DOC.includes("`bots.<name>.triggers.<id>.*`")),
+    );
     expect(missing).toEqual([]);
   });
 

@@ -22,12 +22,24 @@ const rows: [string, string, NodeJS.ProcessEnv, (c: Config) => unknown, unknown]
   ["ALERTS_SLACK_ENABLED", "yes", { SLACK_WEBHOOK: "https://hooks.example.com/s" }, (c) => c.notifications.slack.enabled, true],
   ["SLACK_WEBHOOK", "https://hooks.example.com/slack", {}, (c) => c.notifications.slack.webhook_url, "https://hooks.example.com/slack"],
   ["ALERTS_EMAIL_ENABLED", "1", { ...EMAIL_OK, ...PASSWORD }, (c) => c.notifications.email.enabled, true],
-  ["SMTP_HOST", "mail.example.org", { EMAIL_FROM: "a@x.io", EMAIL_TO: "b@x.io", ...PASSWORD }, (c) => c.notifications.email.smtp_host, "mail.example.org"],
+  [
+    "SMTP_HOST",
+    "mail.example.org",
+    { EMAIL_FROM: "a@x.io", EMAIL_TO: "b@x.io", ...PASSWORD },
+    (c) => c.notifications.email.smtp_host,
+    "mail.example.org",
+  ],
   ["SMTP_PORT", "2525", {}, (c) => c.notifications.email.smtp_port, 2525],
   ["SMTP_USER", "mailer", {}, (c) => c.notifications.email.smtp_user, "mailer"],
   ["SMTP_PASSWORD", "env-smtp-password", { SMTP_USER: "mailer" }, (c) => c.notifications.email.smtp_password, "env-smtp-password"],
   ["EMAIL_FROM", "Alerts <alerts@example.com>", {}, (c) => c.notifications.email.from, "Alerts <alerts@example.com>"],
-  ["EMAIL_TO", "a@example.com,b@example.com , c@example.com", {}, (c) => c.notifications.email.to, ["a@example.com", "b@example.com", "c@example.com"]],
+  [
+    "EMAIL_TO",
+    "a@example.com,b@example.com , c@example.com",
+    {},
+    (c) => c.notifications.email.to,
+    ["a@example.com", "b@example.com", "c@example.com"],
+  ],
   ["ALERTS_TELEGRAM_ENABLED", "TRUE", { TELEGRAM_BOT_TOKEN: "1:t", TELEGRAM_CHAT_ID: "5" }, (c) => c.notifications.telegram.enabled, true],
   ["TELEGRAM_BOT_TOKEN", "123:env-token", { TELEGRAM_CHAT_ID: "-100" }, (c) => c.notifications.telegram.bot_token, "123:env-token"],
   ["TELEGRAM_CHAT_ID", "-1009876", {}, (c) => c.notifications.telegram.chat_id, "-1009876"],
@@ -66,8 +78,16 @@ describe("every environment variable overrides the file", () => {
 
 describe("booleans", () => {
   it.each([
-    ["true", true], ["TRUE", true], ["1", true], ["yes", true], ["Yes", true],
-    ["false", false], ["False", false], ["0", false], ["no", false], ["NO", false],
+    ["true", true],
+    ["TRUE", true],
+    ["1", true],
+    ["yes", true],
+    ["Yes", true],
+    ["false", false],
+    ["False", false],
+    ["0", false],
+    ["no", false],
+    ["NO", false],
   ])("NOTIFICATIONS_ENABLED=%s → %s", (text, expected) => {
     expect(loadConfig({ env: { NOTIFICATIONS_ENABLED: text } }).notifications.enabled).toBe(expected);
   });
@@ -90,7 +110,11 @@ describe("bad values name the variable", () => {
     ["LISTEN_ADDRESS", "nowhere", "environment (LISTEN_ADDRESS): listen: must be host:port"],
     ["EMAIL_FROM", "not-an-address", "environment (EMAIL_FROM): notifications.email.from: must be an e-mail address"],
     ["EMAIL_TO", "ops@example.com,broken", "environment (EMAIL_TO): notifications.email.to.1: must be an e-mail address"],
-    ["SLACK_WEBHOOK", "hooks.slack.com/x", "environment (SLACK_WEBHOOK): notifications.slack.webhook_url: must be an http:// or https:// URL"],
+    [
+      "SLACK_WEBHOOK",
+      "hooks.slack.com/x",
+      "environment (SLACK_WEBHOOK): notifications.slack.webhook_url: must be an http:// or https:// URL",
+    ],
   ])("%s=%s", (name, value, expected) => {
     const err = errorOf(() => loadConfig({ env: { ...EMAIL_OK, ALERTS_EMAIL_ENABLED: "false", [name]: value } }));
     expect(err.message).toContain(expected);
@@ -108,9 +132,7 @@ describe("bad values name the variable", () => {
   it("never echoes a secret variable's value", () => {
     const short = "tiny-secret-1";
     const err = errorOf(() => loadConfig({ env: { HMAC_SECRET: `${SECRET},${short}` } }));
-    expect(err.problems).toEqual([
-      "environment (HMAC_SECRET): auth.hmac_secrets.1: must be at least 16 characters (got a string)",
-    ]);
+    expect(err.problems).toEqual(["environment (HMAC_SECRET): auth.hmac_secrets.1: must be at least 16 characters (got a string)"]);
     expect(err.message).not.toContain(short);
   });
 });

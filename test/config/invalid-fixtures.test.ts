@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/index.js";
 
 const DIR = join(import.meta.dirname, "../fixtures/config");
-const fixtures = readdirSync(DIR).filter((f) => /^invalid-.*\.yaml$/.test(f)).sort();
+const fixtures = readdirSync(DIR)
+  .filter((f) => /^invalid-.*\.yaml$/.test(f))
+  .sort();
 
 function header(file: string): { errors: string[]; absent: string[] } {
   const lines = readFileSync(join(DIR, file), "utf8").split("\n");

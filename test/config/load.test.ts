@@ -57,7 +57,11 @@ describe("defaults (§2, §5–§7, §12)", () => {
   it("have no notification channel (§2)", () => {
     const n = config.notifications;
     expect([n.enabled, n.slack.enabled, n.email.enabled, n.telegram.enabled, n.webhook.enabled]).toEqual([
-      false, false, false, false, false,
+      false,
+      false,
+      false,
+      false,
+      false,
     ]);
     expect(n.email.smtp_port).toBe(587);
     expect(n.email.smtp_secure).toBe(false);
@@ -256,10 +260,7 @@ describe("strictness that fixtures don't show", () => {
   });
 
   it("accepts `to` as one comma-separated string", () => {
-    const file = write(
-      "to.yaml",
-      "notifications:\n  email: {enabled: true, smtp_host: mx, from: a@x.io, to: 'b@x.io, c@x.io'}\n",
-    );
+    const file = write("to.yaml", "notifications:\n  email: {enabled: true, smtp_host: mx, from: a@x.io, to: 'b@x.io, c@x.io'}\n");
     expect(loadConfig({ file, env: {} }).notifications.email.to).toEqual(["b@x.io", "c@x.io"]);
   });
 
@@ -292,18 +293,25 @@ describe("listenAddress", () => {
 });
 
 describe("origins (§16)", () => {
-  it.each(["https://grafana.example/", "https://grafana.example/d/x", "grafana.example", "ftp://grafana.example", "HTTPS://Grafana.example", "http://localhost:80"])(
-    "rejects %s, naming the key",
-    (origin) => {
-      const message = errorOf(() => parseConfig({ websocket: { allowed_origins: [origin] }, http: { cors_origins: [origin] } })).message;
-      expect(message).toContain("websocket.allowed_origins.0");
-      expect(message).toContain("http.cors_origins.0");
-      expect(message).toMatch(/must be an origin/);
-    },
-  );
+  it.each([
+    "https://grafana.example/",
+    "https://grafana.example/d/x",
+    "grafana.example",
+    "ftp://grafana.example",
+    "HTTPS://Grafana.example",
+    "http://localhost:80",
+  ])("rejects %s, naming the key", (origin) => {
+    const message = errorOf(() => parseConfig({ websocket: { allowed_origins: [origin] }, http: { cors_origins: [origin] } })).message;
+    expect(message).toContain("websocket.allowed_origins.0");
+    expect(message).toContain("http.cors_origins.0");
+    expect(message).toMatch(/must be an origin/);
+  });
 
   it("accepts origins as browsers send them", () => {
-    const c = parseConfig({ websocket: { allowed_origins: ["http://localhost:3000", "https://[::1]:8443"] }, http: { cors_origins: ["https://a.example"] } });
+    const c = parseConfig({
+      websocket: { allowed_origins: ["http://localhost:3000", "https://[::1]:8443"] },
+      http: { cors_origins: ["https://a.example"] },
+    });
     expect(c.websocket.allowed_origins).toEqual(["http://localhost:3000", "https://[::1]:8443"]);
     expect(c.http.cors_origins).toEqual(["https://a.example"]);
   });

@@ -85,9 +85,7 @@ sources:
   it("a missing file is an error naming the key and the path", () => {
     const f = write("missing.yaml", "notifications:\n  telegram:\n    bot_token_file: nowhere/token\n");
     const err = errorOf(() => loadConfig({ file: f, env: {} }));
-    expect(err.problems).toEqual([
-      `${f}:3: notifications.telegram.bot_token_file: cannot read "${join(tmp, "nowhere/token")}" (ENOENT)`,
-    ]);
+    expect(err.problems).toEqual([`${f}:3: notifications.telegram.bot_token_file: cannot read "${join(tmp, "nowhere/token")}" (ENOENT)`]);
   });
 
   it("an empty file is an error", () => {
@@ -174,7 +172,10 @@ describe("redactConfig", () => {
   it("redacts user:password inside URLs", () => {
     const c = loadConfig({
       env: {},
-      file: write("userinfo.yaml", "sources:\n  freqtrade:\n    - { bot: a, url: 'http://bob:pw-in-url-123@127.0.0.1:8080/', username: bob, password: p }\n"),
+      file: write(
+        "userinfo.yaml",
+        "sources:\n  freqtrade:\n    - { bot: a, url: 'http://bob:pw-in-url-123@127.0.0.1:8080/', username: bob, password: p }\n",
+      ),
     });
     const url = redactConfig(c).sources.freqtrade[0]!.url;
     expect(url).not.toContain("pw-in-url-123");
@@ -196,7 +197,8 @@ describe("redactConfig", () => {
     expect(r.notifications.webhook.url).toBe("https://hooks.example");
     expect(r.notifications.telegram.api_base_url).toBe("https://tg-proxy.example");
     const text = JSON.stringify(r);
-    for (const secret of ["probe-key-123", "path-token-456", "relay-key-789", "webhook-secret", "tg-token", "/v1/ping"]) expect(text).not.toContain(secret);
+    for (const secret of ["probe-key-123", "path-token-456", "relay-key-789", "webhook-secret", "tg-token", "/v1/ping"])
+      expect(text).not.toContain(secret);
   });
 
   it("leaves absent secrets absent (nothing to hide is shown as nothing)", () => {

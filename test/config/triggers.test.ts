@@ -3,13 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  effectiveTriggers,
-  loadConfig,
-  TRIGGER_DEFAULTS,
-  TRIGGER_IDS,
-  triggerOverrideSchema,
-} from "../../src/config/index.js";
+import { effectiveTriggers, loadConfig, TRIGGER_DEFAULTS, TRIGGER_IDS, triggerOverrideSchema } from "../../src/config/index.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "config-triggers-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

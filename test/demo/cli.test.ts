@@ -31,11 +31,15 @@ function waitFor(get: () => string, pattern: RegExp, exited: Promise<number | nu
 describe("trading-exporter demo", () => {
   it("serves the three bots while it runs, then stops after --duration with a summary", async () => {
     const dataDir = join(tempDir("te-demo-"), "state");
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli.ts"), "demo", "--duration", "3", "--data-dir", dataDir], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TRADING_EXPORTER_CONFIG: "", LISTEN_ADDRESS: "127.0.0.1:0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(REPO_ROOT, "src/cli.ts"), "demo", "--duration", "3", "--data-dir", dataDir],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, TRADING_EXPORTER_CONFIG: "", LISTEN_ADDRESS: "127.0.0.1:0" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));

@@ -39,7 +39,12 @@ describe("examples/", () => {
       const { stdout } = await runExample(EXAMPLES[0]!, { DATA_DIR: dir, LISTEN_ADDRESS: "127.0.0.1:0", HMAC_SECRET: SECRET });
       expect(stdout).toContain("re-sent order-1001: 1 duplicate, 0 applied");
       const figures = JSON.parse(stdout.trim().split("\n").at(-1)!);
-      expect(figures).toMatchObject({ bot: "my-node-bot", equity: 10_061.4, trades: { total: 3, wins: 2, losses: 1, breakeven: 0 }, open_positions: 1 });
+      expect(figures).toMatchObject({
+        bot: "my-node-bot",
+        equity: 10_061.4,
+        trades: { total: 3, wins: 2, losses: 1, breakeven: 0 },
+        open_positions: 1,
+      });
       expect(figures.total_pnl).toBeCloseTo(52.2, 9);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -15,13 +15,17 @@ async function demo(mosquitto: string | null): Promise<string> {
 }
 
 describe("demo with a Hummingbot-style bot", () => {
-  it.skipIf(!MOSQUITTO.path)("publishes fills through mosquitto that become FIFO trades", async () => {
-    const out = await demo(MOSQUITTO.path!);
-    expect(out).toMatch(/hb-demo-mm\s+a Hummingbot-style market maker publishing fills through mosquitto \(mqtt:\/\/127\.0\.0\.1:\d+\)/);
-    const row = /^hb-demo-mm\s+(\d+)\s/m.exec(out);
-    expect(row, out).not.toBeNull();
-    expect(Number(row![1])).toBeGreaterThan(0);
-  }, 30_000);
+  it.skipIf(!MOSQUITTO.path)(
+    "publishes fills through mosquitto that become FIFO trades",
+    async () => {
+      const out = await demo(MOSQUITTO.path!);
+      expect(out).toMatch(/hb-demo-mm\s+a Hummingbot-style market maker publishing fills through mosquitto \(mqtt:\/\/127\.0\.0\.1:\d+\)/);
+      const row = /^hb-demo-mm\s+(\d+)\s/m.exec(out);
+      expect(row, out).not.toBeNull();
+      expect(Number(row![1])).toBeGreaterThan(0);
+    },
+    30_000,
+  );
 
   it("says how to get mosquitto when it is missing", async () => {
     const out = await demo(null);

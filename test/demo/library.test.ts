@@ -8,9 +8,23 @@ import { tempDir } from "../support/exporter.js";
 describe("the library's public surface", () => {
   it("exports what docs/getting-data-in.md names", () => {
     for (const name of [
-      "createExporter", "createExporterFromOptions", "loadConfig", "parseConfig", "configSchema", "ConfigError",
-      "TradingExporterClient", "TradingExporterError", "TradingExporterUnavailableError", "sign", "signedHeaders",
-      "Engine", "ManualClock", "systemClock", "IngestError", "eventInputSchema", "openApiDocument",
+      "createExporter",
+      "createExporterFromOptions",
+      "loadConfig",
+      "parseConfig",
+      "configSchema",
+      "ConfigError",
+      "TradingExporterClient",
+      "TradingExporterError",
+      "TradingExporterUnavailableError",
+      "sign",
+      "signedHeaders",
+      "Engine",
+      "ManualClock",
+      "systemClock",
+      "IngestError",
+      "eventInputSchema",
+      "openApiDocument",
     ]) {
       expect(lib, name).toHaveProperty(name);
     }
@@ -34,7 +48,9 @@ describe("the library's public surface", () => {
       expect(exporter.engine.performance("lib")).toMatchObject({ equity: 5050, total_pnl: 50, initial_equity: 5000 });
       const bad = await exporter.ingest([{ type: "equity", bot: "lib", equity: 0 }]).catch((e: unknown) => e);
       expect(bad).toBeInstanceOf(lib.IngestError);
-      expect((bad as InstanceType<typeof lib.IngestError>).errors).toEqual([{ index: 0, path: "equity", message: "must be greater than 0" }]);
+      expect((bad as InstanceType<typeof lib.IngestError>).errors).toEqual([
+        { index: 0, path: "equity", message: "must be greater than 0" },
+      ]);
     } finally {
       await exporter.close();
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,8 @@
 
 type Event = Record<string, unknown>;
 
-const trades = (bot: string, pnls: number[], prefix: string): Event[] => pnls.map((pnl, i) => ({ type: "trade", bot, id: `${prefix}${i}`, pnl }));
+const trades = (bot: string, pnls: number[], prefix: string): Event[] =>
+  pnls.map((pnl, i) => ({ type: "trade", bot, id: `${prefix}${i}`, pnl }));
 
 /** The bot whose data every Grafana panel query is run for: it has trades, positions, API latency,
  * a duplicate, a breaker trip and firing alerts (native and Prometheus), so every panel has a series. */

@@ -65,7 +65,11 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
     dir = mkdtempSync(join(tmpdir(), "trading-e2e-"));
     nativeWebhook = await startWebhookReceiver();
     amReceiver = await HttpReceiver.start();
-    alertmanager = await startAlertmanager(alertmanagerBinary.path!, dir, alertmanagerTestConfig((receiver) => amReceiver.url(`/${receiver}`)));
+    alertmanager = await startAlertmanager(
+      alertmanagerBinary.path!,
+      dir,
+      alertmanagerTestConfig((receiver) => amReceiver.url(`/${receiver}`)),
+    );
     const config = writeConfig(dir, {
       listen: "127.0.0.1:0",
       data_dir: join(dir, "exporter-data"),
@@ -78,7 +82,11 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
     });
     exporter = await startExporterProcess(config);
     const exporterAddress = new URL(exporter.url).host;
-    prometheus = await startPrometheus(prometheusBinary.path!, dir, prometheusTestConfig({ exporterAddress, alertmanagerAddress: alertmanager.address }));
+    prometheus = await startPrometheus(
+      prometheusBinary.path!,
+      dir,
+      prometheusTestConfig({ exporterAddress, alertmanagerAddress: alertmanager.address }),
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -111,9 +119,7 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
   function delivered() {
     return amReceiver.requests.flatMap((req) => {
       const message = JSON.parse(req.body) as AmWebhookMessage;
-      return message.alerts
-        .filter((a) => a.status === "firing")
-        .map((a) => ({ ...a, receiver: message.receiver, path: req.path }));
+      return message.alerts.filter((a) => a.status === "firing").map((a) => ({ ...a, receiver: message.receiver, path: req.path }));
     });
   }
 
@@ -143,7 +149,13 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
 
     for (const expected of DELIVERED) {
       for (const alert of delivered().filter((a) => alertKey(a.labels) === alertKey(expected))) {
-        expect(alert.labels).toMatchObject({ alertname: expected.alertname, bot: expected.bot, severity: expected.severity, trigger: expected.trigger, job: "trading-exporter" });
+        expect(alert.labels).toMatchObject({
+          alertname: expected.alertname,
+          bot: expected.bot,
+          severity: expected.severity,
+          trigger: expected.trigger,
+          job: "trading-exporter",
+        });
         // Routed by the bundle's severity routes to the matching receiver.
         expect(alert.receiver).toBe(receiverFor(expected));
         expect(alert.path).toBe(`/${receiverFor(expected)}`);

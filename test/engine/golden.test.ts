@@ -75,9 +75,7 @@ describe("golden cases (§5)", () => {
     const data = JSON.parse(JSON.stringify(engine.toSnapshot()));
     expect(() => Engine.fromSnapshot(data, { ...settings, window_trades: 7 }, new ManualClock(0))).toThrow(/settings/);
     expect(() => Engine.fromSnapshot(data, { ...settings, timezone: "Europe/Paris" }, new ManualClock(0))).toThrow(/settings/);
-    expect(() =>
-      Engine.fromSnapshot(data, { ...settings, bots: { x: { initial_equity: 5 } } }, new ManualClock(0)),
-    ).toThrow(/settings/);
+    expect(() => Engine.fromSnapshot(data, { ...settings, bots: { x: { initial_equity: 5 } } }, new ManualClock(0))).toThrow(/settings/);
     // Annualization factors only scale figures at query time: those snapshots stay usable.
     expect(() => Engine.fromSnapshot(data, { ...settings, annualization_factor: 252 }, new ManualClock(0))).not.toThrow();
   });

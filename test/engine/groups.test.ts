@@ -56,7 +56,11 @@ describe("groups (§19)", () => {
   });
 
   const step = fc.record({
-    dt: fc.oneof(fc.integer({ min: 0, max: 6 * HOUR }), fc.integer({ min: 20 * HOUR, max: 4 * 24 * HOUR }), fc.integer({ min: -30 * HOUR, max: -1 })),
+    dt: fc.oneof(
+      fc.integer({ min: 0, max: 6 * HOUR }),
+      fc.integer({ min: 20 * HOUR, max: 4 * 24 * HOUR }),
+      fc.integer({ min: -30 * HOUR, max: -1 }),
+    ),
     bot: fc.constantFrom("a", "b", "c", "outsider"),
     kind: fc.constantFrom("trade", "trade", "trade", "equity", "cashflow", "heartbeat"),
     value: fc.integer({ min: -300_000, max: 300_000 }).map((c) => c / 100),
@@ -65,7 +69,13 @@ describe("groups (§19)", () => {
   it("incremental group figures = naive recomputation (property)", () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 150 }), fc.constantFrom("UTC", "Europe/Berlin"), (steps, timezone) => {
-        const s = baseSettings({ timezone, cagr_min_days: 5, daily_window_days: 10, bots: { b: { initial_equity: 2_500 } }, groups: { fleet: ["a", "b", "c"], pair: ["c", "a"] } });
+        const s = baseSettings({
+          timezone,
+          cagr_min_days: 5,
+          daily_window_days: 10,
+          bots: { b: { initial_equity: 2_500 } },
+          groups: { fleet: ["a", "b", "c"], pair: ["c", "a"] },
+        });
         let t = at(0);
         let maxT = t;
         const events: TradingEvent[] = steps.map((x, i) => {

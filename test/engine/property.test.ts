@@ -36,7 +36,10 @@ const stepArb = fc.record({
       weight: 8,
       arbitrary: fc.record({
         type: fc.constant("trade" as const),
-        pnl: fc.oneof(fc.constant(0), fc.integer({ min: -40_000, max: 40_000 }).map((c) => c / 100)),
+        pnl: fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: -40_000, max: 40_000 }).map((c) => c / 100),
+        ),
         // Repeated `return` values make windows of identical values (Sharpe NaN) reachable.
         ret: fc.option(fc.oneof(fc.constantFrom(0.01, -0.005, 0), fc.double({ min: -0.5, max: 0.5, noNaN: true }).filter(tinyFree)), {
           nil: undefined,
@@ -44,14 +47,20 @@ const stepArb = fc.record({
         }),
       }),
     },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant("equity" as const), equity: fc.integer({ min: 1, max: 3_000_000 }).map((c) => c / 100) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ type: fc.constant("equity" as const), equity: fc.integer({ min: 1, max: 3_000_000 }).map((c) => c / 100) }),
+    },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("heartbeat" as const) }) },
     // Deposits and withdrawals (§19), now and then larger than the equity (the highs then stay).
     {
       weight: 1,
       arbitrary: fc.record({
         type: fc.constant("cashflow" as const),
-        amount: fc.integer({ min: -1_500_000, max: 1_500_000 }).filter((c) => c !== 0).map((c) => c / 100),
+        amount: fc
+          .integer({ min: -1_500_000, max: 1_500_000 })
+          .filter((c) => c !== 0)
+          .map((c) => c / 100),
       }),
     },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("kill_switch" as const), active: fc.boolean() }) },

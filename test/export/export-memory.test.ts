@@ -19,7 +19,9 @@ it(`streams ${ROWS} trades as CSV without holding them in memory`, async () => {
   expect(m.rows).toBe(ROWS + 1); // header + one line per trade
   // The body is ~19 MB and the rows as objects several times that; a bounded stream stays far below.
   const growth = (m.peakRss - m.baselineRss) / MiB;
-  console.log(`export of ${ROWS} rows: ${(m.bytes / MiB).toFixed(1)} MiB in ${m.ms.toFixed(0)} ms, peak RSS growth ${growth.toFixed(1)} MiB`);
+  console.log(
+    `export of ${ROWS} rows: ${(m.bytes / MiB).toFixed(1)} MiB in ${m.ms.toFixed(0)} ms, peak RSS growth ${growth.toFixed(1)} MiB`,
+  );
   expect(m.bytes).toBeGreaterThan(15 * MiB);
   expect(growth).toBeLessThan(64);
 }, 120_000);

@@ -20,9 +20,27 @@ const EVENTS: TradingEvent[] = [
 ];
 
 // Worked by hand: alpha starts at 10000, beta at 5000 (override).
-const A1 = { ts: iso(T0 + 1000), bot: "alpha", id: "a1", symbol: "BTC/USDT", side: "long", pnl: 100, return: 100 / 10_000, opened_at: iso(T0) };
+const A1 = {
+  ts: iso(T0 + 1000),
+  bot: "alpha",
+  id: "a1",
+  symbol: "BTC/USDT",
+  side: "long",
+  pnl: 100,
+  return: 100 / 10_000,
+  opened_at: iso(T0),
+};
 const A2 = { ts: iso(T0 + 3000), bot: "alpha", id: "a2", symbol: null, side: null, pnl: -90, return: 0.5, opened_at: null };
-const A3 = { ts: iso(T0 + 4000), bot: "alpha", id: "a3", symbol: 'weird, "sym"', side: null, pnl: 891, return: 891 / 8910, opened_at: null };
+const A3 = {
+  ts: iso(T0 + 4000),
+  bot: "alpha",
+  id: "a3",
+  symbol: 'weird, "sym"',
+  side: null,
+  pnl: 891,
+  return: 891 / 8910,
+  opened_at: null,
+};
 const B1 = { ts: iso(T0 + 1500), bot: "beta", id: "b1", symbol: null, side: null, pnl: -500, return: -500 / 5000, opened_at: null };
 const B2 = { ts: iso(T0 + 2500), bot: "beta", id: "b2", symbol: null, side: "short", pnl: 0, return: 0, opened_at: null };
 

@@ -13,7 +13,14 @@ const auth = { Authorization: `Bearer ${TOKEN}` };
 
 beforeAll(async () => {
   live = await startLiveExporter(TOKEN);
-  expect((await live.post([{ type: "equity", bot: "calm", equity: 1000 }, { type: "trade", bot: "calm", id: "c1", pnl: 25 }])).status).toBe(200);
+  expect(
+    (
+      await live.post([
+        { type: "equity", bot: "calm", equity: 1000 },
+        { type: "trade", bot: "calm", id: "c1", pnl: 25 },
+      ])
+    ).status,
+  ).toBe(200);
   const ts = Date.now();
   const wild = (e: Record<string, unknown>) => live.exporter.engine.apply({ bot: "wild", ts, ...e } as unknown as TradingEvent);
   wild({ type: "equity", equity: 1e308 });

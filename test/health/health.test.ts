@@ -69,7 +69,13 @@ describe("bot health (§6)", () => {
   });
 
   it("takes the worse of the bot's API status and the probe's", () => {
-    const h = botHealth(safetySnapshot({ api: { status: "connected" } }), T0, T0, settings, probe({ status: "disconnected", latency_ms: null, consecutive_failures: 3 }));
+    const h = botHealth(
+      safetySnapshot({ api: { status: "connected" } }),
+      T0,
+      T0,
+      settings,
+      probe({ status: "disconnected", latency_ms: null, consecutive_failures: 3 }),
+    );
     expect(h.level).toBe("DEGRADED");
     expect(h.reasons).toEqual(["exchange API disconnected (probe: 3 consecutive failures)"]);
     expect(h.api).toMatchObject({ status: "disconnected", source: "probe", consecutive_failures: 3 });

@@ -74,7 +74,9 @@ describe("a failing probe target across a restart", () => {
     await new Promise((r) => setTimeout(r, 1500));
 
     expect(messages()).toEqual(["firing:api_disconnected"]);
-    const history = (await (await fetch(`${proc.url}/api/v1/alerts/history?trigger=api_disconnected`)).json()) as { alerts: { status: string }[] };
+    const history = (await (await fetch(`${proc.url}/api/v1/alerts/history?trigger=api_disconnected`)).json()) as {
+      alerts: { status: string }[];
+    };
     expect(history.alerts.map((r) => r.status)).toEqual(["firing"]);
     const metrics = await (await fetch(`${proc.url}/metrics`)).text();
     expect(metrics).toMatch(/trading_alert_firing\{[^}]*trigger="api_disconnected"[^}]*\} 1/);

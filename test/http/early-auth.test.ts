@@ -54,7 +54,12 @@ function headOnly(headers: Record<string, string>, path = "/api/v1/events"): Pro
       resolve({ status: Number(data.slice(9, 12)), headers: data.slice(0, end), body: data.slice(end + 4, end + 4 + length) });
     });
     socket.on("error", (err) => (clearTimeout(timer), reject(err)));
-    const head = [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${port}`, "Content-Type: application/json", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const head = [
+      `POST ${path} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      "Content-Type: application/json",
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
     socket.write(`${head.join("\r\n")}\r\n\r\n`);
   });
 }
@@ -73,7 +78,11 @@ describe("writes are judged before their body is read (§16)", () => {
 
   it.each([
     ["a malformed signature", { "X-Timestamp": "0", "X-Signature": "sha256=zz" }, /X-Signature must be/],
-    ["a timestamp outside the skew", { "X-Timestamp": String(Math.floor(T_START / 1000) - 3600), "X-Signature": `sha256=${"a".repeat(64)}` }, /from the server's clock/],
+    [
+      "a timestamp outside the skew",
+      { "X-Timestamp": String(Math.floor(T_START / 1000) - 3600), "X-Signature": `sha256=${"a".repeat(64)}` },
+      /from the server's clock/,
+    ],
     ["a non-numeric timestamp", { "X-Timestamp": "soon", "X-Signature": `sha256=${"a".repeat(64)}` }, /unix seconds/],
   ])("401 for %s with a 5 MB Content-Length, before the body", async (_what, headers, message) => {
     const r = await headOnly({ ...headers, "Content-Length": String(FIVE_MB) });
@@ -102,7 +111,11 @@ describe("writes are judged before their body is read (§16)", () => {
   it("refuses a replayed signature before reading its body", async () => {
     const body = JSON.stringify({ type: "trade", bot: "early", id: "e2", pnl: 1 });
     const headers = signedHeaders(SECRET, "POST", "/api/v1/events", body, clock.now());
-    const first = await fetch(`http://127.0.0.1:${port}/api/v1/events`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
+    const first = await fetch(`http://127.0.0.1:${port}/api/v1/events`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...headers },
+      body,
+    });
     expect(first.status).toBe(200);
     const again = await headOnly({ ...headers, "Content-Length": String(Buffer.byteLength(body)) });
     expect(again.status).toBe(401);

@@ -34,11 +34,23 @@ const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 function send(method: string, path: string, headers: Record<string, string>, body: Buffer | string = "", keepAlive = true): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { ...base, method, path, headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) }, agent: keepAlive ? agent : false },
+      {
+        ...base,
+        method,
+        path,
+        headers: { ...headers, "Content-Length": String(Buffer.byteLength(body)) },
+        agent: keepAlive ? agent : false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode!, contentType: String(res.headers["content-type"] ?? ""), body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode!,
+            contentType: String(res.headers["content-type"] ?? ""),
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
       },
     );
     req.on("error", reject);
@@ -47,18 +59,28 @@ function send(method: string, path: string, headers: Record<string, string>, bod
 }
 
 const get = (path: string) => send("GET", path, {});
-const signed = (method: string, path: string, body: string) => ({ ...signedHeaders(SECRET, method, path, body, clock.now()), "Content-Type": "application/json" });
+const signed = (method: string, path: string, body: string) => ({
+  ...signedHeaders(SECRET, method, path, body, clock.now()),
+  "Content-Type": "application/json",
+});
 
 /** Everything a write could change, as the reads show it; the counters of refusals are left out. */
 async function observable(): Promise<string> {
   const metrics = (await get("/metrics")).body
     .split("\n")
-    .filter((l) => l.startsWith("trading_") && !l.startsWith("trading_events_rejected_total") && !l.startsWith("trading_source_errors_total"))
+    .filter(
+      (l) => l.startsWith("trading_") && !l.startsWith("trading_events_rejected_total") && !l.startsWith("trading_source_errors_total"),
+    )
     .join("\n");
   const reads = await Promise.all(
-    ["/api/v1/metrics/realtime", "/api/v1/health/safety", "/api/v1/health/status", "/api/v1/alerts/triggers", "/api/v1/alerts/history", "/api/v1/export/trades"].map(
-      async (p) => `${p}\n${(await get(p)).body}`,
-    ),
+    [
+      "/api/v1/metrics/realtime",
+      "/api/v1/health/safety",
+      "/api/v1/health/status",
+      "/api/v1/alerts/triggers",
+      "/api/v1/alerts/history",
+      "/api/v1/export/trades",
+    ].map(async (p) => `${p}\n${(await get(p)).body}`),
   );
   return [metrics, ...reads].join("\n---\n");
 }
@@ -75,7 +97,10 @@ function expectProblem(reply: Reply, what: string): void {
 beforeAll(async () => {
   dataDir = tempDir("te-fuzz-");
   clock = new ManualClock(NOW);
-  const config = testConfig({ auth: { max_clock_skew_seconds: SKEW_S }, sources: { freqtrade_webhook: [{ bot: "ft", token: TOKEN }] } }, dataDir);
+  const config = testConfig(
+    { auth: { max_clock_skew_seconds: SKEW_S }, sources: { freqtrade_webhook: [{ bot: "ft", token: TOKEN }] } },
+    dataDir,
+  );
   exporter = await createExporter(config, { clock });
   base = await exporter.listen(0, "127.0.0.1");
   // Some state for the requests to (fail to) disturb: two bots with trades, equity and safety.
@@ -97,8 +122,30 @@ afterAll(async () => {
 });
 
 type SigMode = "valid" | "missing" | "no-timestamp" | "malformed" | "other-secret" | "stale" | "future" | "replayed";
-const sigModes = fc.constantFrom<SigMode>("valid", "valid", "valid", "valid", "missing", "no-timestamp", "malformed", "other-secret", "stale", "future", "replayed");
-const contentTypes = fc.constantFrom("application/json", "application/json", "application/json", "application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "", "application/xml");
+const sigModes = fc.constantFrom<SigMode>(
+  "valid",
+  "valid",
+  "valid",
+  "valid",
+  "missing",
+  "no-timestamp",
+  "malformed",
+  "other-secret",
+  "stale",
+  "future",
+  "replayed",
+);
+const contentTypes = fc.constantFrom(
+  "application/json",
+  "application/json",
+  "application/json",
+  "application/json",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "",
+  "application/xml",
+);
 
 /** The last validly signed request, resent byte for byte by the "replayed" mode. */
 let lastSigned: { method: string; path: string; headers: Record<string, string>; body: string } | undefined;
@@ -106,7 +153,11 @@ let lastSigned: { method: string; path: string; headers: Record<string, string>;
 function headersFor(mode: SigMode, method: string, path: string, body: string, contentType: string): Record<string, string> {
   const ts = Math.floor(clock.now() / 1000);
   const ct: Record<string, string> = contentType ? { "Content-Type": contentType } : {};
-  const at = (t: number, secret = SECRET) => ({ "X-Timestamp": String(t), "X-Signature": sign(secret, String(t), method, path, body), ...ct });
+  const at = (t: number, secret = SECRET) => ({
+    "X-Timestamp": String(t),
+    "X-Signature": sign(secret, String(t), method, path, body),
+    ...ct,
+  });
   switch (mode) {
     case "valid":
     case "replayed":
@@ -139,7 +190,9 @@ const signedRoutes = [
   },
   {
     method: "PUT",
-    path: fc.oneof(fc.constantFrom(...TRIGGER_IDS), fc.string({ minLength: 1, maxLength: 30 })).map((t) => `/api/v1/alerts/triggers/${encodeURIComponent(t)}`),
+    path: fc
+      .oneof(fc.constantFrom(...TRIGGER_IDS), fc.string({ minLength: 1, maxLength: 30 }))
+      .map((t) => `/api/v1/alerts/triggers/${encodeURIComponent(t)}`),
     body: H.hostileTriggerBody,
     valid: fc.constant({ enabled: false }),
   },
@@ -147,12 +200,31 @@ const signedRoutes = [
 
 const signedRequest = fc.oneof(
   ...signedRoutes.map((r) =>
-    fc.record({ method: fc.constant(r.method), path: r.path, mode: sigModes, hostile: r.body, valid: r.valid as fc.Arbitrary<H.Hostile>, contentType: contentTypes, damage: H.textDamage, at: fc.nat() }),
+    fc.record({
+      method: fc.constant(r.method),
+      path: r.path,
+      mode: sigModes,
+      hostile: r.body,
+      valid: r.valid as fc.Arbitrary<H.Hostile>,
+      contentType: contentTypes,
+      damage: H.textDamage,
+      at: fc.nat(),
+    }),
   ),
 );
 
 const webhookRequest = fc.record({
-  query: fc.constantFrom(`bot=ft&token=${TOKEN}`, `bot=ft&token=${TOKEN}`, `bot=ft&token=${TOKEN}`, "bot=ft&token=wrong-token-0123456789", "bot=ft", "bot=nobody&token=" + TOKEN, "", `token=${TOKEN}`, `bot=ft&token=${TOKEN}&token=x`),
+  query: fc.constantFrom(
+    `bot=ft&token=${TOKEN}`,
+    `bot=ft&token=${TOKEN}`,
+    `bot=ft&token=${TOKEN}`,
+    "bot=ft&token=wrong-token-0123456789",
+    "bot=ft",
+    "bot=nobody&token=" + TOKEN,
+    "",
+    `token=${TOKEN}`,
+    `bot=ft&token=${TOKEN}&token=x`,
+  ),
   body: H.hostileWebhookBody,
   form: fc.boolean(),
   contentType: fc.constantFrom("application/json", "application/json", "text/plain", "", "application/xml"),
@@ -173,7 +245,14 @@ describe("hostile writes", () => {
   it("lists every write route of the app among the fuzzed ones", () => {
     const writes = routesOf(exporter.app).filter((r) => /^(POST|PUT|DELETE|PATCH) /.test(r));
     expect(writes.sort()).toEqual(
-      ["POST /api/v1/events", "POST /api/v1/trades", "POST /api/v1/alerts/test", "POST /api/v1/alerts/{id}/ack", "PUT /api/v1/alerts/triggers/{trigger}", `POST ${WEBHOOK}`].sort(),
+      [
+        "POST /api/v1/events",
+        "POST /api/v1/trades",
+        "POST /api/v1/alerts/test",
+        "POST /api/v1/alerts/{id}/ack",
+        "PUT /api/v1/alerts/triggers/{trigger}",
+        `POST ${WEBHOOK}`,
+      ].sort(),
     );
   });
 
@@ -184,13 +263,21 @@ describe("hostile writes", () => {
         const replay = r.mode === "replayed" ? lastSigned : undefined;
         const signatureFails = r.mode !== "valid" && (r.mode !== "replayed" || replay !== undefined);
         const text = H.damage(H.serialize(signatureFails ? r.valid : r.hostile), signatureFails ? "none" : r.damage, r.at);
-        let req = { method: r.method, path: r.path, headers: headersFor(r.mode, r.method, r.path, text, signatureFails ? "application/json" : r.contentType), body: text };
+        let req = {
+          method: r.method,
+          path: r.path,
+          headers: headersFor(r.mode, r.method, r.path, text, signatureFails ? "application/json" : r.contentType),
+          body: text,
+        };
         if (replay) req = replay;
         else if (!signatureFails) lastSigned = req;
         const reply = await send(req.method, req.path, req.headers, req.body);
         sent++;
         statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
-        expectProblem(reply, `${r.mode} ${req.method} ${req.path} ${JSON.stringify(req.headers["Content-Type"])} ${req.body.slice(0, 200)}`);
+        expectProblem(
+          reply,
+          `${r.mode} ${req.method} ${req.path} ${JSON.stringify(req.headers["Content-Type"])} ${req.body.slice(0, 200)}`,
+        );
       }),
       { numRuns: 8_000 },
     );
@@ -222,7 +309,10 @@ describe("hostile writes", () => {
     const put = "/api/v1/alerts/triggers/" + TRIGGER_IDS[0];
     expectProblem(await send("PUT", put, signed("PUT", put, big), big, false), "oversize PUT");
     const hook = `${WEBHOOK}?bot=ft&token=${TOKEN}`;
-    expectProblem(await send("POST", hook, { "Content-Type": "application/json" }, "[" + " ".repeat(2 * 1024 * 1024) + "]", false), "oversize webhook");
+    expectProblem(
+      await send("POST", hook, { "Content-Type": "application/json" }, "[" + " ".repeat(2 * 1024 * 1024) + "]", false),
+      "oversize webhook",
+    );
     sent += 2;
   });
 

@@ -59,7 +59,10 @@ describe("idempotency of every event type", () => {
 
   it("events without an id are applied every time", async () => {
     h = await startHarness();
-    const flip = [{ type: "circuit_breaker", bot: "m", open: true }, { type: "circuit_breaker", bot: "m", open: false }];
+    const flip = [
+      { type: "circuit_breaker", bot: "m", open: true },
+      { type: "circuit_breaker", bot: "m", open: false },
+    ];
     await h.post("/api/v1/events", flip);
     h.clock.advance(1500);
     await h.post("/api/v1/events", flip);

@@ -64,7 +64,10 @@ describe("POST /api/v1/events accepts signed events", () => {
 
 describe("POST /api/v1/events rejects bad requests with problem+json and applies nothing", () => {
   it("401 when unsigned", async () => {
-    const res = await request(h.exporter.app).post("/api/v1/events").set("Content-Type", "application/json").send(JSON.stringify(trade("a", 1)));
+    const res = await request(h.exporter.app)
+      .post("/api/v1/events")
+      .set("Content-Type", "application/json")
+      .send(JSON.stringify(trade("a", 1)));
     expectProblem(res, 401, /X-Timestamp and X-Signature/);
     expectNothingApplied();
   });
@@ -78,7 +81,11 @@ describe("POST /api/v1/events rejects bad requests with problem+json and applies
   it("401 when the body was changed after signing", async () => {
     const raw = JSON.stringify(trade("a", 1));
     const headers = signedHeaders(SECRET, "POST", "/api/v1/events", raw, h.clock.now());
-    const res = await request(h.exporter.app).post("/api/v1/events").set(headers).set("Content-Type", "application/json").send(raw.replace("1}", "100}"));
+    const res = await request(h.exporter.app)
+      .post("/api/v1/events")
+      .set(headers)
+      .set("Content-Type", "application/json")
+      .send(raw.replace("1}", "100}"));
     expectProblem(res, 401, /does not match/);
     expectNothingApplied();
   });

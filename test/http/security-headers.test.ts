@@ -61,7 +61,9 @@ function expectSecurityHeaders(res: request.Response, what: string): void {
 describe("security headers on every route (§16)", () => {
   it("the table covers the app's routes, including the dashboard, writes and parameterised paths", () => {
     const routes = routesOf(dashboard.app);
-    expect(routes).toEqual(expect.arrayContaining(["GET /", "GET /metrics", "POST /api/v1/events", "PUT /api/v1/alerts/triggers/{trigger}"]));
+    expect(routes).toEqual(
+      expect.arrayContaining(["GET /", "GET /metrics", "POST /api/v1/events", "PUT /api/v1/alerts/triggers/{trigger}"]),
+    );
     expect(routes.length).toBeGreaterThan(10);
   });
 

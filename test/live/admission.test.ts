@@ -89,7 +89,11 @@ describe("subscribe serialization is throttled", () => {
     await c.count(9);
     await sleep(500);
     // One send of alpha's three state messages, for the subscription in force when it went out.
-    expect(c.messages.slice(6).map((m) => `${m.type}:${m.bot}`)).toEqual(["metrics_update:alpha", "health_update:alpha", "safety_update:alpha"]);
+    expect(c.messages.slice(6).map((m) => `${m.type}:${m.bot}`)).toEqual([
+      "metrics_update:alpha",
+      "health_update:alpha",
+      "safety_update:alpha",
+    ]);
     expect(fx.snapshot.reads - readsBefore).toBe(3);
   });
 });

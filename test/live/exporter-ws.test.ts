@@ -45,7 +45,10 @@ describe("/ws of the real exporter", () => {
       const initial = await client.waitFor((m) => m.type === "metrics_update" && m.bot === "alpha");
       expect(initial.data).toMatchObject({ bot: "alpha", equity: 10_100, total_pnl: 100 });
       expect((await client.waitFor((m) => m.type === "health_update")).data).toMatchObject({ bot: "alpha", level: "HEALTHY" });
-      expect((await client.waitFor((m) => m.type === "safety_update")).data).toMatchObject({ bot: "alpha", kill_switch: { active: false } });
+      expect((await client.waitFor((m) => m.type === "safety_update")).data).toMatchObject({
+        bot: "alpha",
+        kill_switch: { active: false },
+      });
       expect(Number.isNaN(Date.parse(initial.ts))).toBe(false);
       expect(await gauge()).toBe(1);
 
@@ -62,7 +65,9 @@ describe("/ws of the real exporter", () => {
       expect(client.of("trade").map((m) => m.data)).toEqual(
         pnls.map((pnl, i) => expect.objectContaining({ bot: "alpha", id: `t${i}`, symbol: "BTC/USDT", side: "long", pnl })),
       );
-      await until(() => client.messages.slice(before).some((m) => m.type === "metrics_update" && (m.data as { total_pnl: number }).total_pnl === 220));
+      await until(() =>
+        client.messages.slice(before).some((m) => m.type === "metrics_update" && (m.data as { total_pnl: number }).total_pnl === 220),
+      );
       const updates = client.messages.slice(before).filter((m) => m.type === "metrics_update");
       expect(updates.length).toBeLessThanOrEqual(2);
       expect(updates.at(-1)!.data).toMatchObject({ equity: 10_220, total_pnl: 220, trades: { total: 6, wins: 4, losses: 2 } });
@@ -72,7 +77,9 @@ describe("/ws of the real exporter", () => {
       expect(ks.status).toBe(200);
       const health = await client.waitFor((m) => m.type === "health_update" && (m.data as { level: string }).level === "CRITICAL");
       expect(health).toMatchObject({ bot: "alpha", data: { bot: "alpha", level: "CRITICAL", stale: false } });
-      const safety = await client.waitFor((m) => m.type === "safety_update" && (m.data as { kill_switch: { active: boolean } }).kill_switch.active);
+      const safety = await client.waitFor(
+        (m) => m.type === "safety_update" && (m.data as { kill_switch: { active: boolean } }).kill_switch.active,
+      );
       expect(safety.data).toMatchObject({ kill_switch: { active: true, reason: "manual stop" } });
       const alert = await client.waitFor((m) => m.type === "alert");
       expect(alert).toMatchObject({

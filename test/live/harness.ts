@@ -151,20 +151,35 @@ export async function until(cond: () => boolean, everyMs = 5): Promise<void> {
 }
 
 /** A raw upgrade request, to see the status line and body the server answers with. */
-export function rawUpgrade(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type?: string; body: string; auth?: string; nosniff?: string }> {
+export function rawUpgrade(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type?: string; body: string; auth?: string; nosniff?: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url.replace("ws:", "http:"));
     const req = request({
       host: u.hostname,
       port: u.port,
       path: u.pathname + u.search,
-      headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers },
+      headers: {
+        Connection: "Upgrade",
+        Upgrade: "websocket",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        ...headers,
+      },
     });
     req.on("response", (res) => {
       let body = "";
       res.on("data", (d) => (body += d));
       res.on("end", () =>
-        resolve({ status: res.statusCode!, type: res.headers["content-type"], body, auth: res.headers["www-authenticate"] as string, nosniff: res.headers["x-content-type-options"] as string }),
+        resolve({
+          status: res.statusCode!,
+          type: res.headers["content-type"],
+          body,
+          auth: res.headers["www-authenticate"] as string,
+          nosniff: res.headers["x-content-type-options"] as string,
+        }),
       );
     });
     req.on("upgrade", (res, socket) => {

@@ -161,7 +161,16 @@ describe("live hub", () => {
     expect(c.messages[0]).toMatchObject({
       type: "trade",
       bot: "alpha",
-      data: { ts: "2024-05-01T12:00:00.000Z", bot: "alpha", id: "t1", symbol: "ETH/USDT", side: "short", pnl: -3, return: -0.0003, opened_at: null },
+      data: {
+        ts: "2024-05-01T12:00:00.000Z",
+        bot: "alpha",
+        id: "t1",
+        symbol: "ETH/USDT",
+        side: "short",
+        pnl: -3,
+        return: -0.0003,
+        opened_at: null,
+      },
     });
     expect(c.messages[1]).toMatchObject({ type: "alert", bot: "beta", data: record });
   });

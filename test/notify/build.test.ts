@@ -2,7 +2,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { buildChannels, type NotificationsSettings } from "../../src/notify/build.js";
 import { sendTest } from "../../src/notify/send-test.js";
-import { SmtpReceiver, parseMail, startSlackReceiver, startTelegramReceiver, startWebhookReceiver, hasValidSignature } from "../support/fake-receivers.js";
+import {
+  SmtpReceiver,
+  parseMail,
+  startSlackReceiver,
+  startTelegramReceiver,
+  startWebhookReceiver,
+  hasValidSignature,
+} from "../support/fake-receivers.js";
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -52,7 +59,14 @@ describe("sendTest", () => {
     const channels = buildChannels({
       enabled: true,
       slack: { enabled: true, webhook_url: slack.url("/services/a/b/c") },
-      email: { enabled: true, smtp_host: smtp.host, smtp_port: smtp.port, smtp_secure: false, from: "x@example.com", to: ["ops@example.com"] },
+      email: {
+        enabled: true,
+        smtp_host: smtp.host,
+        smtp_port: smtp.port,
+        smtp_secure: false,
+        from: "x@example.com",
+        to: ["ops@example.com"],
+      },
       telegram: { enabled: true, bot_token: "1:t", chat_id: "99", api_base_url: tg.url("") },
       webhook: { enabled: true, url: hook.url("/h"), secret: "hook-secret" },
     });
@@ -80,7 +94,9 @@ describe("sendTest", () => {
       slack: { enabled: true, webhook_url: slack.url("/s") },
       telegram: { enabled: true, bot_token: "1:bad", chat_id: "99", api_base_url: tg.url("") },
     });
-    expect(await sendTest(channels, "telegram")).toEqual([{ channel: "telegram", ok: false, error: "HTTP 401 from telegram: Unauthorized" }]);
+    expect(await sendTest(channels, "telegram")).toEqual([
+      { channel: "telegram", ok: false, error: "HTTP 401 from telegram: Unauthorized" },
+    ]);
     expect(slack.requests).toHaveLength(0);
     expect(await sendTest(channels, "email")).toEqual([{ channel: "email", ok: false, error: "channel not configured" }]);
     expect(await sendTest([], "all")).toEqual([]);

@@ -28,7 +28,14 @@ const signal = () => AbortSignal.timeout(5_000);
 
 const kill = renderMessage(
   notification({
-    alert: { id: "a-42", trigger: "kill_switch_activation", severity: "critical", value: null, threshold: null, message: "kill switch: drawdown <limit> & panic" },
+    alert: {
+      id: "a-42",
+      trigger: "kill_switch_activation",
+      severity: "critical",
+      value: null,
+      threshold: null,
+      message: "kill switch: drawdown <limit> & panic",
+    },
     health: { level: "CRITICAL", reasons: ["kill switch active"] },
   }),
 );
@@ -43,7 +50,10 @@ describe("Slack channel", () => {
     expect(req!.headers["content-type"]).toMatch(/^application\/json/);
     const body = JSON.parse(req!.body);
     expect(body.text).toBe("[CRITICAL] kill_switch_activation on bot alpha");
-    expect(body.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: "[CRITICAL] kill_switch_activation on bot alpha", emoji: false } });
+    expect(body.blocks[0]).toEqual({
+      type: "header",
+      text: { type: "plain_text", text: "[CRITICAL] kill_switch_activation on bot alpha", emoji: false },
+    });
     expect(JSON.stringify(body.blocks)).toContain("drawdown &lt;limit&gt; &amp; panic");
   });
 
@@ -73,7 +83,10 @@ describe("Telegram channel", () => {
 
   it("reads retry_after from Telegram's 429 body", async () => {
     const tg = track(await startTelegramReceiver());
-    tg.replyNext({ status: 429, body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 7", parameters: { retry_after: 7 } } });
+    tg.replyNext({
+      status: 429,
+      body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 7", parameters: { retry_after: 7 } },
+    });
     const channel = new TelegramChannel({ bot_token: "1:tok", chat_id: 42, api_base_url: tg.url("/") });
     const err = (await channel.send(kill, signal()).catch((e: unknown) => e)) as DeliveryError;
     expect(err).toBeInstanceOf(DeliveryError);
@@ -94,7 +107,13 @@ describe("webhook channel", () => {
     expect(req!.headers["x-alert-id"]).toBe("a-42");
     const body = JSON.parse(req!.body);
     expect(body.kind).toBe("firing");
-    expect(body.alert).toMatchObject({ id: "a-42", bot: "alpha", trigger: "kill_switch_activation", severity: "critical", status: "firing" });
+    expect(body.alert).toMatchObject({
+      id: "a-42",
+      bot: "alpha",
+      trigger: "kill_switch_activation",
+      severity: "critical",
+      status: "firing",
+    });
     expect(body.health).toEqual({ level: "CRITICAL", reasons: ["kill switch active"] });
   });
 
@@ -137,7 +156,15 @@ describe("email channel", () => {
   it("a wrong password is a permanent SMTP failure, not retried", async () => {
     const smtp = track(await SmtpReceiver.start({ user: "u", password: "right" }));
     const email = track(
-      new EmailChannel({ smtp_host: smtp.host, smtp_port: smtp.port, smtp_secure: false, smtp_user: "u", smtp_password: "wrong", from: "a@x.io", to: ["b@x.io"] }),
+      new EmailChannel({
+        smtp_host: smtp.host,
+        smtp_port: smtp.port,
+        smtp_secure: false,
+        smtp_user: "u",
+        smtp_password: "wrong",
+        from: "a@x.io",
+        to: ["b@x.io"],
+      }),
     );
     const err = (await email.send(renderMessage(notification()), signal()).catch((e: unknown) => e)) as DeliveryError;
     expect(err).toBeInstanceOf(DeliveryError);

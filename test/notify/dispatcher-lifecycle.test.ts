@@ -28,7 +28,13 @@ const untilAborted = (signal: AbortSignal) =>
 describe("Dispatcher lifecycle", () => {
   it("times out a channel that ignores its abort signal (the attempt is raced against the timer)", async () => {
     const deliveries: Delivery[] = [];
-    const d = new Dispatcher({ channels: [new ScriptedChannel("email", never)], timeoutMs: 50, attempts: 2, backoffMs: 1, onDelivery: (_, del) => deliveries.push(del) });
+    const d = new Dispatcher({
+      channels: [new ScriptedChannel("email", never)],
+      timeoutMs: 50,
+      attempts: 2,
+      backoffMs: 1,
+      onDelivery: (_, del) => deliveries.push(del),
+    });
     d.dispatch(notification());
     await d.idle();
     expect(deliveries).toEqual([{ channel: "email", ok: false, attempts: 2, error: "timeout after 50 ms", at: expect.any(Number) }]);
@@ -54,16 +60,29 @@ describe("Dispatcher lifecycle", () => {
 
   it("records a notification as failed instead of queueing beyond maxQueue", async () => {
     const deliveries: [string, Delivery][] = [];
-    const d = new Dispatcher({ channels: [new ScriptedChannel("slack", untilAborted)], maxQueue: 2, timeoutMs: 60_000, onDelivery: (id, del) => deliveries.push([id, del]) });
+    const d = new Dispatcher({
+      channels: [new ScriptedChannel("slack", untilAborted)],
+      maxQueue: 2,
+      timeoutMs: 60_000,
+      onDelivery: (id, del) => deliveries.push([id, del]),
+    });
     for (const id of ["a-1", "a-2", "a-3"]) d.dispatch(notification({ alert: { id } }));
-    expect(deliveries).toEqual([["a-3", { channel: "slack", ok: false, attempts: 0, error: "queue full (2 notifications waiting)", at: expect.any(Number) }]]);
+    expect(deliveries).toEqual([
+      ["a-3", { channel: "slack", ok: false, attempts: 0, error: "queue full (2 notifications waiting)", at: expect.any(Number) }],
+    ]);
     await d.stop();
   });
 
   it("survives a throwing onDelivery callback and an unrenderable notification without throwing", async () => {
     const log = capturingLogger();
     const channel = new ScriptedChannel("slack");
-    const d = new Dispatcher({ channels: [channel], logger: log, onDelivery: () => { throw new Error("db locked"); } });
+    const d = new Dispatcher({
+      channels: [channel],
+      logger: log,
+      onDelivery: () => {
+        throw new Error("db locked");
+      },
+    });
     expect(() => d.dispatch({ kind: "firing" } as never)).not.toThrow();
     d.dispatch(notification());
     await d.idle();
@@ -73,7 +92,9 @@ describe("Dispatcher lifecycle", () => {
 
   it("idle() resolves at once with nothing queued, and refuses two channels of the same kind", async () => {
     await new Dispatcher({ channels: [] }).idle();
-    expect(() => new Dispatcher({ channels: [new ScriptedChannel("slack"), new ScriptedChannel("slack")] })).toThrow("channel slack given twice");
+    expect(() => new Dispatcher({ channels: [new ScriptedChannel("slack"), new ScriptedChannel("slack")] })).toThrow(
+      "channel slack given twice",
+    );
   });
 });
 

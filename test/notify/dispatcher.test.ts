@@ -48,7 +48,9 @@ describe("Dispatcher retries", () => {
     const d = dispatcher({ channels: [new SlackChannel({ webhook_url: slack.url("/s") })], backoffMs: 5, deliveries });
     d.dispatch(notification());
     await d.idle();
-    expect(deliveries).toEqual([["a-1", { channel: "slack", ok: false, attempts: 3, error: "HTTP 503 from slack", at: expect.any(Number) }]]);
+    expect(deliveries).toEqual([
+      ["a-1", { channel: "slack", ok: false, attempts: 3, error: "HTTP 503 from slack", at: expect.any(Number) }],
+    ]);
   });
 
   it("backs off exponentially (1 s, 2 s, 4 s … capped) between attempts", async () => {
@@ -97,7 +99,11 @@ describe("Dispatcher honours the receiver's rate limiting", () => {
     const clock = new ManualClock(T0);
     slack.replyNext({ status: 429, headers: { "Retry-After": new Date(T0 + 30_000).toUTCString() } });
     const waits: number[] = [];
-    const d = dispatcher({ channels: [new SlackChannel({ webhook_url: slack.url("/s") }, clock)], clock, sleep: async (ms) => void waits.push(ms) });
+    const d = dispatcher({
+      channels: [new SlackChannel({ webhook_url: slack.url("/s") }, clock)],
+      clock,
+      sleep: async (ms) => void waits.push(ms),
+    });
     d.dispatch(notification());
     await d.idle();
     expect(waits).toEqual([30_000]);
@@ -105,7 +111,10 @@ describe("Dispatcher honours the receiver's rate limiting", () => {
 
   it("waits Telegram's retry_after from a 429 body", async () => {
     const tg = await receiver(startTelegramReceiver);
-    tg.replyNext({ status: 429, body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } } });
+    tg.replyNext({
+      status: 429,
+      body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } },
+    });
     const deliveries: [string, Delivery][] = [];
     // minIntervalMs 0: the gap measured here must come from retry_after, not from the chat rate gate.
     const channel = new TelegramChannel({ bot_token: "1:t", chat_id: "7", api_base_url: tg.url("") }, undefined, { minIntervalMs: 0 });
@@ -119,7 +128,10 @@ describe("Dispatcher honours the receiver's rate limiting", () => {
 
   it("gives up rather than retry earlier than a receiver asking for more than maxRetryAfterMs", async () => {
     const tg = await receiver(startTelegramReceiver);
-    tg.replyNext({ status: 429, body: { ok: false, error_code: 429, description: "Too Many Requests", parameters: { retry_after: 3600 } } });
+    tg.replyNext({
+      status: 429,
+      body: { ok: false, error_code: 429, description: "Too Many Requests", parameters: { retry_after: 3600 } },
+    });
     const deliveries: [string, Delivery][] = [];
     const d = dispatcher({ channels: [new TelegramChannel({ bot_token: "1:t", chat_id: "7", api_base_url: tg.url("") })], deliveries });
     d.dispatch(notification());
@@ -218,6 +230,13 @@ describe("Dispatcher isolates channels and never blocks the caller", () => {
     d.dispatch(notification({ alert: { id: "a-2" }, kind: "reminder" }));
     await d.idle();
     const seen = deliveries.map(([id, del]) => `${id}/${del.channel}/${del.ok}`).sort();
-    expect(seen).toEqual(["a-1/slack/true", "a-1/telegram/true", "a-1/webhook/true", "a-2/slack/true", "a-2/telegram/true", "a-2/webhook/true"]);
+    expect(seen).toEqual([
+      "a-1/slack/true",
+      "a-1/telegram/true",
+      "a-1/webhook/true",
+      "a-2/slack/true",
+      "a-2/telegram/true",
+      "a-2/webhook/true",
+    ]);
   });
 });

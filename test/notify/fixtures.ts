@@ -43,5 +43,11 @@ export interface LogLine {
 export function capturingLogger(): NotifyLogger & { lines: LogLine[]; dump(): string } {
   const lines: LogLine[] = [];
   const at = (level: LogLine["level"]) => (obj: Record<string, unknown>, msg: string) => lines.push({ level, obj, msg });
-  return { lines, info: at("info"), warn: at("warn"), error: at("error"), dump: () => lines.map((l) => JSON.stringify({ ...l.obj, msg: l.msg })).join("\n") };
+  return {
+    lines,
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    dump: () => lines.map((l) => JSON.stringify({ ...l.obj, msg: l.msg })).join("\n"),
+  };
 }

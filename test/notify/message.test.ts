@@ -27,7 +27,13 @@ describe("renderMessage", () => {
   it("on/off triggers show no value line; the kill switch title is the one the operator expects", () => {
     const m = renderMessage(
       notification({
-        alert: { trigger: "kill_switch_activation", severity: "critical", value: null, threshold: null, message: "kill switch active: manual stop" },
+        alert: {
+          trigger: "kill_switch_activation",
+          severity: "critical",
+          value: null,
+          threshold: null,
+          message: "kill switch active: manual stop",
+        },
         health: { level: "CRITICAL", reasons: ["kill switch active: manual stop"] },
       }),
     );
@@ -41,7 +47,9 @@ describe("renderMessage", () => {
     const reminder = renderMessage(notification({ kind: "reminder" }));
     expect(reminder.title).toBe("[WARNING] Reminder: daily_drawdown still firing on bot alpha");
     expect(reminder.text).toContain("Reminder: still firing.");
-    const resolved = renderMessage(notification({ kind: "resolved", alert: { status: "resolved", resolved_at: T0 + 45 * 60_000 + 5_000 } }));
+    const resolved = renderMessage(
+      notification({ kind: "resolved", alert: { status: "resolved", resolved_at: T0 + 45 * 60_000 + 5_000 } }),
+    );
     expect(resolved.title).toBe("[RESOLVED] daily_drawdown on bot alpha");
     expect(resolved.text).toContain("Resolved: daily drawdown reached its limit no longer holds.");
     expect(resolved.text).toContain("Resolved: 2024-05-06T15:15:05.000Z (after 45 min 5 s)");
@@ -72,21 +80,38 @@ describe("renderMessage", () => {
 
   it("Slack blocks carry a header, the facts as fields, the health and the dashboard link", () => {
     const { blocks } = renderMessage(notification()).slack;
-    expect(blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: "[WARNING] daily_drawdown on bot alpha", emoji: false } });
+    expect(blocks[0]).toEqual({
+      type: "header",
+      text: { type: "plain_text", text: "[WARNING] daily_drawdown on bot alpha", emoji: false },
+    });
     const fields = blocks.flatMap((b) => (b.type === "section" && b.fields ? b.fields.map((f) => f.text) : []));
     expect(fields).toContain("*Bot*\nalpha");
     expect(fields).toContain("*Value*\n6.20% (threshold ≥ 5.00%)");
-    expect(blocks).toContainEqual({ type: "context", elements: [{ type: "mrkdwn", text: "<https://monitor.example.com/|Open the dashboard>" }] });
+    expect(blocks).toContainEqual({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: "<https://monitor.example.com/|Open the dashboard>" }],
+    });
   });
 
   it("the webhook payload is the record with ISO-8601 UTC times, plus kind, health and link", () => {
     const n = notification({
       kind: "resolved",
-      alert: { status: "resolved", resolved_at: T0 + 60_000, deliveries: [{ channel: "slack", ok: true, attempts: 1, error: null, at: T0 + 1_000 }] },
+      alert: {
+        status: "resolved",
+        resolved_at: T0 + 60_000,
+        deliveries: [{ channel: "slack", ok: true, attempts: 1, error: null, at: T0 + 1_000 }],
+      },
     });
     const w = renderMessage(n).webhook;
     expect(w.kind).toBe("resolved");
-    expect(w.alert).toMatchObject({ id: "a-1", bot: "alpha", trigger: "daily_drawdown", value: 0.062, threshold: 0.05, status: "resolved" });
+    expect(w.alert).toMatchObject({
+      id: "a-1",
+      bot: "alpha",
+      trigger: "daily_drawdown",
+      value: 0.062,
+      threshold: 0.05,
+      status: "resolved",
+    });
     expect(w.alert.started_at).toBe("2024-05-06T14:30:00.000Z");
     expect(w.alert.resolved_at).toBe("2024-05-06T14:31:00.000Z");
     expect(w.alert.deliveries[0]?.at).toBe("2024-05-06T14:30:01.000Z");

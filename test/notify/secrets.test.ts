@@ -11,7 +11,13 @@ import { buildChannels, type NotificationsSettings } from "../../src/notify/buil
 import { sendTest } from "../../src/notify/send-test.js";
 import { renderMessage } from "../../src/notify/message.js";
 import type { Channel, Delivery } from "../../src/notify/types.js";
-import { type HttpReceiver, SmtpReceiver, startSlackReceiver, startTelegramReceiver, startWebhookReceiver } from "../support/fake-receivers.js";
+import {
+  type HttpReceiver,
+  SmtpReceiver,
+  startSlackReceiver,
+  startTelegramReceiver,
+  startWebhookReceiver,
+} from "../support/fake-receivers.js";
 import { notification } from "./fixtures.js";
 import { signedHeaders } from "../../src/domain/signature.js";
 import { SECRET, tempDir } from "../support/exporter.js";
@@ -23,7 +29,16 @@ const SMTP_USER = "alerts-user-SECRET";
 const SMTP_PASSWORD = "smtp-p4ss-SECRET-42";
 const HOOK_PATH = "/hooks/ingest?token=whQuerySECRET77";
 const HOOK_SECRET = "wh-hmac-SECRET-55";
-const SECRETS = [SLACK_PATH, "sl4ckT0kenSECRET9f8e7d", TG_TOKEN, "AAH-t3l3gr4mSECRETtoken", SMTP_USER, SMTP_PASSWORD, "whQuerySECRET77", HOOK_SECRET];
+const SECRETS = [
+  SLACK_PATH,
+  "sl4ckT0kenSECRET9f8e7d",
+  TG_TOKEN,
+  "AAH-t3l3gr4mSECRETtoken",
+  SMTP_USER,
+  SMTP_PASSWORD,
+  "whQuerySECRET77",
+  HOOK_SECRET,
+];
 
 function expectNoSecret(text: string, where: string): void {
   for (const s of SECRETS) expect(text.includes(s), `${where} contains "${s}": ${text}`).toBe(false);
@@ -46,7 +61,16 @@ function settings(slack: string, tgBase: string, hook: string, smtpPort: number)
   return {
     enabled: true,
     slack: { enabled: true, webhook_url: slack },
-    email: { enabled: true, smtp_host: "127.0.0.1", smtp_port: smtpPort, smtp_secure: false, smtp_user: SMTP_USER, smtp_password: SMTP_PASSWORD, from: "a@example.com", to: ["b@example.com"] },
+    email: {
+      enabled: true,
+      smtp_host: "127.0.0.1",
+      smtp_port: smtpPort,
+      smtp_secure: false,
+      smtp_user: SMTP_USER,
+      smtp_password: SMTP_PASSWORD,
+      from: "a@example.com",
+      to: ["b@example.com"],
+    },
     telegram: { enabled: true, bot_token: TG_TOKEN, chat_id: "42", api_base_url: tgBase },
     webhook: { enabled: true, url: hook, secret: HOOK_SECRET },
   };
@@ -55,7 +79,14 @@ function settings(slack: string, tgBase: string, hook: string, smtpPort: number)
 async function runFailing(channels: Channel[], timeoutMs = 2_000) {
   const log = capturedPino();
   const deliveries: Delivery[] = [];
-  const d = new Dispatcher({ channels, timeoutMs, attempts: 2, backoffMs: 5, logger: log.logger, onDelivery: (_, del) => deliveries.push(del) });
+  const d = new Dispatcher({
+    channels,
+    timeoutMs,
+    attempts: 2,
+    backoffMs: 5,
+    logger: log.logger,
+    onDelivery: (_, del) => deliveries.push(del),
+  });
   d.dispatch(notification());
   await d.idle();
   return { deliveries, log: log.dump() };
@@ -70,7 +101,12 @@ describe("secrets never leak", () => {
     const channels = buildChannels(settings(base + SLACK_PATH, base, base + HOOK_PATH, port));
     const { deliveries, log } = await runFailing(channels);
     expect(deliveries.map((d) => [d.channel, d.ok])).toEqual(
-      expect.arrayContaining([["slack", false], ["email", false], ["telegram", false], ["webhook", false]]),
+      expect.arrayContaining([
+        ["slack", false],
+        ["email", false],
+        ["telegram", false],
+        ["webhook", false],
+      ]),
     );
     expect(deliveries.find((d) => d.channel === "slack")!.error).toBe("connection refused (slack)");
     expect(deliveries.find((d) => d.channel === "email")!.error).toBe("connection refused (email)");
@@ -125,7 +161,10 @@ describe("secrets never leak", () => {
     const channels = buildChannels(settings(base + SLACK_PATH, base, base + HOOK_PATH, port));
     const message = renderMessage(notification());
     for (const c of channels) {
-      const err = await c.send(message, AbortSignal.timeout(2_000)).then(() => null, (e: unknown) => e);
+      const err = await c.send(message, AbortSignal.timeout(2_000)).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err, c.name).toBeInstanceOf(Error);
       expectNoSecret(`${String(err)} ${(err as Error).stack} ${JSON.stringify(err)}`, `error thrown by ${c.name}`);
     }
@@ -136,7 +175,14 @@ describe("secrets never leak", () => {
     const broken: [string, () => unknown][] = [
       ["slack URL", () => buildChannels({ ...settings(`not a url ${SLACK_PATH}`, base, base, 1) })],
       ["telegram base", () => buildChannels({ ...settings(base + SLACK_PATH, `ftp://${TG_TOKEN}@x`, base, 1) })],
-      ["telegram token", () => buildChannels({ ...settings(base + SLACK_PATH, base, base, 1), telegram: { enabled: true, bot_token: `${TG_TOKEN}/x`, chat_id: "1" } })],
+      [
+        "telegram token",
+        () =>
+          buildChannels({
+            ...settings(base + SLACK_PATH, base, base, 1),
+            telegram: { enabled: true, bot_token: `${TG_TOKEN}/x`, chat_id: "1" },
+          }),
+      ],
     ];
     for (const [what, build] of broken) {
       let thrown: unknown = null;
@@ -171,7 +217,15 @@ describe("secret-bearing URLs in the real process (§16)", () => {
   const PROBE_QUERY = "apiKey=PROBEQUERYSECRET";
   const HOOK = "/hooks/HOOKPATHSECRET?token=HOOKQUERYSECRET";
   const TG = "424242:TGTOKENSECRET";
-  const HIDDEN = ["PROBEPATHSECRET", "PROBEQUERYSECRET", "HOOKPATHSECRET", "HOOKQUERYSECRET", "TGTOKENSECRET", "SLACKPATHSECRET", "webhook-hmac-SECRET"];
+  const HIDDEN = [
+    "PROBEPATHSECRET",
+    "PROBEQUERYSECRET",
+    "HOOKPATHSECRET",
+    "HOOKQUERYSECRET",
+    "TGTOKENSECRET",
+    "SLACKPATHSECRET",
+    "webhook-hmac-SECRET",
+  ];
 
   it("shows none of them in logs, replies, recorded errors, /metrics, the OpenAPI document or check-config", async () => {
     const failing = await startWebhookReceiver();
@@ -184,7 +238,12 @@ describe("secret-bearing URLs in the real process (§16)", () => {
       listen: "127.0.0.1:0",
       data_dir: join(dir, "data"),
       auth: { hmac_secrets: [SECRET] },
-      api_probe: { url: probe.url(`${PROBE_PATH}?${PROBE_QUERY}`), interval_seconds: 1, timeout_seconds: 0.5, failures_before_disconnected: 1 },
+      api_probe: {
+        url: probe.url(`${PROBE_PATH}?${PROBE_QUERY}`),
+        interval_seconds: 1,
+        timeout_seconds: 0.5,
+        failures_before_disconnected: 1,
+      },
       alerts: { evaluation_interval_seconds: 1 },
       notifications: {
         enabled: true,
@@ -198,27 +257,54 @@ describe("secret-bearing URLs in the real process (§16)", () => {
     try {
       const get = async (path: string, init?: RequestInit) => {
         const res = await fetch(proc.url + path, init);
-        texts.push(`${path} → ${res.status} ${JSON.stringify(Object.fromEntries(res.headers as unknown as Iterable<[string, string]>))} ${await res.text()}`);
+        texts.push(
+          `${path} → ${res.status} ${JSON.stringify(Object.fromEntries(res.headers as unknown as Iterable<[string, string]>))} ${await res.text()}`,
+        );
         return res;
       };
       const body = JSON.stringify({ type: "kill_switch", bot: "leak-bot", active: true, reason: "test" });
-      const posted = await get("/api/v1/events", { method: "POST", headers: { "Content-Type": "application/json", ...signedHeaders(SECRET, "POST", "/api/v1/events", body) }, body });
+      const posted = await get("/api/v1/events", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...signedHeaders(SECRET, "POST", "/api/v1/events", body) },
+        body,
+      });
       expect(posted.status).toBe(200);
       await get("/api/v1/events", { method: "POST", headers: { "Content-Type": "application/json" }, body }); // early 401
       // Wait until the failures are recorded: deliveries with errors, and the probe's error.
       const deadline = Date.now() + 20_000;
       for (;;) {
-        const history = (await (await fetch(`${proc.url}/api/v1/alerts/history`)).json()) as { alerts: { deliveries: { ok: boolean }[] }[] };
+        const history = (await (await fetch(`${proc.url}/api/v1/alerts/history`)).json()) as {
+          alerts: { deliveries: { ok: boolean }[] }[];
+        };
         const failed = history.alerts.flatMap((a) => a.deliveries).filter((d) => !d.ok).length;
         if (failed >= 3 && probe.requests.length >= 2) break;
-        if (Date.now() > deadline) throw new Error(`failures not recorded in time (${failed} failed deliveries, ${probe.requests.length} probes)`);
+        if (Date.now() > deadline)
+          throw new Error(`failures not recorded in time (${failed} failed deliveries, ${probe.requests.length} probes)`);
         await new Promise((r) => setTimeout(r, 200));
       }
-      for (const path of ["/api/v1/alerts/history", "/api/v1/health/status", "/api/v1/health/safety", "/api/v1/alerts/triggers", "/metrics", "/api/v1/openapi.json", "/api/v1/metrics/realtime", "/no-such-route"]) {
+      for (const path of [
+        "/api/v1/alerts/history",
+        "/api/v1/health/status",
+        "/api/v1/health/safety",
+        "/api/v1/alerts/triggers",
+        "/metrics",
+        "/api/v1/openapi.json",
+        "/api/v1/metrics/realtime",
+        "/no-such-route",
+      ]) {
         await get(path);
       }
-      await get("/api/v1/alerts/test", { method: "POST", headers: { "Content-Type": "application/json", ...signedHeaders(SECRET, "POST", "/api/v1/alerts/test", "{}") }, body: "{}" });
-      texts.push(execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli.ts"), "check-config", "--config", config], { cwd: REPO_ROOT, encoding: "utf8" }));
+      await get("/api/v1/alerts/test", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...signedHeaders(SECRET, "POST", "/api/v1/alerts/test", "{}") },
+        body: "{}",
+      });
+      texts.push(
+        execFileSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli.ts"), "check-config", "--config", config], {
+          cwd: REPO_ROOT,
+          encoding: "utf8",
+        }),
+      );
     } finally {
       await proc.stop();
       texts.push(proc.output());
@@ -228,6 +314,7 @@ describe("secret-bearing URLs in the real process (§16)", () => {
     // The failures did happen and were shown (by host), so the search looked at real error text.
     expect(all).toMatch(/"ok":false/);
     expect(all).toContain(`127.0.0.1:${probe.port}`);
-    for (const s of HIDDEN) expect(all.includes(s), `"${s}" found in: ${all.slice(Math.max(0, all.indexOf(s) - 300), all.indexOf(s) + 100)}`).toBe(false);
+    for (const s of HIDDEN)
+      expect(all.includes(s), `"${s}" found in: ${all.slice(Math.max(0, all.indexOf(s) - 300), all.indexOf(s) + 100)}`).toBe(false);
   }, 60_000);
 });

@@ -11,7 +11,11 @@ type Doc = z.infer<typeof openApi31>;
 const doc = openApiDocument();
 const operations = (d: Doc) =>
   Object.entries(d.paths).flatMap(([path, item]) =>
-    HTTP_METHODS.filter((m) => (item as Record<string, unknown>)[m]).map((m) => ({ path, method: m, op: (item as Record<string, any>)[m] })),
+    HTTP_METHODS.filter((m) => (item as Record<string, unknown>)[m]).map((m) => ({
+      path,
+      method: m,
+      op: (item as Record<string, any>)[m],
+    })),
   );
 
 describe("openApiDocument()", () => {
@@ -34,7 +38,10 @@ describe("openApiDocument()", () => {
     const d = openApi31.parse(doc);
     for (const { path, op } of operations(d)) {
       const template = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
-      const declared = (op.parameters ?? []).filter((p: any) => p.in === "path").map((p: any) => p.name).sort();
+      const declared = (op.parameters ?? [])
+        .filter((p: any) => p.in === "path")
+        .map((p: any) => p.name)
+        .sort();
       expect(declared, `${path}`).toEqual(template);
     }
   });
@@ -71,13 +78,22 @@ describe("openApiDocument()", () => {
     for (const [name, r] of Object.entries(d.components.responses ?? {})) {
       expect(Object.keys((r as any).content), name).toEqual(["application/problem+json"]);
     }
-    expect(resolvePointer(doc, "#/components/schemas/Problem")).toMatchObject({ required: expect.arrayContaining(["type", "title", "status", "detail"]) });
+    expect(resolvePointer(doc, "#/components/schemas/Problem")).toMatchObject({
+      required: expect.arrayContaining(["type", "title", "status", "detail"]),
+    });
   });
 
   it("describes the event types of §3 from the zod schemas, strict and with their required fields", () => {
     const schemas = (doc as any).components.schemas;
     expect(schemas.Event.oneOf.map((s: any) => s.$ref.split("/").pop())).toEqual([
-      "TradeEvent", "EquityEvent", "KillSwitchEvent", "CircuitBreakerEvent", "PositionsEvent", "ApiStatusEvent", "HeartbeatEvent", "CashflowEvent",
+      "TradeEvent",
+      "EquityEvent",
+      "KillSwitchEvent",
+      "CircuitBreakerEvent",
+      "PositionsEvent",
+      "ApiStatusEvent",
+      "HeartbeatEvent",
+      "CashflowEvent",
     ]);
     expect(schemas.TradeEvent).toMatchObject({ additionalProperties: false, required: ["type", "id", "pnl"] });
     expect(schemas.TradeEvent.properties.side.enum).toEqual(["long", "short"]);
@@ -86,7 +102,12 @@ describe("openApiDocument()", () => {
   });
 
   it("states the refined bounds exactly as the zod schemas enforce them", () => {
-    const zodOf: Record<string, z.ZodType> = { EquityEvent: equitySchema, TradeEvent: tradeSchema, TradeInput: tradeSchema, ApiStatusEvent: apiStatusSchema };
+    const zodOf: Record<string, z.ZodType> = {
+      EquityEvent: equitySchema,
+      TradeEvent: tradeSchema,
+      TradeInput: tradeSchema,
+      ApiStatusEvent: apiStatusSchema,
+    };
     const base: Record<string, object> = {
       EquityEvent: { type: "equity", equity: 1 },
       TradeEvent: { type: "trade", id: "t", pnl: 1 },

@@ -20,7 +20,12 @@ const jsonSchema: z.ZodType = z.lazy(() =>
       required: z.array(z.string()).optional(),
       additionalProperties: z.union([z.boolean(), jsonSchema]).optional(),
     })
-    .refine((s) => s.type === undefined || [s.type].flat().every((t) => ["object", "array", "string", "number", "integer", "boolean", "null"].includes(t)), "unknown JSON Schema type"),
+    .refine(
+      (s) =>
+        s.type === undefined ||
+        [s.type].flat().every((t) => ["object", "array", "string", "number", "integer", "boolean", "null"].includes(t)),
+      "unknown JSON Schema type",
+    ),
 );
 
 const mediaType = z.strictObject({ schema: jsonSchema, example: z.unknown().optional() });
@@ -53,8 +58,12 @@ const operation = z.strictObject({
   tags: z.array(z.string()).optional(),
   security: z.array(securityRequirement).optional(),
   parameters: z.array(parameter).optional(),
-  requestBody: z.strictObject({ required: z.boolean().optional(), description: z.string().optional(), content: z.record(z.string(), mediaType) }).optional(),
-  responses: z.record(z.string().regex(/^([1-5]\d\d|[1-5]XX|default)$/), response).refine((r) => Object.keys(r).length > 0, "at least one response"),
+  requestBody: z
+    .strictObject({ required: z.boolean().optional(), description: z.string().optional(), content: z.record(z.string(), mediaType) })
+    .optional(),
+  responses: z
+    .record(z.string().regex(/^([1-5]\d\d|[1-5]XX|default)$/), response)
+    .refine((r) => Object.keys(r).length > 0, "at least one response"),
 });
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 const pathItem = z.strictObject({
@@ -63,7 +72,12 @@ const pathItem = z.strictObject({
   ...Object.fromEntries(HTTP_METHODS.map((m) => [m, operation.optional()])),
 });
 const securityScheme = z.union([
-  z.strictObject({ type: z.literal("apiKey"), name: z.string(), in: z.enum(["query", "header", "cookie"]), description: z.string().optional() }),
+  z.strictObject({
+    type: z.literal("apiKey"),
+    name: z.string(),
+    in: z.enum(["query", "header", "cookie"]),
+    description: z.string().optional(),
+  }),
   z.strictObject({ type: z.literal("http"), scheme: z.string(), bearerFormat: z.string().optional(), description: z.string().optional() }),
 ]);
 

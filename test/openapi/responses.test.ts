@@ -9,7 +9,10 @@ import request from "supertest";
 
 function check<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
-  expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`), JSON.stringify(body).slice(0, 400)).toEqual([]);
+  expect(
+    parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+    JSON.stringify(body).slice(0, 400),
+  ).toEqual([]);
   return parsed.data as T;
 }
 

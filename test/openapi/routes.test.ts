@@ -22,13 +22,21 @@ describe("appRoutes (the enumeration)", () => {
     app.get("/healthz", () => {});
     const inner = Router();
     inner.post("/things/:id/ack", () => {});
-    inner.route("/things").get(() => {}).put(() => {});
+    inner
+      .route("/things")
+      .get(() => {})
+      .put(() => {});
     app.use("/api", inner);
     app.use(Router().delete("/x", () => {}));
     app.use((_req, _res, next) => next()); // plain middleware: no route
     app.use(express.static(import.meta.dirname));
     expect(appRoutes((app as unknown as { router: { stack: Layer[] } }).router.stack)).toEqual([
-      "DELETE /x", "GET /", "GET /api/things", "GET /healthz", "POST /api/things/{id}/ack", "PUT /api/things",
+      "DELETE /x",
+      "GET /",
+      "GET /api/things",
+      "GET /healthz",
+      "POST /api/things/{id}/ack",
+      "PUT /api/things",
     ]);
   });
 });
@@ -50,12 +58,18 @@ describe("the OpenAPI document and the app's routes", () => {
   it("documents every route of the app", () => {
     const app = appRoutes((h.exporter.app as unknown as { router: { stack: Layer[] } }).router.stack);
     const documented = new Set(documentedRoutes());
-    expect(app.filter((r) => !documented.has(r)), "routes in the app but not in the document").toEqual([]);
+    expect(
+      app.filter((r) => !documented.has(r)),
+      "routes in the app but not in the document",
+    ).toEqual([]);
   });
 
   it("has every documented route in the app", () => {
     const app = new Set(appRoutes((h.exporter.app as unknown as { router: { stack: Layer[] } }).router.stack));
-    expect(documentedRoutes().filter((r) => !app.has(r)), "documented routes the app does not have").toEqual([]);
+    expect(
+      documentedRoutes().filter((r) => !app.has(r)),
+      "documented routes the app does not have",
+    ).toEqual([]);
   });
 
   it("serves the document at GET /api/v1/openapi.json", async () => {

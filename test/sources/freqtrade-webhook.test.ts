@@ -51,8 +51,22 @@ describe.each(["json", "form"] as const)("Freqtrade webhook, format %s", (format
 
     const trades = applied.filter((e) => e.type === "trade");
     expect(trades).toEqual([
-      expect.objectContaining({ id: "1", pnl: 14.2586, symbol: "BTC/USDT", side: "long", opened_at: Date.UTC(2026, 0, 1, 9, 15, 27, 123), ts: Date.UTC(2026, 0, 1, 13, 30, 5, 500) }),
-      expect.objectContaining({ id: "2", pnl: -10.3125, symbol: "ETH/USDT:USDT", side: "short", opened_at: Date.UTC(2026, 0, 1, 10), ts: Date.UTC(2026, 0, 1, 14) }),
+      expect.objectContaining({
+        id: "1",
+        pnl: 14.2586,
+        symbol: "BTC/USDT",
+        side: "long",
+        opened_at: Date.UTC(2026, 0, 1, 9, 15, 27, 123),
+        ts: Date.UTC(2026, 0, 1, 13, 30, 5, 500),
+      }),
+      expect.objectContaining({
+        id: "2",
+        pnl: -10.3125,
+        symbol: "ETH/USDT:USDT",
+        side: "short",
+        opened_at: Date.UTC(2026, 0, 1, 10),
+        ts: Date.UTC(2026, 0, 1, 14),
+      }),
     ]);
     const perf = h.exporter.engine.performance("ft");
     expect(perf.trades.total).toBe(2);
@@ -107,9 +121,22 @@ describe.each(["json", "form"] as const)("Freqtrade webhook, format %s", (format
 
 describe("Freqtrade webhook refusals", () => {
   it("401 for a missing or wrong token, 404 for an unknown bot, with nothing applied and the token never logged", async () => {
-    h = await startWebhookHarness({ sources: { freqtrade_webhook: [{ bot: "ft", token: TOKEN }, { bot: "other", token: "another-token-abcdefghijkl" }] } });
+    h = await startWebhookHarness({
+      sources: {
+        freqtrade_webhook: [
+          { bot: "ft", token: TOKEN },
+          { bot: "other", token: "another-token-abcdefghijkl" },
+        ],
+      },
+    });
     const applied = collect(h);
-    for (const query of ["bot=ft", "bot=ft&token=", `bot=ft&token=${TOKEN}x`, "bot=ft&token=another-token-abcdefghijkl", `bot=ft&token=${TOKEN.slice(0, -1)}`]) {
+    for (const query of [
+      "bot=ft",
+      "bot=ft&token=",
+      `bot=ft&token=${TOKEN}x`,
+      "bot=ft&token=another-token-abcdefghijkl",
+      `bot=ft&token=${TOKEN.slice(0, -1)}`,
+    ]) {
       const r = await h.send(M.STATUS_RUNNING, "json", query).expect(401);
       expect(r.headers["content-type"]).toMatch(/application\/problem\+json/);
     }
@@ -152,7 +179,10 @@ describe("Freqtrade webhook refusals", () => {
       ] as const) {
         const r = await h.raw(`bot=ft&token=${TOKEN}`, raw, type);
         expect(r.status, `${field} in ${raw}`).toBe(422);
-        expect(r.body.errors.map((e: { path: string }) => e.path), raw).toContain(field);
+        expect(
+          r.body.errors.map((e: { path: string }) => e.path),
+          raw,
+        ).toContain(field);
         expect(r.body.detail).toContain(field);
       }
     }
@@ -160,7 +190,9 @@ describe("Freqtrade webhook refusals", () => {
     expect((await h.raw(`bot=ft&token=${TOKEN}`, "{not json", "application/json")).status).toBe(400);
     expect((await h.raw(`bot=ft&token=${TOKEN}`, "Status: running", "text/plain")).status).toBe(415);
     expect(applied).toHaveLength(0);
-    expect(sampleValue(await h.metrics(), "trading_source_errors_total", { source: "freqtrade_webhook", reason: "malformed" })).toBe(cases.length * 2);
+    expect(sampleValue(await h.metrics(), "trading_source_errors_total", { source: "freqtrade_webhook", reason: "malformed" })).toBe(
+      cases.length * 2,
+    );
   });
 
   it("is the only unsigned write: the token opens no other route, and the HMAC check still guards them", async () => {
@@ -182,7 +214,9 @@ describe("Freqtrade webhook health", () => {
     h.clock.advance(5_000);
     await h.send(M.STATUS_RUNNING, "form").expect(200);
     metrics = await h.metrics();
-    expect(sampleValue(metrics, "trading_source_last_message_timestamp_seconds", { source: "freqtrade_webhook", bot: "ft" })).toBe((NOW + 5_000) / 1000);
+    expect(sampleValue(metrics, "trading_source_last_message_timestamp_seconds", { source: "freqtrade_webhook", bot: "ft" })).toBe(
+      (NOW + 5_000) / 1000,
+    );
     expect(sampleValue(metrics, "trading_bot_stale", { bot: "ft" })).toBe(0);
     h.clock.advance(60_000);
     expect(sampleValue(await h.metrics(), "trading_bot_stale", { bot: "ft" })).toBe(1);

@@ -23,7 +23,11 @@ afterEach(async () => {
   await fake.close();
 });
 
-function source(sink: ReferenceSink, over: Partial<FreqtradeSourceConfig> = {}, deps: Partial<ConstructorParameters<typeof FreqtradeSource>[1]> = {}): FreqtradeSource {
+function source(
+  sink: ReferenceSink,
+  over: Partial<FreqtradeSourceConfig> = {},
+  deps: Partial<ConstructorParameters<typeof FreqtradeSource>[1]> = {},
+): FreqtradeSource {
   const s = new FreqtradeSource(
     { bot: "ft1", url: over.url ?? fake.url, username: fake.username, password: fake.password, poll_interval_seconds: 30, ...over },
     { sink, state: sink.state, clock, logger, ...deps },
@@ -34,7 +38,16 @@ function source(sink: ReferenceSink, over: Partial<FreqtradeSourceConfig> = {}, 
 
 /** The §3 trade a Freqtrade trade should become, written out independently of the source's code. */
 function expectedTrade(t: FakeTrade): Record<string, unknown> {
-  return { type: "trade", bot: "ft1", id: String(t.trade_id), pnl: t.profit_abs, ts: t.close_timestamp, symbol: t.pair, side: t.is_short ? "short" : "long", opened_at: t.open_timestamp };
+  return {
+    type: "trade",
+    bot: "ft1",
+    id: String(t.trade_id),
+    pnl: t.profit_abs,
+    ts: t.close_timestamp,
+    symbol: t.pair,
+    side: t.is_short ? "short" : "long",
+    opened_at: t.open_timestamp,
+  };
 }
 
 const tradesOffsets = () => fake.requests.filter((r) => r.path === "/api/v1/trades").length;
@@ -260,7 +273,13 @@ describe("FreqtradeSource", () => {
     const s = source(sink);
     fake.locks = [{ id: 1, pair: "BTC/USDT", reason: "pair stoploss", lock_end_timestamp: NOW + 60_000, active: true }];
     await s.pollOnce();
-    fake.locks.push({ id: 2, pair: "*", reason: "StoplossGuard: 4 stoplosses in 60 min", lock_end_timestamp: NOW + 3_600_000, active: true });
+    fake.locks.push({
+      id: 2,
+      pair: "*",
+      reason: "StoplossGuard: 4 stoplosses in 60 min",
+      lock_end_timestamp: NOW + 3_600_000,
+      active: true,
+    });
     await s.pollOnce();
     await s.pollOnce();
     fake.locks = [];

@@ -39,7 +39,9 @@ if (mode === "finish") {
   const perf = exporter.engine.performance("tail");
   const safety = exporter.engine.safety("tail");
   const rows = journal.db.prepare("SELECT COUNT(*) AS n, COUNT(DISTINCT json_extract(body, '$.id')) AS ids FROM events").get();
-  process.stdout.write(JSON.stringify({ equity: perf.equity, trades: perf.trades.total, trips: safety.circuit_breaker.trips, rows }) + "\n");
+  process.stdout.write(
+    JSON.stringify({ equity: perf.equity, trades: perf.trades.total, trips: safety.circuit_breaker.trips, rows }) + "\n",
+  );
 }
 await tail.stop();
 await exporter.close();

@@ -39,7 +39,12 @@ describe("JSONL tail under kill -9", () => {
     const file = join(dir, "events.jsonl");
     try {
       writeFileSync(file, cycles(0, 10));
-      const kills: Array<[string, number]> = [["after-commit", 2], ["in-transaction", 1], ["after-commit", 1], ["in-transaction", 3]];
+      const kills: Array<[string, number]> = [
+        ["after-commit", 2],
+        ["in-transaction", 1],
+        ["after-commit", 1],
+        ["in-transaction", 3],
+      ];
       kills.forEach(([mode, n], round) => {
         const r = run(dataDir, file, mode, n);
         expect(r.signal, `${mode} ${n}: ${r.stderr}`).toBe("SIGKILL");

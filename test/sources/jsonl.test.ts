@@ -32,7 +32,13 @@ function source(sink: ReferenceSink, deps: Partial<JsonlSourceDeps> = {}): Jsonl
   return s;
 }
 
-const trade = (i: number, extra: Record<string, unknown> = {}) => ({ type: "trade", id: `t${i}`, pnl: ((i * 37) % 11) - 5, ts: T0 + i * 60_000, ...extra });
+const trade = (i: number, extra: Record<string, unknown> = {}) => ({
+  type: "trade",
+  id: `t${i}`,
+  pnl: ((i * 37) % 11) - 5,
+  ts: T0 + i * 60_000,
+  ...extra,
+});
 const lines = (events: object[]) => events.map((e) => JSON.stringify(e) + "\n").join("");
 const ids = (sink: ReferenceSink) => sink.trades().map((t) => (t as { id: string }).id);
 
@@ -42,7 +48,11 @@ describe("JsonlSource", () => {
     const sink = await createReferenceSink(clock);
     const s = source(sink);
     await s.readNow();
-    expect(sink.applied.map((e) => [e.type, e.bot])).toEqual([["trade", "tail"], ["trade", "other"], ["equity", "tail"]]);
+    expect(sink.applied.map((e) => [e.type, e.bot])).toEqual([
+      ["trade", "tail"],
+      ["trade", "other"],
+      ["equity", "tail"],
+    ]);
     appendFileSync(file, lines([trade(3), trade(4)]));
     await s.readNow();
     expect(ids(sink)).toEqual(["t1", "t2", "t3", "t4"]);

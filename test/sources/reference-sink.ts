@@ -39,10 +39,20 @@ export class ReferenceSink implements DurableSink {
   private readonly journal: Journal;
   private readonly pipeline: IngestPipeline;
 
-  constructor(clock: Clock, private readonly dir: string) {
+  constructor(
+    clock: Clock,
+    private readonly dir: string,
+  ) {
     this.journal = Journal.open(dir);
     this.engine = new Engine(TEST_SETTINGS, clock);
-    this.pipeline = new IngestPipeline({ journal: this.journal, engine: this.engine, clock, maxBots: 100, logger: silentLogger, fingerprint: Engine.settingsFingerprint(TEST_SETTINGS) });
+    this.pipeline = new IngestPipeline({
+      journal: this.journal,
+      engine: this.engine,
+      clock,
+      maxBots: 100,
+      logger: silentLogger,
+      fingerprint: Engine.settingsFingerprint(TEST_SETTINGS),
+    });
     this.pipeline.addListener({ applied: (e) => void this.applied.push(e) });
     const journal = this.journal;
     this.state = { get: (k) => journal.stateGet(k), set: (k, v) => journal.stateSet(k, v) };
@@ -92,8 +102,40 @@ export async function closeReferenceSinks(): Promise<void> {
 /** The performance figures that must agree when the same trades arrive by two different ways. */
 export function tradeFigures(p: PerformanceSnapshot | undefined): Record<string, unknown> {
   if (!p) return {};
-  const { equity, peak_equity, drawdown, max_drawdown, sharpe_ratio, sortino_ratio, win_rate, window_trades, consecutive_losses, max_consecutive_losses, total_pnl, trades, gross_profit, gross_loss, last_trade_at } = p;
-  return { equity, peak_equity, drawdown, max_drawdown, sharpe_ratio, sortino_ratio, win_rate, window_trades, consecutive_losses, max_consecutive_losses, total_pnl, trades, gross_profit, gross_loss, last_trade_at };
+  const {
+    equity,
+    peak_equity,
+    drawdown,
+    max_drawdown,
+    sharpe_ratio,
+    sortino_ratio,
+    win_rate,
+    window_trades,
+    consecutive_losses,
+    max_consecutive_losses,
+    total_pnl,
+    trades,
+    gross_profit,
+    gross_loss,
+    last_trade_at,
+  } = p;
+  return {
+    equity,
+    peak_equity,
+    drawdown,
+    max_drawdown,
+    sharpe_ratio,
+    sortino_ratio,
+    win_rate,
+    window_trades,
+    consecutive_losses,
+    max_consecutive_losses,
+    total_pnl,
+    trades,
+    gross_profit,
+    gross_loss,
+    last_trade_at,
+  };
 }
 
 export class CapturingLogger {

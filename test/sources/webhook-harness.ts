@@ -25,7 +25,10 @@ export interface WebhookHarness {
   stop(removeData?: boolean): Promise<void>;
 }
 
-export async function startWebhookHarness(partial: Record<string, unknown> = {}, opts: { dataDir?: string; now?: number } = {}): Promise<WebhookHarness> {
+export async function startWebhookHarness(
+  partial: Record<string, unknown> = {},
+  opts: { dataDir?: string; now?: number } = {},
+): Promise<WebhookHarness> {
   const dataDir = opts.dataDir ?? tempDir("te-ftwh-");
   const clock = new ManualClock(opts.now ?? NOW);
   const logs: string[] = [];
@@ -35,7 +38,8 @@ export async function startWebhookHarness(partial: Record<string, unknown> = {},
   const config = testConfig({ ...partial, sources }, dataDir);
   const exporter = await createExporter(config, { clock, logger: createLogger("debug", stream) });
   const agent = request(exporter.app);
-  const raw = (query: string, body: string, contentType: string) => agent.post(`${PATH}?${query}`).set("Content-Type", contentType).send(body);
+  const raw = (query: string, body: string, contentType: string) =>
+    agent.post(`${PATH}?${query}`).set("Content-Type", contentType).send(body);
   return {
     exporter,
     clock,

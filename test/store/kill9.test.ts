@@ -51,9 +51,13 @@ describe("kill -9", () => {
 
       const proc = await startExporterProcess(config);
       try {
-        const realtime = (await (await fetch(`${proc.url}/api/v1/metrics/realtime?bot=k9`)).json()) as { bots: Array<{ trades: { total: number } }> };
+        const realtime = (await (await fetch(`${proc.url}/api/v1/metrics/realtime?bot=k9`)).json()) as {
+          bots: Array<{ trades: { total: number } }>;
+        };
         const db = new Database(join(dataDir, "trading-exporter.db"), { readonly: true });
-        const rows = db.prepare("SELECT json_extract(body, '$.id') AS id, COUNT(*) AS n FROM events WHERE type = 'trade' GROUP BY id").all() as Array<{ id: string; n: number }>;
+        const rows = db
+          .prepare("SELECT json_extract(body, '$.id') AS id, COUNT(*) AS n FROM events WHERE type = 'trade' GROUP BY id")
+          .all() as Array<{ id: string; n: number }>;
         db.close();
         const stored = new Map(rows.map((r) => [r.id, r.n]));
         const missing = [...acknowledged].filter((id) => !stored.has(id));

@@ -17,9 +17,7 @@ function dyadic(x: number): Dyadic {
   const sign = bits >> 63n ? -1n : 1n;
   const biased = Number((bits >> 52n) & 0x7ffn);
   const frac = bits & 0xfffffffffffffn;
-  return biased === 0
-    ? { mant: sign * frac, exp: -1074 }
-    : { mant: sign * (frac | (1n << 52n)), exp: biased - 1075 };
+  return biased === 0 ? { mant: sign * frac, exp: -1074 } : { mant: sign * (frac | (1n << 52n)), exp: biased - 1075 };
 }
 
 function bitLength(x: bigint): number {

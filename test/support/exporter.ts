@@ -55,7 +55,11 @@ export async function startHarness(
     },
     put(path, body) {
       const raw = JSON.stringify(body);
-      return agent.put(path).set(signedHeaders(SECRET, "PUT", path, raw, clock.now())).set("Content-Type", "application/json").send(raw);
+      return agent
+        .put(path)
+        .set(signedHeaders(SECRET, "PUT", path, raw, clock.now()))
+        .set("Content-Type", "application/json")
+        .send(raw);
     },
     get: (path) => agent.get(path),
     async stop(removeData = true) {

@@ -69,8 +69,16 @@ export class FakeFreqtrade {
     const added: FakeTrade[] = [];
     for (let i = 0; i < n; i++) {
       const id = this.nextId++;
-      const pnl = id % 17 === 0 ? 0 : Math.round((Math.sin(id * 12.9898) * 43758.5453 % 1) * 2000) / 100; // −20..20
-      added.push(this.push({ trade_id: id, is_open: false, open_timestamp: t0 + id * 3_600_000, close_timestamp: t0 + id * 3_600_000 + 1_800_000, profit_abs: pnl }));
+      const pnl = id % 17 === 0 ? 0 : Math.round(((Math.sin(id * 12.9898) * 43758.5453) % 1) * 2000) / 100; // −20..20
+      added.push(
+        this.push({
+          trade_id: id,
+          is_open: false,
+          open_timestamp: t0 + id * 3_600_000,
+          close_timestamp: t0 + id * 3_600_000 + 1_800_000,
+          profit_abs: pnl,
+        }),
+      );
     }
     return added;
   }
@@ -112,10 +120,29 @@ export class FakeFreqtrade {
       const page = listed.slice(offset, offset + limit).map((t) => this.toJson(t));
       res.json({ trades: page, trades_count: page.length, offset, total_trades: listed.length });
     });
-    app.get("/api/v1/status", (_req, res) => void res.json(this.statusEmptyWhenStopped && this.state !== "running" ? [] : this.trades.filter((t) => t.is_open).map((t) => ({ ...this.toJson(t), current_rate: 1 }))));
+    app.get(
+      "/api/v1/status",
+      (_req, res) =>
+        void res.json(
+          this.statusEmptyWhenStopped && this.state !== "running"
+            ? []
+            : this.trades.filter((t) => t.is_open).map((t) => ({ ...this.toJson(t), current_rate: 1 })),
+        ),
+    );
     app.get("/api/v1/balance", (_req, res) => {
       const total = this.balanceTotal();
-      res.json({ currencies: [{ currency: "USDT", free: total, balance: total, used: 0, est_stake: total, stake: "USDT" }], total, total_bot: total, symbol: "USD", value: total, value_bot: total, stake: "USDT", note: "Simulated balances", starting_capital: this.startingCapital, starting_capital_ratio: total / this.startingCapital - 1 });
+      res.json({
+        currencies: [{ currency: "USDT", free: total, balance: total, used: 0, est_stake: total, stake: "USDT" }],
+        total,
+        total_bot: total,
+        symbol: "USD",
+        value: total,
+        value_bot: total,
+        stake: "USDT",
+        note: "Simulated balances",
+        starting_capital: this.startingCapital,
+        starting_capital_ratio: total / this.startingCapital - 1,
+      });
     });
     app.get("/api/v1/count", (_req, res) => {
       if (this.state !== "running") return void res.status(502).json({ detail: "Error querying /api/v1/count: trader is not running" });
@@ -126,9 +153,27 @@ export class FakeFreqtrade {
       const ts = this.lastProcessTs;
       res.json({ last_process: ts === null ? null : new Date(ts * 1000).toISOString(), last_process_ts: ts });
     });
-    app.get("/api/v1/show_config", (_req, res) => void res.json({ version: "2024.1", state: this.state, max_open_trades: this.maxOpenTrades, stake_currency: "USDT", dry_run: true, bot_name: "fake", runmode: "dry_run" }));
+    app.get(
+      "/api/v1/show_config",
+      (_req, res) =>
+        void res.json({
+          version: "2024.1",
+          state: this.state,
+          max_open_trades: this.maxOpenTrades,
+          stake_currency: "USDT",
+          dry_run: true,
+          bot_name: "fake",
+          runmode: "dry_run",
+        }),
+    );
     app.get("/api/v1/locks", (_req, res) => {
-      const locks = this.locks.map((l) => ({ ...l, lock_time: "2024-01-01 00:00:00", lock_timestamp: l.lock_end_timestamp - 3_600_000, lock_end_time: new Date(l.lock_end_timestamp).toISOString(), side: "*" }));
+      const locks = this.locks.map((l) => ({
+        ...l,
+        lock_time: "2024-01-01 00:00:00",
+        lock_timestamp: l.lock_end_timestamp - 3_600_000,
+        lock_end_time: new Date(l.lock_end_timestamp).toISOString(),
+        side: "*",
+      }));
       res.json({ lock_count: locks.length, locks });
     });
     await new Promise<void>((resolve) => {
@@ -145,7 +190,13 @@ export class FakeFreqtrade {
   }
 
   private push(t: Pick<FakeTrade, "trade_id" | "is_open" | "open_timestamp" | "close_timestamp" | "profit_abs">): FakeTrade {
-    const trade: FakeTrade = { ...t, pair: ["BTC/USDT", "ETH/USDT", "SOL/USDT:USDT"][t.trade_id % 3]!, is_short: t.trade_id % 5 === 0, stake_amount: 100, profit_ratio: t.profit_abs === null ? null : t.profit_abs / 100 };
+    const trade: FakeTrade = {
+      ...t,
+      pair: ["BTC/USDT", "ETH/USDT", "SOL/USDT:USDT"][t.trade_id % 3]!,
+      is_short: t.trade_id % 5 === 0,
+      stake_amount: 100,
+      profit_ratio: t.profit_abs === null ? null : t.profit_abs / 100,
+    };
     this.trades.push(trade);
     return trade;
   }
@@ -154,14 +205,34 @@ export class FakeFreqtrade {
   private toJson(t: FakeTrade): Record<string, unknown> {
     const [base, quote] = t.pair.split(/[/:]/);
     return {
-      trade_id: t.trade_id, pair: t.pair, base_currency: base, quote_currency: quote, is_open: t.is_open, is_short: t.is_short,
-      exchange: "binance", amount: 1, amount_requested: 1, stake_amount: t.stake_amount, strategy: "SampleStrategy", timeframe: 5,
-      open_date: new Date(t.open_timestamp).toISOString().replace("T", " ").slice(0, 19), open_timestamp: t.open_timestamp, open_rate: 100,
+      trade_id: t.trade_id,
+      pair: t.pair,
+      base_currency: base,
+      quote_currency: quote,
+      is_open: t.is_open,
+      is_short: t.is_short,
+      exchange: "binance",
+      amount: 1,
+      amount_requested: 1,
+      stake_amount: t.stake_amount,
+      strategy: "SampleStrategy",
+      timeframe: 5,
+      open_date: new Date(t.open_timestamp).toISOString().replace("T", " ").slice(0, 19),
+      open_timestamp: t.open_timestamp,
+      open_rate: 100,
       close_date: t.close_timestamp === null ? null : new Date(t.close_timestamp).toISOString().replace("T", " ").slice(0, 19),
-      close_timestamp: t.close_timestamp, close_rate: t.is_open ? null : 100 + (t.profit_abs ?? 0),
-      close_profit: t.is_open ? null : t.profit_ratio, close_profit_abs: t.is_open ? null : t.profit_abs,
-      profit_ratio: t.profit_ratio, profit_pct: t.profit_ratio === null ? null : t.profit_ratio * 100, profit_abs: t.profit_abs,
-      realized_profit: t.is_open ? 0 : t.profit_abs, exit_reason: t.is_open ? null : "roi", orders: [], leverage: 1, trading_mode: "spot",
+      close_timestamp: t.close_timestamp,
+      close_rate: t.is_open ? null : 100 + (t.profit_abs ?? 0),
+      close_profit: t.is_open ? null : t.profit_ratio,
+      close_profit_abs: t.is_open ? null : t.profit_abs,
+      profit_ratio: t.profit_ratio,
+      profit_pct: t.profit_ratio === null ? null : t.profit_ratio * 100,
+      profit_abs: t.profit_abs,
+      realized_profit: t.is_open ? 0 : t.profit_abs,
+      exit_reason: t.is_open ? null : "roi",
+      orders: [],
+      leverage: 1,
+      trading_mode: "spot",
     };
   }
 }

@@ -36,7 +36,13 @@ export class HttpReceiver {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const recorded = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: performance.now() };
+        const recorded = {
+          method: req.method ?? "",
+          path: req.url ?? "",
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+          at: performance.now(),
+        };
         receiver.requests.push(recorded);
         receiver.answer(res, receiver.script.shift() ?? receiver.defaultReply(recorded));
         receiver.notify();
@@ -62,7 +68,10 @@ export class HttpReceiver {
   async waitForRequests(n: number, timeoutMs = 10_000): Promise<RecordedRequest[]> {
     if (this.requests.length < n) {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`expected ${n} requests, got ${this.requests.length} within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`expected ${n} requests, got ${this.requests.length} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
       });
     }
@@ -168,7 +177,10 @@ export class SmtpReceiver {
   async waitForMessages(n: number, timeoutMs = 10_000): Promise<ReceivedMail[]> {
     if (this.messages.length < n) {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`expected ${n} mails, got ${this.messages.length} within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`expected ${n} mails, got ${this.messages.length} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         this.waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
       });
     }
@@ -247,8 +259,6 @@ function decodeEncodedWords(s: string): string {
   return s
     .replace(/\?=\s+=\?/g, "?==?")
     .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, text: string) =>
-      enc.toUpperCase() === "B"
-        ? Buffer.from(text, "base64").toString("utf8")
-        : decodeBody(text.replace(/_/g, " "), "quoted-printable"),
+      enc.toUpperCase() === "B" ? Buffer.from(text, "base64").toString("utf8") : decodeBody(text.replace(/_/g, " "), "quoted-printable"),
     );
 }

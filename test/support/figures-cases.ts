@@ -110,7 +110,16 @@ export function handCase(): FiguresCase {
         net_cashflow: 0,
       },
       winner: { profit_factor: Infinity, expectancy: 20, avg_win: 20, avg_loss: NaN, payoff_ratio: NaN, largest_win: 30, largest_loss: 0 },
-      flat: { profit_factor: NaN, expectancy: 0, avg_win: NaN, avg_loss: NaN, payoff_ratio: NaN, largest_win: 0, largest_loss: 0, sqn: NaN },
+      flat: {
+        profit_factor: NaN,
+        expectancy: 0,
+        avg_win: NaN,
+        avg_loss: NaN,
+        payoff_ratio: NaN,
+        largest_win: 0,
+        largest_loss: 0,
+        sqn: NaN,
+      },
       grower: { cagr: growerCagr, calmar_ratio: growerCagr / 0.05, max_drawdown: 0.05, profit_factor: NaN, expectancy: NaN },
       young: { cagr: NaN, calmar_ratio: NaN },
     },
@@ -137,8 +146,7 @@ export function longCase(seed: number, over: Partial<MetricsSettings> = {}): Fig
       // Deposits and withdrawals of up to 30% of a 10000 account (§19).
       const amount = Math.round((random() - 0.5) * 600_000) / 100 || 1;
       events.push({ type: "cashflow", bot, ts: at, amount });
-    }
-    else events.push({ type: "heartbeat", bot, ts: at });
+    } else events.push({ type: "heartbeat", bot, ts: at });
   }
   const now = ts + 3 * HOUR;
   const bots = [...new Set(events.map((e) => e.bot))];

@@ -225,7 +225,9 @@ export function expectCloseTo(actual: unknown, expected: GoldenValue, label: str
 }
 
 function fieldOf(snapshot: object, dotted: string): unknown {
-  return dotted.split(".").reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), snapshot);
+  return dotted
+    .split(".")
+    .reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), snapshot);
 }
 
 /**

@@ -10,7 +10,8 @@ export type Hostile = unknown;
 type Json = string | number | boolean | null;
 type HostileObject = Record<string, Hostile>;
 
-const isRaw = (v: unknown): v is { raw: string } => typeof v === "object" && v !== null && !Array.isArray(v) && "raw" in v && Object.keys(v).length === 1;
+const isRaw = (v: unknown): v is { raw: string } =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && "raw" in v && Object.keys(v).length === 1;
 
 /** Serializes like JSON.stringify, but raw number text stays raw and a duplicated key is written twice. */
 export function serialize(v: Hostile): string {
@@ -32,7 +33,23 @@ export function serialize(v: Hostile): string {
 
 const controlChars = fc.string({ unit: fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 20 });
 const weirdText = fc.oneof(
-  fc.constantFrom("NaN", "Infinity", "-Infinity", "1e309", "-1e309", "", " ", "null", "true", "0x10", "\u0000", "\uFEFF", "\uD800", "💥", "‮rtl"),
+  fc.constantFrom(
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e309",
+    "-1e309",
+    "",
+    " ",
+    "null",
+    "true",
+    "0x10",
+    "\u0000",
+    "\uFEFF",
+    "\uD800",
+    "💥",
+    "‮rtl",
+  ),
   controlChars,
   fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }),
   fc.integer({ min: 65, max: 20_000 }).map((n) => "x".repeat(n)),
@@ -69,16 +86,24 @@ const notAString: fc.Arbitrary<Hostile> = fc.oneof(
 );
 
 /** Never a boolean. */
-const notABoolean: fc.Arbitrary<Hostile> = fc.oneof(weirdText, hugeNumber, tinyNumber, fc.constant(null), fc.constant([true]), fc.constant({}), deep);
+const notABoolean: fc.Arbitrary<Hostile> = fc.oneof(
+  weirdText,
+  hugeNumber,
+  tinyNumber,
+  fc.constant(null),
+  fc.constant([true]),
+  fc.constant({}),
+  deep,
+);
 
 /** A money amount that must be refused: wrong type, beyond 1e15 or not finite. */
-const badMoney = fc.oneof(notANumber, hugeNumber, nonFiniteText.map((raw): Hostile => ({ raw })));
-/** A bot name that breaks ^[A-Za-z0-9_.-]{1,64}$ or is not a string at all. */
-const badBot = fc.oneof(
-  notAString,
-  fc.constantFrom("", "a b", "bot/1", "bot\n", "bøt", "💥", "x".repeat(65), "../etc"),
-  controlChars,
+const badMoney = fc.oneof(
+  notANumber,
+  hugeNumber,
+  nonFiniteText.map((raw): Hostile => ({ raw })),
 );
+/** A bot name that breaks ^[A-Za-z0-9_.-]{1,64}$ or is not a string at all. */
+const badBot = fc.oneof(notAString, fc.constantFrom("", "a b", "bot/1", "bot\n", "bøt", "💥", "x".repeat(65), "../etc"), controlChars);
 /** A time that must be refused: invalid calendar date, before 2000, too far ahead, wrong type. */
 const badTs = fc.oneof(
   fc.constantFrom("2024-02-30T00:00:00Z", "9999-12-31T00:00:00Z", "1999-12-31T23:59:59Z", "yesterday", "", "2024-13-01T00:00:00Z", "NaN"),
@@ -108,10 +133,16 @@ const brokenEvent: fc.Arbitrary<Hostile> = fc
     fc.oneof(
       fc.record({ key: fc.constant("bot"), value: badBot }),
       fc.record({ key: fc.constant("ts"), value: badTs }),
-      fc.record({ key: fc.constant("type"), value: fc.oneof(notAString, fc.constantFrom("Trade", "trades", "", "__proto__", "constructor")) }),
+      fc.record({
+        key: fc.constant("type"),
+        value: fc.oneof(notAString, fc.constantFrom("Trade", "trades", "", "__proto__", "constructor")),
+      }),
       fc.record({ key: fc.constant("money"), value: badMoney }),
       fc.record({ key: fc.constant("id"), value: fc.oneof(notAString, fc.constant(""), fc.constant("i".repeat(129))) }),
-      fc.record({ key: fc.constantFrom("extra", "__proto__", "constructor", "prototype", "Type", "pnl "), value: fc.oneof(notAString, weirdText) }),
+      fc.record({
+        key: fc.constantFrom("extra", "__proto__", "constructor", "prototype", "Type", "pnl "),
+        value: fc.oneof(notAString, weirdText),
+      }),
     ),
     fc.boolean(),
   )
@@ -122,7 +153,10 @@ const brokenEvent: fc.Arbitrary<Hostile> = fc
     const original = event[field];
     const valid = original !== undefined && !isRaw(original) && typeof original !== "object" ? original : "ok";
     // With a duplicate key JSON.parse keeps the last one: the hostile value is written last.
-    const hostile: Hostile = asDuplicate && !isRaw(value) && (value === null || typeof value !== "object") ? { dup: [field, valid as Json, value as Json] } : value;
+    const hostile: Hostile =
+      asDuplicate && !isRaw(value) && (value === null || typeof value !== "object")
+        ? { dup: [field, valid as Json, value as Json] }
+        : value;
     return { ...event, [field]: hostile };
   });
 
@@ -131,13 +165,11 @@ export const hostileEventsBody: fc.Arbitrary<Hostile> = fc.oneof(
   { weight: 4, arbitrary: brokenEvent },
   {
     weight: 3,
-    arbitrary: fc
-      .tuple(fc.array(fc.constantFrom(...VALID_EVENTS), { maxLength: 5 }), brokenEvent, fc.nat())
-      .map(([valid, bad, at]) => {
-        const batch: Hostile[] = [...valid];
-        batch.splice(at % (valid.length + 1), 0, bad);
-        return batch;
-      }),
+    arbitrary: fc.tuple(fc.array(fc.constantFrom(...VALID_EVENTS), { maxLength: 5 }), brokenEvent, fc.nat()).map(([valid, bad, at]) => {
+      const batch: Hostile[] = [...valid];
+      batch.splice(at % (valid.length + 1), 0, bad);
+      return batch;
+    }),
   },
   { weight: 1, arbitrary: fc.oneof(notAString, fc.constantFrom("trade", 0, true, null), weirdText) },
   { weight: 1, arbitrary: fc.array(fc.oneof(notAString, weirdText), { minLength: 1, maxLength: 3 }) },
@@ -153,7 +185,12 @@ export const hostileAlertBody: fc.Arbitrary<Hostile> = fc.oneof(
 
 /** A trigger patch that must be refused. */
 export const hostileTriggerBody: fc.Arbitrary<Hostile> = fc.oneof(
-  fc.record({ threshold: fc.oneof(notANumber, nonFiniteText.map((raw): Hostile => ({ raw }))) }),
+  fc.record({
+    threshold: fc.oneof(
+      notANumber,
+      nonFiniteText.map((raw): Hostile => ({ raw })),
+    ),
+  }),
   fc.record({ enabled: notABoolean }),
   fc.record({ bot: badBot, enabled: fc.constant(true) }),
   fc.record({ unknown_setting: fc.oneof(notAString, weirdText) }),
@@ -164,14 +201,26 @@ export const hostileTriggerBody: fc.Arbitrary<Hostile> = fc.oneof(
 /** A Freqtrade webhook body that must be refused: an unknown or missing type, or a broken field. */
 export const hostileWebhookBody: fc.Arbitrary<Hostile> = fc.oneof(
   fc.record({ type: fc.oneof(notAString, fc.constantFrom("", "Entry_Fill", "buy", "__proto__", "exit_fills")) }),
-  fc.record({ type: fc.constant("entry_fill"), trade_id: fc.oneof(notANumber.filter((v) => typeof v !== "string" || !/^\s*[+-]?\d+\s*$/.test(v)), fc.constantFrom("1.5", "1e309", "NaN")) }),
-  fc.record({ type: fc.constant("protection_trigger"), reason: fc.constant("r"), lock_end: fc.oneof(fc.constantFrom("never", "", "2024-02-30 00:00:00"), fc.constant({})) }),
+  fc.record({
+    type: fc.constant("entry_fill"),
+    trade_id: fc.oneof(
+      notANumber.filter((v) => typeof v !== "string" || !/^\s*[+-]?\d+\s*$/.test(v)),
+      fc.constantFrom("1.5", "1e309", "NaN"),
+    ),
+  }),
+  fc.record({
+    type: fc.constant("protection_trigger"),
+    reason: fc.constant("r"),
+    lock_end: fc.oneof(fc.constantFrom("never", "", "2024-02-30 00:00:00"), fc.constant({})),
+  }),
   fc.record({ message: fc.oneof(notAString, weirdText) }),
   fc.oneof(fc.constant([]), fc.constant(null), fc.constant(1), weirdText),
 );
 
 /** How a body's text is spoiled beyond its content (each one alone makes it unreadable). */
-export const textDamage = fc.constantFrom("none", "none", "none", "truncate", "bom", "garbage") as fc.Arbitrary<"none" | "truncate" | "bom" | "garbage">;
+export const textDamage = fc.constantFrom("none", "none", "none", "truncate", "bom", "garbage") as fc.Arbitrary<
+  "none" | "truncate" | "bom" | "garbage"
+>;
 
 export function damage(text: string, how: "none" | "truncate" | "bom" | "garbage", at: number): string {
   if (how === "none") return text;

@@ -11,7 +11,13 @@ function rescaled(high: number, before: number, after: number): number {
   return high === before ? after : high * (after / before);
 }
 
-export function naiveGroup(group: string, members: string[], history: TradingEvent[], settings: MetricsSettings, nowMs: number): GroupSnapshot {
+export function naiveGroup(
+  group: string,
+  members: string[],
+  history: TradingEvent[],
+  settings: MetricsSettings,
+  nowMs: number,
+): GroupSnapshot {
   const tz = settings.timezone;
   const equityOf = new Map<string, number>();
   const events = history.filter((e) => members.includes(e.bot));
@@ -37,11 +43,29 @@ export function naiveGroup(group: string, members: string[], history: TradingEve
     const after = sumOfJoined();
     if (ev.type === "cashflow") flows.push([beforeGroup, after]);
     const prevDay = steps.length ? steps[steps.length - 1]!.day : -Infinity;
-    steps.push({ before: steps.length === 0 ? beforeGroup : start, after, flows, pnl: ev.type === "trade" ? ev.pnl : 0, day: Math.max(naiveLocalDay(ev.ts, tz), prevDay) });
+    steps.push({
+      before: steps.length === 0 ? beforeGroup : start,
+      after,
+      flows,
+      pnl: ev.type === "trade" ? ev.pnl : 0,
+      day: Math.max(naiveLocalDay(ev.ts, tz), prevDay),
+    });
   }
   const snapshotOf = (): GroupSnapshot => ({
-    group, members, equity: 0, peak_equity: 0, drawdown: 0, max_drawdown: 0, daily_drawdown: 0, weekly_drawdown: 0,
-    daily_pnl: 0, weekly_pnl: 0, total_pnl: 0, daily_sharpe_ratio: NaN, daily_sortino_ratio: NaN, cagr: NaN,
+    group,
+    members,
+    equity: 0,
+    peak_equity: 0,
+    drawdown: 0,
+    max_drawdown: 0,
+    daily_drawdown: 0,
+    weekly_drawdown: 0,
+    daily_pnl: 0,
+    weekly_pnl: 0,
+    total_pnl: 0,
+    daily_sharpe_ratio: NaN,
+    daily_sortino_ratio: NaN,
+    cagr: NaN,
   });
   if (steps.length === 0) return snapshotOf();
 

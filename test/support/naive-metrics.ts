@@ -77,12 +77,7 @@ function indicator(s: number): PerformanceSnapshot["sharpe_indicator"] {
 }
 
 /** Recomputes one bot's figures as of `nowMs` from all of its applied events, in order. */
-export function naivePerformance(
-  bot: string,
-  history: TradingEvent[],
-  settings: MetricsSettings,
-  nowMs: number,
-): PerformanceSnapshot {
+export function naivePerformance(bot: string, history: TradingEvent[], settings: MetricsSettings, nowMs: number): PerformanceSnapshot {
   const events = history.filter((e) => e.bot === bot);
   const initial = settings.bots[bot]?.initial_equity ?? settings.initial_equity;
   const tz = settings.timezone;
@@ -143,8 +138,7 @@ export function naivePerformance(
   const isThisWeek = naiveMonday(lastDay) === naiveMonday(today);
   const hDay = periodHigh(inDay);
   const hWeek = periodHigh(inWeek);
-  const tradePnlWhere = (pred: (i: number) => boolean) =>
-    sum(events.flatMap((ev, i) => (ev.type === "trade" && pred(i) ? [ev.pnl] : [])));
+  const tradePnlWhere = (pred: (i: number) => boolean) => sum(events.flatMap((ev, i) => (ev.type === "trade" && pred(i) ? [ev.pnl] : [])));
 
   // Daily series, time-weighted: each day is cut at its cash flows into sub-periods, and its return
   // is Π (end / start of each sub-period) − 1; a day without events carries the equity (return 0).

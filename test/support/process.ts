@@ -28,7 +28,16 @@ export async function startExporterProcess(
   configFile: string,
   opts: { env?: NodeJS.ProcessEnv; prefix?: string[]; args?: string[] } = {},
 ): Promise<ExporterProcess> {
-  const command = [...(opts.prefix ?? []), process.execPath, "--import", "tsx", join(REPO_ROOT, "src/cli.ts"), ...(opts.args ?? ["serve"]), "--config", configFile];
+  const command = [
+    ...(opts.prefix ?? []),
+    process.execPath,
+    "--import",
+    "tsx",
+    join(REPO_ROOT, "src/cli.ts"),
+    ...(opts.args ?? ["serve"]),
+    "--config",
+    configFile,
+  ];
   const child = spawn(command[0]!, command.slice(1), {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },

@@ -61,7 +61,9 @@ async function startListening(name: string, binary: string, args: string[]): Pro
       child.stdout!.on("data", onData);
       child.stderr!.on("data", onData);
       child.once("error", (err) => (clearTimeout(timer), reject(err)));
-      void exited.then(() => (clearTimeout(timer), reject(new Error(`${name} exited with ${child.exitCode} before listening:\n${output}`))));
+      void exited.then(
+        () => (clearTimeout(timer), reject(new Error(`${name} exited with ${child.exitCode} before listening:\n${output}`))),
+      );
     });
     const url = `http://${address}`;
     await waitUntil(`${name} ready`, async () => ((await fetch(`${url}/-/ready`).catch(() => undefined))?.ok ? true : undefined), 20_000);
@@ -100,9 +102,13 @@ export function prometheusTestConfig(opts: { exporterAddress: string; alertmanag
   const bundled = parse(readFileSync(join(bundleDir, opts.file ?? "prometheus.yml"), "utf8")) as Yaml;
   const alertmanagers = [opts.alertmanagerAddress].flat();
   // The bundled file's own alerting block (relabelling included), with its targets replaced one for one.
-  const bundledTargets = ((bundled.alerting as Yaml).alertmanagers as Yaml[]).flatMap((a) => (a.static_configs as Yaml[]).flatMap((c) => c.targets as string[]));
+  const bundledTargets = ((bundled.alerting as Yaml).alertmanagers as Yaml[]).flatMap((a) =>
+    (a.static_configs as Yaml[]).flatMap((c) => c.targets as string[]),
+  );
   if (bundledTargets.length !== alertmanagers.length) {
-    throw new Error(`${opts.file ?? "prometheus.yml"} sends to ${bundledTargets.length} Alertmanager(s), the test runs ${alertmanagers.length}`);
+    throw new Error(
+      `${opts.file ?? "prometheus.yml"} sends to ${bundledTargets.length} Alertmanager(s), the test runs ${alertmanagers.length}`,
+    );
   }
   const job = (bundled.scrape_configs as Yaml[]).find((j) => j.job_name === "trading-exporter");
   if (!job) throw new Error("prometheus/prometheus.yml has no trading-exporter job");
@@ -168,7 +174,10 @@ export function alertmanagerTestConfig(receiverUrl: (receiver: string) => string
     global,
     templates: ((bundled.templates as string[]) ?? []).map((p) => (isAbsolute(p) ? p : join(bundleDir, p))),
     route: shorten(bundled.route as Yaml),
-    receivers: (bundled.receivers as Yaml[]).map((r) => ({ name: r.name, webhook_configs: [{ url: receiverUrl(r.name), send_resolved: true }] })),
+    receivers: (bundled.receivers as Yaml[]).map((r) => ({
+      name: r.name,
+      webhook_configs: [{ url: receiverUrl(r.name), send_resolved: true }],
+    })),
   };
   return stringify(config);
 }

@@ -20,13 +20,50 @@ export function addPerformancePanels(builder: DashboardBuilder): DashboardBuilde
   return builder
     .row("Now")
     .add(nowStat("Equity", "Mark-to-market equity (quote currency).", "short", `trading_equity{${BOT}}`, { decimals: 2 }))
-    .add(nowStat("Drawdown", "From the all-time equity peak.", "percentunit", `trading_drawdown_ratio{${BOT}}`, { steps: [{ color: "green", value: null }, { color: "orange", value: 0.1 }, { color: "red", value: 0.2 }] }))
-    .add(nowStat("Sharpe", "Per-trade Sharpe over the rolling window (> 1 positive, < 0.5 negative).", "none", `trading_sharpe_ratio{${BOT}}`, { decimals: 2, steps: [{ color: "red", value: null }, { color: "yellow", value: 0.5 }, { color: "green", value: 1 }] }))
+    .add(
+      nowStat("Drawdown", "From the all-time equity peak.", "percentunit", `trading_drawdown_ratio{${BOT}}`, {
+        steps: [
+          { color: "green", value: null },
+          { color: "orange", value: 0.1 },
+          { color: "red", value: 0.2 },
+        ],
+      }),
+    )
+    .add(
+      nowStat(
+        "Sharpe",
+        "Per-trade Sharpe over the rolling window (> 1 positive, < 0.5 negative).",
+        "none",
+        `trading_sharpe_ratio{${BOT}}`,
+        {
+          decimals: 2,
+          steps: [
+            { color: "red", value: null },
+            { color: "yellow", value: 0.5 },
+            { color: "green", value: 1 },
+          ],
+        },
+      ),
+    )
     .add(nowStat("Win rate", "Winning trades in the rolling window.", "percentunit", `trading_win_rate_ratio{${BOT}}`))
     .add(nowStat("Consecutive losses", "Current run of losing trades.", "none", `trading_consecutive_losses{${BOT}}`, { decimals: 0 }))
     .add(nowStat("Daily P&L", "Realized P&L today.", "short", `trading_daily_pnl{${BOT}}`, { decimals: 2 }))
-    .add(nowStat("Since last trade", "Time since the bot's last closed trade.", "s", `time() - (trading_last_trade_timestamp_seconds{${BOT}} > 0)`))
-    .add(nowStat("Since last event", "Time since the bot's last event of any type.", "s", `time() - (trading_last_event_timestamp_seconds{${BOT}} > 0)`))
+    .add(
+      nowStat(
+        "Since last trade",
+        "Time since the bot's last closed trade.",
+        "s",
+        `time() - (trading_last_trade_timestamp_seconds{${BOT}} > 0)`,
+      ),
+    )
+    .add(
+      nowStat(
+        "Since last event",
+        "Time since the bot's last event of any type.",
+        "s",
+        `time() - (trading_last_event_timestamp_seconds{${BOT}} > 0)`,
+      ),
+    )
     .row("Equity and drawdown")
     .add({
       title: "Equity and peak equity",
@@ -131,9 +168,7 @@ export function addPerformancePanels(builder: DashboardBuilder): DashboardBuilde
       title: "Trades per minute by outcome",
       description: "Closed trades per minute: wins, losses, breakeven.",
       unit: "opm",
-      queries: [
-        { expr: `sum by (outcome) (rate(trading_trades_total{${BOT}}[$__rate_interval])) * 60`, legend: "{{outcome}}" },
-      ],
+      queries: [{ expr: `sum by (outcome) (rate(trading_trades_total{${BOT}}[$__rate_interval])) * 60`, legend: "{{outcome}}" }],
     })
     .add({
       title: "Duplicate trades per minute",

@@ -4,19 +4,51 @@ import type { DashboardBuilder, PanelSpec } from "./builder.js";
 import { BOT } from "./bot-performance.js";
 
 function stat(title: string, description: string, unit: string, metric: string, extra: Partial<PanelSpec> = {}): PanelSpec {
-  return { type: "stat", title, description, unit, width: 4, height: 4, decimals: 2, queries: [{ expr: `${metric}{${BOT}}`, legend: title }], ...extra };
+  return {
+    type: "stat",
+    title,
+    description,
+    unit,
+    width: 4,
+    height: 4,
+    decimals: 2,
+    queries: [{ expr: `${metric}{${BOT}}`, legend: title }],
+    ...extra,
+  };
 }
 
-const aboveOne = [{ color: "red", value: null }, { color: "green", value: 1 }];
+const aboveOne = [
+  { color: "red", value: null },
+  { color: "green", value: 1 },
+];
 
 export function addStatisticsPanels(builder: DashboardBuilder): DashboardBuilder {
   return builder
     .row("Trade statistics")
-    .add(stat("Profit factor", "Gross profit / gross loss over all trades; above 1 the bot makes money.", "none", "trading_profit_factor", { steps: aboveOne }))
+    .add(
+      stat("Profit factor", "Gross profit / gross loss over all trades; above 1 the bot makes money.", "none", "trading_profit_factor", {
+        steps: aboveOne,
+      }),
+    )
     .add(stat("Expectancy", "Mean P&L per trade, breakeven trades included (quote currency).", "short", "trading_expectancy"))
     .add(stat("Payoff ratio", "Average win / average loss.", "none", "trading_payoff_ratio"))
-    .add(stat("SQN", "System Quality Number over the rolling window: √n · mean / sd of per-trade returns.", "none", "trading_sqn", { steps: [{ color: "red", value: null }, { color: "yellow", value: 1.6 }, { color: "green", value: 2 }] }))
-    .add(stat("CAGR", "Compound annual growth of the time-weighted daily returns (empty before metrics.cagr_min_days).", "percentunit", "trading_cagr_ratio"))
+    .add(
+      stat("SQN", "System Quality Number over the rolling window: √n · mean / sd of per-trade returns.", "none", "trading_sqn", {
+        steps: [
+          { color: "red", value: null },
+          { color: "yellow", value: 1.6 },
+          { color: "green", value: 2 },
+        ],
+      }),
+    )
+    .add(
+      stat(
+        "CAGR",
+        "Compound annual growth of the time-weighted daily returns (empty before metrics.cagr_min_days).",
+        "percentunit",
+        "trading_cagr_ratio",
+      ),
+    )
     .add(stat("Calmar", "CAGR / max drawdown.", "none", "trading_calmar_ratio"))
     .add({
       title: "Average and largest win and loss",

@@ -10,10 +10,7 @@ export function botDashboard(): Dashboard {
     uid: "trading-bot",
     title: "Trading bot",
     description: "One bot in depth: equity, drawdowns against their alert thresholds, trade quality and statistics, safety and alerts.",
-    variables: [
-      datasourceVariable(),
-      labelVariable({ name: "bot", label: "Bot", metric: "trading_equity", multi: false }),
-    ],
+    variables: [datasourceVariable(), labelVariable({ name: "bot", label: "Bot", metric: "trading_equity", multi: false })],
   });
   return addSafetyPanels(addStatisticsPanels(addPerformancePanels(builder))).build();
 }

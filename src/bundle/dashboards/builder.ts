@@ -60,9 +60,7 @@ export class DashboardBuilder {
   private y = 0;
   private lineHeight = 0;
 
-  constructor(
-    private readonly meta: { uid: string; title: string; description: string; variables: Variable[] },
-  ) {}
+  constructor(private readonly meta: { uid: string; title: string; description: string; variables: Variable[] }) {}
 
   row(title: string): this {
     this.newLine();
@@ -265,12 +263,7 @@ export function datasourceVariable(): DatasourceVariable {
 }
 
 /** A variable listing the values of `label` on `metric` (label_values), refreshed with the time range. */
-export function labelVariable(opts: {
-  name: string;
-  label: string;
-  metric: string;
-  multi: boolean;
-}): QueryVariable {
+export function labelVariable(opts: { name: string; label: string; metric: string; multi: boolean }): QueryVariable {
   // No `definition` (the editor's display copy of the query): Grafana's dashboard schema has no such
   // field, and the variable runs from `query` alone.
   const labelValues = `label_values(${opts.metric}, ${opts.name})`;

@@ -11,10 +11,7 @@ export function exporterDashboard(): Dashboard {
     uid: "trading-exporter",
     title: "Exporter and alerts",
     description: "The exporter process, ingestion, live clients, and alert delivery (Prometheus and native).",
-    variables: [
-      datasourceVariable(),
-      labelVariable({ name: "job", label: "Job", metric: "trading_exporter_build_info", multi: true }),
-    ],
+    variables: [datasourceVariable(), labelVariable({ name: "job", label: "Job", metric: "trading_exporter_build_info", multi: true })],
   })
     .row("Exporter")
     .add({

@@ -23,9 +23,7 @@ export interface PanelQuery {
 export function allPanelQueries(): PanelQuery[] {
   return renderDashboards().flatMap((dashboard) =>
     dashboard.panels.flatMap((panel) =>
-      panel.type === "row"
-        ? []
-        : panel.targets.map((target) => ({ dashboard: dashboard.uid, panel: panel.title, expr: target.expr })),
+      panel.type === "row" ? [] : panel.targets.map((target) => ({ dashboard: dashboard.uid, panel: panel.title, expr: target.expr })),
     ),
   );
 }

@@ -11,10 +11,7 @@ export function overviewDashboard(): Dashboard {
     uid: "trading-overview",
     title: "Trading overview",
     description: "All bots reported by trading-exporter: equity, risk, performance and health side by side.",
-    variables: [
-      datasourceVariable(),
-      labelVariable({ name: "bot", label: "Bot", metric: "trading_equity", multi: true }),
-    ],
+    variables: [datasourceVariable(), labelVariable({ name: "bot", label: "Bot", metric: "trading_equity", multi: true })],
   })
     .row("Fleet")
     .add({

@@ -60,7 +60,13 @@ export function applyFill(lots: readonly Lot[], fill: Fill): { lots: Lot[]; clos
   // The fill's own fee is split between the quantity it closed and the quantity it opens.
   const closingFee = fill.fee * (closedQty / fill.qty);
   if (remaining > dust) {
-    next.push({ side: fill.side === "buy" ? "long" : "short", qty: remaining, price: fill.price, fee: fill.fee - closingFee, opened_at: fill.ts });
+    next.push({
+      side: fill.side === "buy" ? "long" : "short",
+      qty: remaining,
+      price: fill.price,
+      fee: fill.fee - closingFee,
+      opened_at: fill.ts,
+    });
   }
   if (closedQty === 0) return { lots: next, closed: null };
   return { lots: next, closed: { side: closing, pnl: realized - closingFee, qty: closedQty, opened_at: openedAt! } };

@@ -68,7 +68,8 @@ function readFill(data: Record<string, unknown>, timestamp: unknown, now: number
   const amount = num(data.amount);
   const tradeType = typeof data.trade_type === "string" ? data.trade_type.replace(/^TradeType\./, "").toUpperCase() : "";
   const orderId = typeof data.order_id === "string" ? data.order_id : "";
-  const exchangeTradeId = typeof data.exchange_trade_id === "string" || typeof data.exchange_trade_id === "number" ? String(data.exchange_trade_id) : "";
+  const exchangeTradeId =
+    typeof data.exchange_trade_id === "string" || typeof data.exchange_trade_id === "number" ? String(data.exchange_trade_id) : "";
   if (typeof pair !== "string" || !/^[^-\s]+-[^-\s]+$/.test(pair) || pair.length > 64) return { ok: false, reason: "malformed" };
   if (price === null || price <= 0 || amount === null || amount <= 0) return { ok: false, reason: "malformed" };
   if (tradeType !== "BUY" && tradeType !== "SELL") return { ok: false, reason: tradeType === "RANGE" ? "unsupported" : "malformed" };
@@ -79,7 +80,10 @@ function readFill(data: Record<string, unknown>, timestamp: unknown, now: number
   const trade_id = (exchangeTradeId || orderId).slice(0, 128);
   // Partial fills of one order share its order_id; without an exchange trade id the fill's own values tell them apart.
   const key = exchangeTradeId ? `t:${exchangeTradeId}` : `o:${orderId}:${ts}:${amount}:${price}`;
-  return { ok: true, message: { kind: "fill", key, trade_id, pair, fill: { side: tradeType === "BUY" ? "buy" : "sell", qty: amount, price, fee, ts } } };
+  return {
+    ok: true,
+    message: { kind: "fill", key, trade_id, pair, fill: { side: tradeType === "BUY" ? "buy" : "sell", qty: amount, price, fee, ts } },
+  };
 }
 
 /** Reads one payload of `channel`. Anything unreadable is `{ok: false}` with a short reason word. */
@@ -102,7 +106,12 @@ export function readMessage(channel: Channel, payload: Buffer, now: number): Rea
       if (body.type !== "OrderFilled" && body.type !== "OrderFailure") return { ok: true, message: { kind: "ignored" } };
       if (!isObject(body.data)) return { ok: false, reason: "malformed" };
       if (body.type === "OrderFilled") return readFill(body.data, body.timestamp, now);
-      const error = typeof body.data.error_message === "string" ? body.data.error_message : typeof body.data.error_type === "string" ? body.data.error_type : "order failure";
+      const error =
+        typeof body.data.error_message === "string"
+          ? body.data.error_message
+          : typeof body.data.error_type === "string"
+            ? body.data.error_type
+            : "order failure";
       return { ok: true, message: { kind: "order_failure", order_id: String(body.data.order_id ?? ""), error: error.slice(0, 500) } };
     }
     case "performance": {

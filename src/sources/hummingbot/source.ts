@@ -62,7 +62,10 @@ export class HummingbotSource implements Source {
   private stopped = true;
   private inFlight: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly cfg: HummingbotSourceConfig, private readonly deps: HummingbotSourceDeps) {
+  constructor(
+    private readonly cfg: HummingbotSourceConfig,
+    private readonly deps: HummingbotSourceDeps,
+  ) {
     this.clock = deps.clock ?? systemClock;
     this.log = deps.logger ?? silentLogger;
     const u = new URL(cfg.url);
@@ -129,7 +132,9 @@ export class HummingbotSource implements Source {
     };
     client.on("connect", () => {
       this.failures = 0;
-      const topics = CHANNELS.flatMap((c) => (this.cfg.instances === "*" ? [`${this.cfg.namespace}/+/${c}`] : this.cfg.instances.map((i) => `${this.cfg.namespace}/${i}/${c}`)));
+      const topics = CHANNELS.flatMap((c) =>
+        this.cfg.instances === "*" ? [`${this.cfg.namespace}/+/${c}`] : this.cfg.instances.map((i) => `${this.cfg.namespace}/${i}/${c}`),
+      );
       // Up once the broker confirmed the subscriptions: from then on nothing published is missed.
       client.subscribe(topics, { qos: 1 }, (err) => {
         if (err) return void this.log.warn({ err: err.message }, "MQTT subscribe failed");
@@ -145,7 +150,8 @@ export class HummingbotSource implements Source {
       this.failures += 1;
       this.deps.health.error(HUMMINGBOT_SOURCE, "connection");
       const delay = this.nextDelayMs();
-      if (this.failures === 1) this.log.warn({ broker: this.publicBroker(), retry_in_ms: delay }, "MQTT broker unreachable; retrying with backoff");
+      if (this.failures === 1)
+        this.log.warn({ broker: this.publicBroker(), retry_in_ms: delay }, "MQTT broker unreachable; retrying with backoff");
       this.retry = setTimeout(() => {
         if (!this.stopped && this.client === client) client.reconnect();
       }, delay);
@@ -191,7 +197,11 @@ export class HummingbotSource implements Source {
     return true;
   }
 
-  private eventsFor(bot: string, message: HummingbotMessage, now: number): { events: Record<string, unknown>[]; state: StateWrite[]; after: Array<() => void> } | null {
+  private eventsFor(
+    bot: string,
+    message: HummingbotMessage,
+    now: number,
+  ): { events: Record<string, unknown>[]; state: StateWrite[]; after: Array<() => void> } | null {
     const events: Record<string, unknown>[] = [];
     const state: StateWrite[] = [];
     const after: Array<() => void> = [];
@@ -202,14 +212,22 @@ export class HummingbotSource implements Source {
         events.push({ type: "heartbeat", bot, ts: message.ts !== null && message.ts <= now ? message.ts : now });
         break;
       case "availability":
-        events.push(message.online ? { type: "kill_switch", bot, active: false, ts: now } : { type: "kill_switch", bot, active: true, reason: "hummingbot offline", ts: now });
+        events.push(
+          message.online
+            ? { type: "kill_switch", bot, active: false, ts: now }
+            : { type: "kill_switch", bot, active: true, reason: "hummingbot offline", ts: now },
+        );
         break;
       case "performance":
         events.push({ type: "equity", bot, equity: this.deps.initialEquity(bot) + message.pnl_quote, ts: now });
         break;
       case "order_failure": {
         this.log.warn({ bot, order_id: message.order_id, error: message.error }, "hummingbot reported an order failure");
-        const plan = this.expiriesOf(bot).plan("api_status", now + this.deps.staleAfterSeconds * 1000, { type: "api_status", bot, status: "connected" });
+        const plan = this.expiriesOf(bot).plan("api_status", now + this.deps.staleAfterSeconds * 1000, {
+          type: "api_status",
+          bot,
+          status: "connected",
+        });
         events.push({ type: "api_status", bot, status: "degraded", ts: now });
         state.push(plan.write);
         after.push(plan.commit);
@@ -221,7 +239,16 @@ export class HummingbotSource implements Source {
         const lotsKey = `${this.key}:${bot}:lots:${message.pair}`;
         const { lots, closed } = applyFill(this.lots(lotsKey), message.fill);
         if (closed) {
-          events.push({ type: "trade", bot, id: message.trade_id, pnl: closed.pnl, symbol: message.pair, side: closed.side, opened_at: closed.opened_at, ts: message.fill.ts });
+          events.push({
+            type: "trade",
+            bot,
+            id: message.trade_id,
+            pnl: closed.pnl,
+            symbol: message.pair,
+            side: closed.side,
+            opened_at: closed.opened_at,
+            ts: message.fill.ts,
+          });
         }
         // A fill that only opens a position still shows the bot is alive.
         events.push({ type: "heartbeat", bot, ts: now });

@@ -42,7 +42,14 @@ const fieldConfig = z
         min: z.number().optional(),
         max: z.number().optional(),
         color: z.object({ mode: z.string() }).optional(),
-        mappings: z.array(z.object({ type: z.literal("value"), options: z.record(z.string(), z.object({ text: z.string(), color: z.string(), index: z.number() })) })).optional(),
+        mappings: z
+          .array(
+            z.object({
+              type: z.literal("value"),
+              options: z.record(z.string(), z.object({ text: z.string(), color: z.string(), index: z.number() })),
+            }),
+          )
+          .optional(),
         thresholds: thresholds.optional(),
         links: z.array(z.object({ title: z.string(), url: z.string() })).optional(),
         custom: z.record(z.string(), z.unknown()).optional(),
@@ -83,28 +90,38 @@ const rowPanel = z
   })
   .strict();
 
-export const panelSchema = z.discriminatedUnion("type", [rowPanel, dataPanel.extend({ type: z.literal("timeseries") }), dataPanel.extend({ type: z.literal("stat") }), dataPanel.extend({ type: z.literal("state-timeline") }), dataPanel.extend({ type: z.literal("table") })]);
+export const panelSchema = z.discriminatedUnion("type", [
+  rowPanel,
+  dataPanel.extend({ type: z.literal("timeseries") }),
+  dataPanel.extend({ type: z.literal("stat") }),
+  dataPanel.extend({ type: z.literal("state-timeline") }),
+  dataPanel.extend({ type: z.literal("table") }),
+]);
 
 const variable = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("datasource"),
-    name: z.string(),
-    label: z.string(),
-    hide: z.literal(0),
-    query: z.literal("prometheus"),
-    current: z.object({ text: z.string(), value: z.string() }).passthrough(),
-  }).passthrough(),
-  z.object({
-    type: z.literal("query"),
-    name: z.string(),
-    label: z.string(),
-    hide: z.literal(0),
-    datasource: datasourceRef,
-    query: z.object({ query: z.string(), refId: z.string() }).passthrough(),
-    refresh: z.union([z.literal(1), z.literal(2)]),
-    multi: z.boolean(),
-    includeAll: z.boolean(),
-  }).passthrough(),
+  z
+    .object({
+      type: z.literal("datasource"),
+      name: z.string(),
+      label: z.string(),
+      hide: z.literal(0),
+      query: z.literal("prometheus"),
+      current: z.object({ text: z.string(), value: z.string() }).passthrough(),
+    })
+    .passthrough(),
+  z
+    .object({
+      type: z.literal("query"),
+      name: z.string(),
+      label: z.string(),
+      hide: z.literal(0),
+      datasource: datasourceRef,
+      query: z.object({ query: z.string(), refId: z.string() }).passthrough(),
+      refresh: z.union([z.literal(1), z.literal(2)]),
+      multi: z.boolean(),
+      includeAll: z.boolean(),
+    })
+    .passthrough(),
 ]);
 
 export const dashboardSchema = z

@@ -13,13 +13,7 @@ export type {
 } from "@grafana/schema/dist/esm/raw/dashboard/x/Dashboard_types.gen";
 
 /** The JSON value of an enum member: string enums give their string, numeric enums their number. */
-type JsonScalar<T> = T extends string
-  ? `${T}`
-  : T extends number
-    ? `${T}` extends `${infer N extends number}`
-      ? N
-      : number
-    : T;
+type JsonScalar<T> = T extends string ? `${T}` : T extends number ? (`${T}` extends `${infer N extends number}` ? N : number) : T;
 
 export type JsonOf<T> = T extends string | number | boolean | null | undefined
   ? JsonScalar<T>

@@ -31,10 +31,7 @@ export interface SchemaVerdict {
  * Type-checks each JSON text against Grafana's `Dashboard`. `extraFiles` (real .ts files) are compiled in
  * the same program, so their errors come back too under their own path.
  */
-export function checkAgainstGrafanaSchema(
-  documents: Record<string, string>,
-  extraFiles: string[] = [],
-): Record<string, SchemaVerdict> {
+export function checkAgainstGrafanaSchema(documents: Record<string, string>, extraFiles: string[] = []): Record<string, SchemaVerdict> {
   const HEADER = [
     'import type { GrafanaDashboard, JsonOf } from "./grafana-json.js";',
     "export const dashboard: JsonOf<GrafanaDashboard> = ",

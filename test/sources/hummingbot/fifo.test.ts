@@ -63,7 +63,20 @@ describe("FIFO lot matching, by hand", () => {
 
   it("fees: percent × price × amount plus flat fees in the quote asset only", () => {
     // 0.002 × 50 × 4 = 0.4, plus 0.5 USDT; the BNB fee cannot be valued in USDT and is left out.
-    const fee = feeInQuote({ fee_type: "DeductedFromReturns", percent: "0.002", percent_token: "USDT", flat_fees: [{ token: "BNB", amount: "0.01" }, { token: "USDT", amount: "0.5" }] }, 50, 4, "USDT");
+    const fee = feeInQuote(
+      {
+        fee_type: "DeductedFromReturns",
+        percent: "0.002",
+        percent_token: "USDT",
+        flat_fees: [
+          { token: "BNB", amount: "0.01" },
+          { token: "USDT", amount: "0.5" },
+        ],
+      },
+      50,
+      4,
+      "USDT",
+    );
     expect(fee).toBeCloseTo(0.9, 12);
     expect(feeInQuote({ percent: "abc" }, 1, 1, "USDT")).toBeNull();
   });

@@ -23,7 +23,10 @@ export interface Publisher {
 }
 
 export async function publisher(url: string, namespace = "hbot"): Promise<Publisher> {
-  const client: MqttClient = await mqtt.connectAsync(url, { clientId: `hbot-test-${Math.random().toString(16).slice(2)}`, reconnectPeriod: 100 });
+  const client: MqttClient = await mqtt.connectAsync(url, {
+    clientId: `hbot-test-${Math.random().toString(16).slice(2)}`,
+    reconnectPeriod: 100,
+  });
   return {
     async publish(instance, channel, payload, qos = 1) {
       const body = typeof payload === "string" ? payload : JSON.stringify(payload);
@@ -33,7 +36,10 @@ export async function publisher(url: string, namespace = "hbot"): Promise<Publis
   };
 }
 
-export async function startExporter(url: string, opts: { dataDir?: string; clock?: ManualClock; partial?: Record<string, unknown>; instances?: string[] | "*" } = {}): Promise<{ exporter: Exporter; clock: ManualClock; dataDir: string }> {
+export async function startExporter(
+  url: string,
+  opts: { dataDir?: string; clock?: ManualClock; partial?: Record<string, unknown>; instances?: string[] | "*" } = {},
+): Promise<{ exporter: Exporter; clock: ManualClock; dataDir: string }> {
   const dataDir = opts.dataDir ?? tempDir("te-hb-");
   const clock = opts.clock ?? new ManualClock(NOW);
   const source = { url, instances: opts.instances ?? ["bot1"], bot_prefix: "hb-", reconnect_max_seconds: 2 };

@@ -73,7 +73,9 @@ describe.skipIf(!MOSQUITTO.path)("Hummingbot over MQTT (real mosquitto)", () => 
     await pub.publish("bot1", "status_updates", availability(false, NOW));
     await until(() => exporter.engine.safety("hb-bot1").kill_switch.active, "kill switch on offline");
     expect(exporter.engine.safety("hb-bot1").kill_switch.reason).toBe("hummingbot offline");
-    expect(await metric(exporter, "trading_source_last_message_timestamp_seconds", { source: "hummingbot", bot: "hb-bot1" })).toBe(NOW / 1000);
+    expect(await metric(exporter, "trading_source_last_message_timestamp_seconds", { source: "hummingbot", bot: "hb-bot1" })).toBe(
+      NOW / 1000,
+    );
     // Heartbeats carry their own time (µs → ms).
     expect(applied.find((e) => e.type === "heartbeat")?.ts).toBe(NOW - 5_000);
   });
@@ -84,7 +86,11 @@ describe.skipIf(!MOSQUITTO.path)("Hummingbot over MQTT (real mosquitto)", () => 
     pub = await publisher(broker.url);
     await subscribed(exporter);
     await pub.publish("bot1", "events", "{not json");
-    await pub.publish("bot1", "events", { timestamp: 1, type: "OrderFilled", data: { trading_pair: "BTC-USDT", price: "x", amount: 1, trade_type: "TradeType.BUY", order_id: "o" } });
+    await pub.publish("bot1", "events", {
+      timestamp: 1,
+      type: "OrderFilled",
+      data: { trading_pair: "BTC-USDT", price: "x", amount: 1, trade_type: "TradeType.BUY", order_id: "o" },
+    });
     await pub.publish("bot1", "status_updates", { type: "availability", msg: "maybe" });
     await pub.publish("bot1", "performance", { c1: { performance: {} } });
     await pub.publish("bot1", "events", filled(0));
@@ -131,7 +137,8 @@ describe.skipIf(!MOSQUITTO.path)("Hummingbot over MQTT (real mosquitto)", () => 
     expect(await metric(exporter, "trading_bot_stale", { bot: "hb-bot1" })).toBe(1);
     const errorsBefore = (await metric(exporter, "trading_source_errors_total", { source: "hummingbot", reason: "connection" }))!;
     await new Promise((r) => setTimeout(r, 3000));
-    const attempts = (await metric(exporter, "trading_source_errors_total", { source: "hummingbot", reason: "connection" }))! - errorsBefore;
+    const attempts =
+      (await metric(exporter, "trading_source_errors_total", { source: "hummingbot", reason: "connection" }))! - errorsBefore;
     // Backoff (1 s, 2 s, capped at reconnect_max_seconds = 2, ±20 %): a handful of attempts in 3 s, not a tight loop.
     expect(attempts).toBeGreaterThanOrEqual(1);
     expect(attempts).toBeLessThanOrEqual(4);
@@ -147,10 +154,16 @@ describe.skipIf(!MOSQUITTO.path)("Hummingbot over MQTT (real mosquitto)", () => 
     const { exporter } = await start(broker.url, { partial: { max_bots: 2 }, instances: "*" });
     pub = await publisher(broker.url);
     // With "*" there is no series before the first instance: publish until one is discovered.
-    await until(async () => (await pub!.publish("a", "hb", heartbeat(NOW * 1000)), exporter.engine.hasBot("hb-a")), "discovery of the first instance");
+    await until(
+      async () => (await pub!.publish("a", "hb", heartbeat(NOW * 1000)), exporter.engine.hasBot("hb-a")),
+      "discovery of the first instance",
+    );
     expect(await up(exporter, "hb-a")).toBe(1);
     for (const id of ["b", "c"]) await pub.publish(id, "hb", heartbeat(NOW * 1000));
-    await until(async () => (await metric(exporter, "trading_source_errors_total", { source: "hummingbot", reason: "bot_cap" })) === 1, "the third instance to be refused");
+    await until(
+      async () => (await metric(exporter, "trading_source_errors_total", { source: "hummingbot", reason: "bot_cap" })) === 1,
+      "the third instance to be refused",
+    );
     expect(exporter.engine.bots().sort()).toEqual(["hb-a", "hb-b"]);
   });
 });

@@ -29,10 +29,20 @@ it.skipIf(!MOSQUITTO.path)("a fill redelivered after a lost acknowledgement, or 
   cleanup.push(() => broker.close());
   const dir = tempDir("te-hb-redeliver-");
   const journal = Journal.open(dir);
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => journal.close());
+  cleanup.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => journal.close(),
+  );
   const clock = new ManualClock(NOW);
   const engine = new Engine(TEST_SETTINGS, clock);
-  const pipeline = new IngestPipeline({ journal, engine, clock, maxBots: 10, logger: silentLogger, fingerprint: Engine.settingsFingerprint(TEST_SETTINGS) });
+  const pipeline = new IngestPipeline({
+    journal,
+    engine,
+    clock,
+    maxBots: 10,
+    logger: silentLogger,
+    fingerprint: Engine.settingsFingerprint(TEST_SETTINGS),
+  });
   const applied: TradingEvent[] = [];
   pipeline.addListener({ applied: (e) => void applied.push(e) });
 

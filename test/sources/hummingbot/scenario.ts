@@ -4,7 +4,18 @@ import { T0 } from "./harness.js";
 
 export const FILLS: TestFill[] = [
   { id: "f1", side: "buy", pair: "BTC-USDT", price: 100, amount: 1, percent: 0.001, t: T0 + 1 }, // fee 0.1
-  { id: "g1", side: "sell", pair: "ETH-USDT", price: 50, amount: 2, flat: [{ token: "USDT", amount: 0.2 }, { token: "BNB", amount: 0.001 }], t: T0 + 2 },
+  {
+    id: "g1",
+    side: "sell",
+    pair: "ETH-USDT",
+    price: 50,
+    amount: 2,
+    flat: [
+      { token: "USDT", amount: 0.2 },
+      { token: "BNB", amount: 0.001 },
+    ],
+    t: T0 + 2,
+  },
   { id: "f2", side: "buy", pair: "BTC-USDT", price: 110, amount: 1, t: T0 + 3 },
   // closes f1 (+20 − 0.1) and half of f2 (+5), own fee 0.001 × 120 × 1.5 = 0.18: 24.72
   { id: "f3", side: "sell", pair: "BTC-USDT", price: 120, amount: 1.5, percent: 0.001, t: T0 + 4 },
