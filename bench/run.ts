@@ -27,7 +27,9 @@ export function runBench(file: string, flags: string[]): Promise<Record<string, 
       process.execPath,
       ["--import", "tsx", fileURLToPath(new URL(file, import.meta.url)), ...flags],
       { maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>)),
+      // ExecFileException is an Error; @types/node spells it as an Omit<> of one, which hides that.
+      (err: Error | null, stdout) =>
+        err ? reject(err) : resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>),
     );
     child.stderr!.pipe(process.stderr);
   });

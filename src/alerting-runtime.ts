@@ -71,7 +71,8 @@ export function createAlertingRuntime(deps: {
     clock,
     onDelivery(alertId: string, delivery: Delivery) {
       const tally = results.get(delivery.channel);
-      if (tally) delivery.ok ? tally.sent++ : tally.failed++;
+      if (tally && delivery.ok) tally.sent++;
+      else if (tally) tally.failed++;
       const record = alerting?.recordDelivery(alertId, delivery);
       if (record) emitAlert(record);
     },

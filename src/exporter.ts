@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Router } from "express";
 import { listenAddress, metricsSettings, type Config } from "./config/index.js";
 import { systemClock, type Clock } from "./domain/clock.js";
-import { Engine } from "./engine/engine.js";
+import { Engine, type EngineSnapshotData } from "./engine/engine.js";
 import type { MetricsSettings } from "./engine/types.js";
 import { createExporterMetrics, type ExporterMetrics } from "./exposition/metrics.js";
 import { createApp } from "./http/app.js";
@@ -64,7 +64,8 @@ export function restoreEngine(
   let from = 0;
   if (snap) {
     try {
-      engine = Engine.fromSnapshot(JSON.parse(snap.data), settings, clock);
+      // Written by Engine.snapshot(); fromSnapshot() refuses another version or other settings.
+      engine = Engine.fromSnapshot(JSON.parse(snap.data) as EngineSnapshotData, settings, clock);
       from = snap.seq;
     } catch (err) {
       logger.warn({ err }, "engine snapshot unusable; replaying the whole journal");

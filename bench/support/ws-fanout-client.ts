@@ -39,7 +39,7 @@ async function fanout(spec: FanoutSpec) {
     ws.on("message", (data) => {
       messages++;
       if (!sampled) return;
-      const msg = JSON.parse(data.toString()) as { type: string; bot: string; data: { trades: { total: number } } };
+      const msg = JSON.parse((data as Buffer).toString()) as { type: string; bot: string; data: { trades: { total: number } } };
       const acks = ackAt.get(msg.bot);
       if (msg.type !== "metrics_update" || !acks) return;
       const now = performance.now();

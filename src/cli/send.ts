@@ -299,7 +299,7 @@ export async function sendVerb(
     } else {
       const event = eventFromFlags(kind, f);
       requests = [[giveId(event)]];
-      what = kind === "trade" ? `trade ${String(event.id)} of bot ${String(event.bot ?? "default")}` : `${kind} event`;
+      what = kind === "trade" ? `trade ${event.id as string} of bot ${(event.bot as string | undefined) ?? "default"}` : `${kind} event`;
     }
     const secret = readSecret(f, env, cwd);
     const unused = f.unused();

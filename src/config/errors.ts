@@ -47,7 +47,8 @@ function describe(value: unknown, secret: boolean): string {
   if (typeof value === "object") return "a mapping";
   if (secret) return `a ${typeof value}`;
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value === undefined) return String(value);
+  return `a ${typeof value}`;
 }
 
 function envVarFor(path: KeyPath, provenance: Map<string, string>): string | undefined {

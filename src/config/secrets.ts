@@ -46,17 +46,17 @@ const SECRET_FIELDS: SecretField[] = [
   { sections: one(["notifications", "telegram"], (c) => c.notifications.telegram), key: "bot_token" },
   { sections: one(["notifications", "webhook"], (c) => c.notifications.webhook), key: "secret", check: lengthCheck },
   {
-    sections: (c) => c.sources.freqtrade.map((s, i) => ({ path: ["sources", "freqtrade", i], section: s as Section })),
+    sections: (c) => c.sources.freqtrade.map((s, i) => ({ path: ["sources", "freqtrade", i], section: s })),
     key: "password",
   },
   {
-    sections: (c) => c.sources.freqtrade_webhook.map((s, i) => ({ path: ["sources", "freqtrade_webhook", i], section: s as Section })),
+    sections: (c) => c.sources.freqtrade_webhook.map((s, i) => ({ path: ["sources", "freqtrade_webhook", i], section: s })),
     key: "token",
     check: (value) =>
       value.length >= MIN_WEBHOOK_TOKEN_LENGTH ? null : `the token must be at least ${MIN_WEBHOOK_TOKEN_LENGTH} characters`,
   },
   {
-    sections: (c) => c.sources.hummingbot.map((s, i) => ({ path: ["sources", "hummingbot", i], section: s as Section })),
+    sections: (c) => c.sources.hummingbot.map((s, i) => ({ path: ["sources", "hummingbot", i], section: s })),
     key: "password",
   },
 ];

@@ -68,7 +68,7 @@ export class MosquittoBroker {
       `listener ${this.port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\nqueue_qos0_messages true\nlog_dest stderr\nlog_type all\n`,
     );
     const child = spawn(this.binary, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
-    child.stderr!.on("data", (d: Buffer) => (this.output = (this.output + d.toString()).slice(-256_000)));
+    child.stderr.on("data", (d: Buffer) => (this.output = (this.output + d.toString()).slice(-256_000)));
     this.child = child;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     for (let i = 0; i < 200; i++) {

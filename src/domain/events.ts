@@ -197,7 +197,7 @@ export function parseEvents(
   defaultType?: EventType,
   maxFutureSeconds: number = DEFAULT_MAX_FUTURE_SECONDS,
 ): ParseResult {
-  const items = Array.isArray(body) ? body : [body];
+  const items: unknown[] = Array.isArray(body) ? body : [body];
   if (items.length === 0) {
     return { ok: false, errors: [{ index: 0, path: "(root)", message: "the batch is empty" }] };
   }
@@ -248,7 +248,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 export function normalize(input: EventInput, now: number): TradingEvent {
   const ts = input.ts === undefined ? now : toEpochMs(input.ts);
   if (input.type === "trade" && input.opened_at !== undefined) {
-    return { ...input, ts, opened_at: toEpochMs(input.opened_at) } as TradeEvent;
+    return { ...input, ts, opened_at: toEpochMs(input.opened_at) };
   }
   return { ...input, ts } as TradingEvent;
 }

@@ -87,6 +87,9 @@ export class TimeZoneCalendar {
         case "second":
           s = Number(p.value);
           break;
+        default:
+          // Literals, era, weekday and the like carry nothing the wall-clock time needs.
+          break;
       }
     }
     const wall = Date.UTC(y, mo - 1, d, h, mi, s);

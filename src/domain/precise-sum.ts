@@ -122,7 +122,7 @@ export class PreciseSum {
     bb = tHi - aLo;
     const tLo = aLo - (tHi - bb) + (bLo - bb);
     let lo = sLo + tHi;
-    let hi = sHi + lo;
+    const hi = sHi + lo;
     lo = lo - (hi - sHi) + tLo;
     const r = hi + lo;
     this.lo = lo - (r - hi);

@@ -247,5 +247,5 @@ export function triggerPatchSchema(id: TriggerId): z.ZodType<TriggerPatch> {
       return z.NEVER;
     }
     return bot === undefined ? parsed.data : { ...parsed.data, bot };
-  }) as unknown as z.ZodType<TriggerPatch>;
+  });
 }

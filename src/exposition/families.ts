@@ -196,7 +196,7 @@ function triggerCounts(view: ScrapeView, counted: TriggerCount[], bySeverity: bo
   const byBot = new Map<string, Map<string, TriggerCount[]>>();
   for (const r of counted) {
     let byTrigger = byBot.get(r.bot);
-    if (!byTrigger) byBot.set(r.bot, (byTrigger = new Map()));
+    if (!byTrigger) byBot.set(r.bot, (byTrigger = new Map<string, TriggerCount[]>()));
     const list = byTrigger.get(r.trigger);
     if (list) list.push(r);
     else byTrigger.set(r.trigger, [r]);

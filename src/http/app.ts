@@ -1,7 +1,7 @@
 // The express app: auth, body limits, routers, and one error handler that turns every failure
 // into RFC 9457 problem+json. The app only reads state and hands writes to the pipeline; it never
 // computes a metric.
-import express, { Router, type NextFunction, type Request, type Response } from "express";
+import express, { type Router, type NextFunction, type Request, type Response } from "express";
 import type { Clock } from "../domain/clock.js";
 import type { Engine } from "../engine/engine.js";
 import type { ExporterMetrics } from "../exposition/metrics.js";

@@ -83,7 +83,8 @@ export function freqtradeWebhookRouter(receiver: FreqtradeWebhookReceiver): Rout
     rawBody,
     async (req: Request, res: Response, next: NextFunction) => {
       try {
-        res.json(await receiver.receive(String(req.query.bot), parseBody(req)));
+        // authorize() above accepted it, so it is a configured bot's name.
+        res.json(await receiver.receive(req.query.bot as string, parseBody(req)));
       } catch (err) {
         next(problemOf(err));
       }

@@ -143,7 +143,11 @@ export function readTokenAuth(token: string | undefined, allowQuery = false) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (!token) return next();
     const header = req.get("authorization");
-    const given = header?.startsWith("Bearer ") ? header.slice(7) : allowQuery ? String(req.query.token ?? "") : "";
+    const given = header?.startsWith("Bearer ")
+      ? header.slice(7)
+      : allowQuery && typeof req.query.token === "string"
+        ? req.query.token
+        : "";
     if (given && signaturesEqual(given, token)) return next();
     next(new HttpProblem(401, "a valid read token is required (Authorization: Bearer <token>)", undefined, "Unauthorized", "unauthorized"));
   };

@@ -138,7 +138,8 @@ export class LiveHub {
     // A client with unread data would never receive the close frame: cut it off at once.
     for (const c of this.clientSet) {
       c.cancelState();
-      c.bufferedAmount > 0 ? c.ws.terminate() : c.ws.close(1001, "server shutting down");
+      if (c.bufferedAmount > 0) c.ws.terminate();
+      else c.ws.close(1001, "server shutting down");
     }
     this.clientSet.clear();
     this.wss.close();
@@ -195,7 +196,7 @@ export class LiveHub {
         client.cancelState();
         return void ws.close(1008, `more than ${this.maxMessagesPerSecond} messages per second`);
       }
-      const parsed = isBinary ? { ok: false as const, error: "messages must be text" } : parseClientMessage(data.toString());
+      const parsed = isBinary ? { ok: false as const, error: "messages must be text" } : parseClientMessage((data as Buffer).toString());
       if (!parsed.ok) return void ws.close(1008, parsed.error.slice(0, 120));
       client.subscription = parsed.subscription;
       // The current state of what is now subscribed: also the client's confirmation.

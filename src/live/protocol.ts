@@ -92,5 +92,5 @@ export function parseClientMessage(text: string): SubscriptionResult {
  * (`last_event_at` moves with every event and already travels in `metrics_update`).
  */
 export function changeKey(entry: object): string {
-  return JSON.stringify(entry, (key, value) => (key === "last_event_at" || key === "last_heartbeat_at" ? undefined : value));
+  return JSON.stringify(entry, (key, value: unknown) => (key === "last_event_at" || key === "last_heartbeat_at" ? undefined : value));
 }

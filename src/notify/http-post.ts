@@ -53,7 +53,7 @@ export async function postJson(req: PostRequest): Promise<HttpResponse> {
       transformResponse: [(data: unknown) => data],
       responseType: "text",
     });
-    res = { status: r.status, headers: r.headers as Record<string, unknown>, body: typeof r.data === "string" ? r.data : "" };
+    res = { status: r.status, headers: r.headers, body: typeof r.data === "string" ? r.data : "" };
   } catch (err) {
     throw new DeliveryError(describeNetworkError(err, req.channel));
   }

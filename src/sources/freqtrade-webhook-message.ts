@@ -89,7 +89,7 @@ function preview(v: unknown): string {
   if (v === undefined) return "nothing";
   let s: string;
   try {
-    s = JSON.stringify(v) ?? String(v);
+    s = JSON.stringify(v) ?? typeof v;
   } catch {
     // JSON.parse accepts nesting deeper than JSON.stringify can write back (a stack overflow).
     s = Array.isArray(v) ? "a deeply nested array" : "a deeply nested object";

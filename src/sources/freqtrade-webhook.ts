@@ -136,7 +136,10 @@ export class FreqtradeWebhookSource implements Source {
     switch (message.kind) {
       case "entry_fill":
         // Only the first fill of a trade opens a position (DCA entries and retried posts don't).
-        if (!open.has(message.trade_id) && open.size < MAX_OPEN_TRADES) (open.add(message.trade_id), positions());
+        if (!open.has(message.trade_id) && open.size < MAX_OPEN_TRADES) {
+          open.add(message.trade_id);
+          positions();
+        }
         break;
       case "exit_fill":
         if (message.final) {

@@ -194,17 +194,24 @@ export class FreqtradeSource implements Source {
       if (count.ok && Number.isInteger(count.data.current) && typeof count.data.max === "number") {
         const max = count.data.max < 0 || !Number.isFinite(count.data.max) ? UNLIMITED_POSITIONS : Math.max(1, Math.floor(count.data.max));
         const positions = { open: Math.max(0, count.data.current as number), max };
-        if (JSON.stringify(positions) !== this.last.positions)
-          (push({ type: "positions", ...positions, ts: stateTs ?? now }), (next.positions = JSON.stringify(positions)));
+        if (JSON.stringify(positions) !== this.last.positions) {
+          push({ type: "positions", ...positions, ts: stateTs ?? now });
+          next.positions = JSON.stringify(positions);
+        }
       }
       if (config.ok && typeof config.data.state === "string") {
         const kill = running ? { active: false } : { active: true, reason: `freqtrade state: ${config.data.state}`.slice(0, 500) };
-        if (JSON.stringify(kill) !== this.last.kill) (push({ type: "kill_switch", ...kill, ts: now }), (next.kill = JSON.stringify(kill)));
+        if (JSON.stringify(kill) !== this.last.kill) {
+          push({ type: "kill_switch", ...kill, ts: now });
+          next.kill = JSON.stringify(kill);
+        }
       }
       if (locks.ok && Array.isArray(locks.data.locks)) {
         const breaker = circuitBreakerOf(locks.data.locks, now);
-        if (JSON.stringify(breaker) !== this.last.breaker)
-          (push({ type: "circuit_breaker", ...breaker, ts: now }), (next.breaker = JSON.stringify(breaker)));
+        if (JSON.stringify(breaker) !== this.last.breaker) {
+          push({ type: "circuit_breaker", ...breaker, ts: now });
+          next.breaker = JSON.stringify(breaker);
+        }
       }
       if (api !== this.last.api)
         push({ type: "api_status", status: (next.api = api), ...(ping.ok ? { latency_ms: Math.round(ping.ms) } : {}), ts: now });
@@ -258,7 +265,10 @@ export class FreqtradeSource implements Source {
         if (!closed) return;
         if (this.sent.has(id)) return void this.sent.set(id, offset + i);
         const event = this.tradeEvent(t);
-        if (event) (batch.push(event), ids.push([id, offset + i]));
+        if (event) {
+          batch.push(event);
+          ids.push([id, offset + i]);
+        }
       });
       if (batch.length > 0) {
         const ack = await this.ingest(batch);

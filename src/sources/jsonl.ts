@@ -216,7 +216,7 @@ export class JsonlSource implements Source {
     let carry = Buffer.alloc(0);
     let carryStart = readAt;
     let skipping = false;
-    let batch: Line[] = [];
+    const batch: Line[] = [];
     while (readAt < end) {
       const buf = Buffer.allocUnsafe(Math.min(CHUNK, end - readAt));
       const { bytesRead } = await fd.read(buf, 0, buf.length, readAt);
@@ -283,7 +283,7 @@ export class JsonlSource implements Source {
         for (const i of rejected)
           if (good[i])
             this.bad(
-              good[i]!.line,
+              good[i].line,
               errors
                 .filter((e) => e.index === i)
                 .map((e) => `${e.path}: ${e.message}`)

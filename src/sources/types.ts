@@ -59,7 +59,7 @@ export const silentLogger: SourceLogger = { info() {}, warn() {}, error() {} };
 
 /** The rejection a sink gives for invalid events (`errors` indexes the batch it was given). */
 export function fieldErrorsOf(err: unknown): FieldError[] | undefined {
-  if (err !== null && typeof err === "object" && "errors" in err && Array.isArray((err as { errors: unknown }).errors)) {
+  if (err !== null && typeof err === "object" && "errors" in err && Array.isArray(err.errors)) {
     return (err as { errors: FieldError[] }).errors;
   }
   return undefined;

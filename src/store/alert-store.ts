@@ -179,12 +179,16 @@ export class AlertStore {
 
   /** Newest first. `limit` defaults to 100 and is capped at the history size. */
   history(filter: HistoryFilter = {}): AlertRecord[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.bot !== undefined) (where.push("bot = ?"), args.push(filter.bot));
-    if (filter.trigger !== undefined) (where.push("trigger = ?"), args.push(filter.trigger));
-    if (filter.status !== undefined) (where.push("status = ?"), args.push(filter.status));
-    if (filter.since !== undefined) (where.push("started_at >= ?"), args.push(filter.since));
+    const conditions = (
+      [
+        ["bot = ?", filter.bot],
+        ["trigger = ?", filter.trigger],
+        ["status = ?", filter.status],
+        ["started_at >= ?", filter.since],
+      ] as const
+    ).filter(([, value]) => value !== undefined);
+    const where = conditions.map(([sql]) => sql);
+    const args: unknown[] = conditions.map(([, value]) => value);
     const limit = Math.max(1, Math.min(filter.limit ?? 100, this.historySize));
     const sql =
       `SELECT ${RECORD_COLUMNS} FROM alert_records` + (where.length ? ` WHERE ${where.join(" AND ")}` : "") + " ORDER BY seq DESC LIMIT ?";

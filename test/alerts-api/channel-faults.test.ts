@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "../../src/domain/signature.js";
 import { createExporter, type Exporter } from "../../src/exporter.js";
-import { HttpReceiver, startSlackReceiver, startTelegramReceiver } from "../support/fake-receivers.js";
+import { type HttpReceiver, startSlackReceiver, startTelegramReceiver } from "../support/fake-receivers.js";
 import { SECRET, tempDir, testConfig } from "../support/exporter.js";
 
 const ATTEMPT_TIMEOUT_MS = 1500;

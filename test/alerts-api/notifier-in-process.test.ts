@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "../../src/domain/signature.js";
-import { HttpReceiver, SmtpReceiver, parseMail, startSlackReceiver, startTelegramReceiver } from "../support/fake-receivers.js";
+import { type HttpReceiver, SmtpReceiver, parseMail, startSlackReceiver, startTelegramReceiver } from "../support/fake-receivers.js";
 import { SECRET, tempDir } from "../support/exporter.js";
 import { startExporterProcess, writeConfig, type ExporterProcess } from "../support/process.js";
 

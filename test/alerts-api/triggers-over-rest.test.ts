@@ -2,7 +2,7 @@
 // record, trading_alert_firing series, a message delivered to real local receivers) and its
 // opposite resolves it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasValidSignature, HttpReceiver, startSlackReceiver, startWebhookReceiver } from "../support/fake-receivers.js";
+import { hasValidSignature, type HttpReceiver, startSlackReceiver, startWebhookReceiver } from "../support/fake-receivers.js";
 import { startHarness, type Harness } from "../support/exporter.js";
 
 const WEBHOOK_SECRET = "webhook-secret-0123456789";

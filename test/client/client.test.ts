@@ -23,7 +23,7 @@ class SigningServer {
   async listen(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {
@@ -73,7 +73,10 @@ class SigningServer {
       const id = "id" in e ? e.id : undefined;
       const key = e.type === "trade" ? `${e.bot}/${e.id}` : id !== undefined ? `${e.bot}/${e.type}/${id}` : `${e.type}/${this.stored.size}`;
       if (this.stored.has(key)) duplicates++;
-      else (this.stored.set(key, e), accepted++);
+      else {
+        this.stored.set(key, e);
+        accepted++;
+      }
     }
     // The answer is lost: stored, but the client never hears it (its retry must not double-count).
     if (step === "drop-after-store") return void req.socket.destroy();

@@ -6,12 +6,12 @@ import { afterAll } from "vitest";
 import { ConfigError } from "../../src/config/index.js";
 
 /** A temp folder removed after the file's tests, and a writer of files (relative paths) into it. */
-export function configScratch(prefix: string): { dir: string; write(name: string, text: string): string } {
+export function configScratch(prefix: string): { dir: string; write: (name: string, text: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return {
     dir,
-    write(name, text) {
+    write: (name, text) => {
       const file = join(dir, name);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);

@@ -23,7 +23,8 @@ function waitFor(get: () => string, pattern: RegExp, exited: Promise<number | nu
       if (done) return;
       clearInterval(poll);
       const m = pattern.exec(get());
-      m ? resolve(m) : reject(new Error(`exited with ${code} before ${pattern}:\n${get()}`));
+      if (m) resolve(m);
+      else reject(new Error(`exited with ${code} before ${pattern}:\n${get()}`));
     });
   });
 }

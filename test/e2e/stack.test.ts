@@ -185,13 +185,13 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
     const all = await alertmanagerAlerts(am.url);
     inhibited.forEach((alert, i) => {
       const expected = INHIBITED[i]!;
-      expect(alert!.labels).toMatchObject({ severity: expected.severity, trigger: expected.trigger });
-      expect(alert!.status.state, alertKey(expected)).toBe("suppressed");
-      expect(alert!.status.silencedBy).toEqual([]);
+      expect(alert.labels).toMatchObject({ severity: expected.severity, trigger: expected.trigger });
+      expect(alert.status.state, alertKey(expected)).toBe("suppressed");
+      expect(alert.status.silencedBy).toEqual([]);
       // inhibitedBy lists the fingerprints of the inhibiting alerts: the same bot's `by` alert.
       const source = all.find((a) => alertKey(a.labels) === alertKey({ bot: expected.bot, alertname: expected.by }));
       expect(source, `${expected.by} on ${expected.bot}`).toBeDefined();
-      expect(alert!.status.inhibitedBy).toContain(source!.fingerprint);
+      expect(alert.status.inhibitedBy).toContain(source!.fingerprint);
     });
     // Give a wrongly uninhibited group more than its group_wait (1 s) to flush, then check none did.
     await new Promise((resolve) => setTimeout(resolve, 2_500));

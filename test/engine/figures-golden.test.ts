@@ -14,7 +14,7 @@ function problems(c: FiguresCase, snapshotOf: (bot: string) => PerformanceSnapsh
     for (const [field, expected] of Object.entries(fields)) {
       const a = actual[field as keyof PerformanceSnapshot];
       if (typeof expected !== "number") continue;
-      if (!closeEnough(a as number, expected)) out.push(`${bot}.${field}: ${String(a)}, expected ${expected}`);
+      if (!closeEnough(a as number, expected)) out.push(`${bot}.${field}: ${JSON.stringify(a)}, expected ${expected}`);
     }
   }
   return out;

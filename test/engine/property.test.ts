@@ -78,7 +78,7 @@ function toEvents(steps: { dt: number; bot: string; body: { type: string; [k: st
     const b = s.body;
     if (b.type === "trade") {
       const ev = { type: "trade" as const, id: String(i), pnl: b.pnl as number, ...common };
-      return (b.ret === undefined ? ev : { ...ev, return: b.ret as number }) as TradingEvent;
+      return b.ret === undefined ? ev : { ...ev, return: b.ret as number };
     }
     return { ...b, ...common } as TradingEvent;
   });
@@ -102,8 +102,8 @@ function differences(actual: PerformanceSnapshot, expected: PerformanceSnapshot)
     if (k === "trades") {
       if (JSON.stringify(a) !== JSON.stringify(e)) out.push(`trades ${JSON.stringify(a)} vs ${JSON.stringify(e)}`);
     } else if (EXACT.includes(k) || typeof e !== "number") {
-      if (a !== e) out.push(`${k}: ${String(a)} vs ${String(e)}`);
-    } else if (!closeEnough(a as number, e)) out.push(`${k}: ${String(a)} vs ${e}`);
+      if (a !== e) out.push(`${k}: ${JSON.stringify(a)} vs ${JSON.stringify(e)}`);
+    } else if (!closeEnough(a as number, e)) out.push(`${k}: ${JSON.stringify(a)} vs ${e}`);
   }
   return out;
 }

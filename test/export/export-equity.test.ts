@@ -96,7 +96,7 @@ describe("equity export", () => {
 
   const get = async (query: string) => {
     const res = await fetch(`${fx.baseUrl}/api/v1/export/equity?${query}`);
-    return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as any };
+    return { status: res.status, type: res.headers.get("content-type"), body: await res.json() };
   };
 
   it("replays trades and equity events with the §5 rules", async () => {

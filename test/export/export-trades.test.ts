@@ -73,7 +73,7 @@ describe("trade export", () => {
     expect(text).toContain('"weird, ""sym"""');
     const [header, ...rows] = parseCsv(text);
     expect(header).toEqual(["ts", "bot", "id", "symbol", "side", "pnl", "return", "opened_at"]);
-    const asCsv = (r: Record<string, unknown>) => header!.map((c) => (r[c] === null ? "" : String(r[c])));
+    const asCsv = (r: Record<string, unknown>) => header!.map((c) => (r[c] === null ? "" : String(r[c] as string | number)));
     expect(rows).toEqual([A1, A2, A3, B1, B2].map(asCsv));
     // Numbers survive the round trip exactly.
     expect(rows.map((r) => Number(r[6]))).toEqual([A1, A2, A3, B1, B2].map((t) => t.return));

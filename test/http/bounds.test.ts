@@ -69,7 +69,7 @@ describe("event times", () => {
 
 describe("amounts", () => {
   it("refuses |pnl|, |equity|, |amount| above 1e15", async () => {
-    await expectRefused(trade({ pnl: 1.0000000000000002e15 }), "pnl");
+    await expectRefused(trade({ pnl: 1e15 + 0.25 }), "pnl");
     await expectRefused(trade({ pnl: -1e16 }), "pnl");
     await expectRefused(trade({ pnl: 1e308 }), "pnl");
     await expectRefused({ type: "equity", bot: "b", equity: 2e15 }, "equity");

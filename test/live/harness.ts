@@ -100,7 +100,7 @@ export class TestClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (data) => {
-      const msg = JSON.parse(data.toString()) as LiveMessage;
+      const msg = JSON.parse((data as Buffer).toString()) as LiveMessage;
       this.messages.push(msg);
       this.waiters = this.waiters.filter((w) => (w.pred(msg) ? (w.resolve(msg), false) : true));
     });

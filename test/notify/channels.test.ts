@@ -21,7 +21,7 @@ import { notification } from "./fixtures.js";
 
 const open: { close(): Promise<void> | void }[] = [];
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
+  await Promise.all(open.splice(0).map(async (r) => r.close()));
 });
 const track = <T extends { close(): Promise<void> | void }>(r: T): T => (open.push(r), r);
 const signal = () => AbortSignal.timeout(5_000);

@@ -1,7 +1,7 @@
 // The OpenAPI document is valid OpenAPI 3.1 (structure, references, parameters, security) and its
 // schemas say what the validating zod schemas accept.
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import { type z } from "zod";
 import { equitySchema, apiStatusSchema, tradeSchema } from "../../src/domain/events.js";
 import { REFINEMENTS } from "../../src/openapi/components.js";
 import { openApiDocument } from "../../src/openapi/document.js";

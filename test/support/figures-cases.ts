@@ -51,8 +51,14 @@ export function baseSettings(over: Partial<MetricsSettings> = {}): MetricsSettin
 }
 
 let seq = 0;
-const trade = (bot: string, ts: number, pnl: number, extra: object = {}): TradingEvent =>
-  ({ type: "trade", bot, ts, id: `t${++seq}`, pnl, ...extra }) as TradingEvent;
+const trade = (bot: string, ts: number, pnl: number, extra: object = {}): TradingEvent => ({
+  type: "trade",
+  bot,
+  ts,
+  id: `t${++seq}`,
+  pnl,
+  ...extra,
+});
 const equity = (bot: string, ts: number, value: number): TradingEvent => ({ type: "equity", bot, ts, equity: value });
 
 /**

@@ -218,11 +218,10 @@ export const hostileWebhookBody: fc.Arbitrary<Hostile> = fc.oneof(
 );
 
 /** How a body's text is spoiled beyond its content (each one alone makes it unreadable). */
-export const textDamage = fc.constantFrom("none", "none", "none", "truncate", "bom", "garbage") as fc.Arbitrary<
-  "none" | "truncate" | "bom" | "garbage"
->;
+export type TextDamage = "none" | "truncate" | "bom" | "garbage";
+export const textDamage = fc.constantFrom<TextDamage>("none", "none", "none", "truncate", "bom", "garbage");
 
-export function damage(text: string, how: "none" | "truncate" | "bom" | "garbage", at: number): string {
+export function damage(text: string, how: TextDamage, at: number): string {
   if (how === "none") return text;
   if (how === "bom") return "\uFEFF" + text;
   if (how === "garbage") return text + "}x";

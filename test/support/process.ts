@@ -44,8 +44,8 @@ export async function startExporterProcess(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
-  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
@@ -54,11 +54,11 @@ export async function startExporterProcess(
       const m = /"address":"([^"]+)".*"msg":"listening"/.exec(out);
       if (m) {
         clearTimeout(timer);
-        child.stdout!.off("data", check);
+        child.stdout.off("data", check);
         resolve(`http://${m[1]}`);
       }
     };
-    child.stdout!.on("data", check);
+    child.stdout.on("data", check);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`exporter exited with ${code} before listening:\n${out}`));

@@ -62,6 +62,11 @@ export function feeInQuote(tradeFee: unknown, price: number, amount: number, quo
   return fee;
 }
 
+/** An order id as Hummingbot sends it: a string, sometimes a number; anything else is no id. */
+function orderIdOf(v: unknown): string {
+  return typeof v === "string" || typeof v === "number" ? String(v) : "";
+}
+
 function readFill(data: Record<string, unknown>, timestamp: unknown, now: number): ReadResult {
   const pair = data.trading_pair;
   const price = num(data.price);
@@ -112,7 +117,7 @@ export function readMessage(channel: Channel, payload: Buffer, now: number): Rea
           : typeof body.data.error_type === "string"
             ? body.data.error_type
             : "order failure";
-      return { ok: true, message: { kind: "order_failure", order_id: String(body.data.order_id ?? ""), error: error.slice(0, 500) } };
+      return { ok: true, message: { kind: "order_failure", order_id: orderIdOf(body.data.order_id), error: error.slice(0, 500) } };
     }
     case "performance": {
       if (Object.keys(body).length === 0) return { ok: true, message: { kind: "ignored" } };

@@ -1,6 +1,6 @@
 // Stand-ins for Slack, Telegram and an SMTP relay on 127.0.0.1: they record what Alertmanager sends so
 // a test can read the rendered messages.
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 
@@ -49,7 +49,7 @@ export async function startHttpCapture(): Promise<HttpCapture> {
   };
 }
 
-function reply(res: import("node:http").ServerResponse, body: unknown): void {
+function reply(res: ServerResponse, body: unknown): void {
   res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
 

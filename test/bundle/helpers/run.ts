@@ -18,6 +18,7 @@ export function run(command: string, args: string[], options: { cwd?: string; ti
       { cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== "number") {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an Error; @types/node spells it as an Omit<> of one
           reject(error);
           return;
         }
