@@ -97,7 +97,7 @@ export function createAlertingRuntime(deps: {
 
   alerting = new Alerting({
     settings: { alerts: config.alerts, health: config.health, triggers: config.triggers, bots: config.bots },
-    store,
+    persistence: store,
     clock,
     readBot: (bot) => (engine.hasBot(bot) ? { perf: engine.performance(bot), safety: engine.safety(bot) } : undefined),
     bots: () => engine.bots(),

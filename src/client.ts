@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { EventInput, FieldError } from "./domain/events.js";
 import { signedHeaders } from "./domain/signature.js";
-import type { PerformanceSnapshot } from "./engine/types.js";
+import type { PerformanceSnapshot } from "./domain/snapshots.js";
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:10077 (a path prefix behind a reverse proxy is kept and signed). */

@@ -6,7 +6,7 @@ import type { Router } from "express";
 import { listenAddress, metricsSettings, type Config } from "./config/index.js";
 import { systemClock, type Clock } from "./domain/clock.js";
 import { Engine, type EngineSnapshotData } from "./engine/engine.js";
-import type { MetricsSettings } from "./engine/types.js";
+import type { MetricsSettings } from "./domain/snapshots.js";
 import { createExporterMetrics, type ExporterMetrics } from "./exposition/metrics.js";
 import { createApp } from "./http/app.js";
 import { IngestPipeline, type IngestResult } from "./ingest/pipeline.js";

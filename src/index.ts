@@ -25,7 +25,7 @@ export {
   type TradingEvent,
   type TradeEvent,
 } from "./domain/events.js";
-export type { PerformanceSnapshot, SafetySnapshot, MetricsSettings, SharpeIndicator, ApiStatus } from "./engine/types.js";
+export type { PerformanceSnapshot, SafetySnapshot, MetricsSettings, SharpeIndicator, ApiStatus } from "./domain/snapshots.js";
 export type { HealthLevel, BotHealth } from "./domain/health.js";
 export { Engine } from "./engine/engine.js";
 export { ManualClock, systemClock, type Clock } from "./domain/clock.js";

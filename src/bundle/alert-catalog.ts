@@ -1,8 +1,7 @@
 // The Prometheus side of §7: one alert per trigger, with the same trigger ids and default
 // severities as the native notifier. Conditions read thresholds from the exporter's metrics (§9).
+import type { Severity } from "../domain/alert-record.js";
 import { both, compareWithConfig, gateOnEnabled, templateLookup, triggerConfig } from "./promql.js";
-
-export type Severity = "warning" | "error" | "critical";
 
 export interface AlertDefinition {
   alert: string;

@@ -1,6 +1,6 @@
 // The observability bundle (§14) as code: Prometheus rules and Grafana dashboards.
 export { renderRules, DEFAULT_GRAFANA_URL, type RenderRulesOptions } from "./rules.js";
-export { ALERTS, type AlertDefinition, type Severity } from "./alert-catalog.js";
+export { ALERTS, type AlertDefinition } from "./alert-catalog.js";
 export {
   renderDashboards,
   allPanelQueries,

@@ -2,7 +2,7 @@
 // `environment (<VAR>): <key.path>: <message>` when an environment variable set the value.
 // Values are echoed as "(got …)" to help, except for secrets and URLs (which may embed a token).
 import type { z } from "zod";
-import { isTriggerId, TRIGGER_IDS } from "./triggers.js";
+import { isTriggerId, TRIGGER_IDS } from "../domain/trigger-defaults.js";
 import { isSecretPath } from "./secrets.js";
 
 /** Thrown by loadConfig; `problems` holds one line per problem, `message` all of them. */

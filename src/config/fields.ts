@@ -1,24 +1,13 @@
 // Reusable field schemas for the config. Every constraint carries its own human message: the
 // loader prints `file:line: key.path: <message> (got <value>)`, so messages read as "must be …".
 import { z } from "zod";
-import { BOT_NAME } from "../domain/events.js";
 
-/** An integer in [min, max] (max optional). */
-export function int(min: number, max?: number) {
-  const text = max === undefined ? `an integer ≥ ${min}` : `an integer between ${min} and ${max}`;
-  let s = z.number().int(`must be ${text}`).min(min, `must be ${text}`);
-  if (max !== undefined) s = s.max(max, `must be ${text}`);
-  return s;
-}
+// The number and bot-name fields are the domain's (trigger overrides use them too); the config
+// builds on them.
+export { botNameField, int, openRatio, ratio } from "../domain/fields.js";
 
 /** A finite number > 0. */
 export const positive = () => z.number().positive("must be a number > 0");
-
-/** A ratio in [0, 1]. */
-export const ratio = () => z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
-
-/** A ratio in (0, 1]: a drawdown threshold of 0 would fire on every bot all the time. */
-export const openRatio = () => z.number().gt(0, "must be > 0 and ≤ 1").max(1, "must be > 0 and ≤ 1");
 
 export const nonEmpty = () => z.string().min(1, "must not be empty");
 
@@ -37,8 +26,6 @@ export const webOrigin = () =>
       return false;
     }
   }, "must be an origin such as https://grafana.example or http://localhost:3000 (scheme, host, port; no path or trailing slash)");
-
-export const botNameField = () => z.string().regex(BOT_NAME, "must match ^[A-Za-z0-9_.-]{1,64}$");
 
 /** An e-mail address, optionally with a display name (`Trading <alerts@example.com>`). */
 export const mailbox = () => z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, "must be an e-mail address");

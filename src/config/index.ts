@@ -5,19 +5,4 @@ export { ConfigError } from "./errors.js";
 export { applyEnvOverrides, CONFIG_FILE_VAR, ENV_VARS, parseBoolean, type EnvVar } from "./env.js";
 export { redactConfig, isSecretKey, REDACTED } from "./secrets.js";
 export { metricsSettings, effectiveTriggers } from "./settings.js";
-export {
-  applyOverride,
-  defaultSettings,
-  isTriggerId,
-  SEVERITIES,
-  TRIGGER_DEFAULTS,
-  TRIGGER_IDS,
-  triggerOverrideSchema,
-  type BotTriggerOverrides,
-  type Severity,
-  type TriggerDefault,
-  type TriggerId,
-  type TriggerOverride,
-  type TriggerSettings,
-  type TriggersConfig,
-} from "./triggers.js";
+export { botTriggersSchema, triggersSchema, type BotTriggerOverrides, type TriggersConfig } from "./triggers.js";

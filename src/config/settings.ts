@@ -1,7 +1,8 @@
 // Views of the Config for the parts that consume it, so they don't each re-derive defaults.
-import type { MetricsSettings } from "../engine/types.js";
+import type { MetricsSettings } from "../domain/snapshots.js";
 import type { Config } from "./schema.js";
-import { applyOverride, TRIGGER_IDS, type TriggerId, type TriggersConfig } from "./triggers.js";
+import { applyOverride, TRIGGER_IDS, type TriggerId } from "../domain/trigger-defaults.js";
+import type { TriggersConfig } from "./triggers.js";
 
 /** The §5 settings the engine needs. */
 export function metricsSettings(config: Config): MetricsSettings {

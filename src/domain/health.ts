@@ -1,6 +1,6 @@
 // System health of §6: one level per bot from its safety controls, and the overall level =
 // the worst bot. Pure: the caller passes the snapshot, the clock reading and the probe's status.
-import type { ApiStatus, SafetySnapshot } from "../engine/types.js";
+import type { ApiStatus, SafetySnapshot } from "./snapshots.js";
 
 export type HealthLevel = "HEALTHY" | "DEGRADED" | "CRITICAL";
 

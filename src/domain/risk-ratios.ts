@@ -7,7 +7,7 @@
 //     = mean / √(Σ min(r,0)² / n) · √A      (the mean of squares is over ALL n returns)
 // Edge rules (§5): n < 2 → NaN for both; all values identical (sd = 0, tested by equality) →
 // Sharpe NaN; no negative return (DD = 0) → Sortino +Inf when mean > 0, else NaN.
-import type { SharpeIndicator } from "../engine/types.js";
+import type { SharpeIndicator } from "./snapshots.js";
 import { PreciseSum, varianceFromSums } from "./precise-sum.js";
 
 /** The sufficient statistics a Sharpe/Sortino needs, however they were accumulated. */

@@ -1,27 +1,20 @@
-// The nine alert triggers of §7: their defaults, how configuration layers combine into the
-// effective settings of one (bot, trigger), and the pure evaluation of a trigger's condition.
+// The nine alert triggers of §7: how configuration layers combine into the effective settings of
+// one (bot, trigger), and the pure evaluation of a trigger's condition (their ids and defaults are
+// in trigger-defaults.ts).
 import { z } from "zod";
-import { botNameField } from "../config/fields.js";
-import type { PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
+import { botNameField } from "./fields.js";
+import type { PerformanceSnapshot, SafetySnapshot } from "./snapshots.js";
 import { formatDuration, type BotHealth } from "./health.js";
-
 import {
   applyOverride,
   defaultSettings,
-  isTriggerId,
-  SEVERITIES,
   TRIGGER_DEFAULTS,
   TRIGGER_IDS,
   triggerOverrideSchema,
-  type Severity,
   type TriggerId,
   type TriggerOverride,
   type TriggerSettings,
-} from "../config/triggers.js";
-
-// The ids, defaults and override schema have one home, the config (src/config/triggers.ts).
-export { isTriggerId, SEVERITIES, TRIGGER_DEFAULTS, TRIGGER_IDS };
-export type { Severity, TriggerId, TriggerOverride, TriggerSettings };
+} from "./trigger-defaults.js";
 
 export type TriggerOverrides = Partial<Record<TriggerId, TriggerOverride>>;
 

@@ -15,8 +15,8 @@
 //   firing/reminder notification of that (bot, trigger) (0 = no reminders).
 // - Resolution is notified when `send_resolved` and the alert was notified; resolved messages don't
 //   restart the cooldown (they say "all clear", not "something is wrong").
-import type { Severity, TriggerId } from "../domain/triggers.js";
-import type { AlertRecord } from "../notify/types.js";
+import type { AlertRecord, Severity } from "../domain/alert-record.js";
+import type { TriggerId } from "../domain/trigger-defaults.js";
 
 export interface AlertPolicy {
   cooldown_seconds: number;

@@ -1,29 +1,25 @@
 // Alerting glue (§6, §7): reads a bot's snapshots, derives its health, evaluates the nine
 // triggers with their effective settings, runs each (bot, trigger) state machine, persists the
-// outcome and hands notifications to the dispatcher. No HTTP here, no channel: the alerting runtime wires
+// outcome through the AlertPersistence it is given and hands notifications to the dispatcher. No
+// I/O here, no channel: the alerting runtime wires
 // `evaluate(bot)` after every applied event, `tick()` on a timer, and `recordDelivery` from the
 // dispatcher's onDelivery.
-import { randomUUID } from "node:crypto";
+import { newAlertId, type AlertRecord, type Delivery, type Notification, type Severity } from "../domain/alert-record.js";
 import type { Clock } from "../domain/clock.js";
 import { botHealth, overallHealth, type BotHealth, type HealthLevel, type HealthSettings, type ProbeStatus } from "../domain/health.js";
+import { isTriggerId, TRIGGER_IDS, type TriggerId, type TriggerOverride, type TriggerSettings } from "../domain/trigger-defaults.js";
 import {
   describeTrigger,
   effectiveTriggerSettings,
   evaluateTrigger,
-  isTriggerId,
-  TRIGGER_IDS,
   triggerPatchSchema,
   type RuntimeOverrides,
   type TriggerConfig,
-  type TriggerId,
-  type TriggerOverride,
-  type TriggerSettings,
   type TriggerTableRow,
 } from "../domain/triggers.js";
-import type { AlertRecord, Delivery, Notification, Severity } from "../notify/types.js";
-import type { AlertChanges, AlertStore, HistoryFilter } from "../store/alert-store.js";
+import type { AlertChanges, AlertPersistence, HistoryFilter } from "./alert-persistence.js";
 import { initialState, stepAlert, type AlertPolicy, type TriggerState } from "./alert-state.js";
-import type { PerformanceSnapshot, SafetySnapshot } from "./types.js";
+import type { PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
 
 export interface AlertingSettings extends TriggerConfig {
   alerts: AlertPolicy;
@@ -37,7 +33,8 @@ export interface BotSnapshots {
 
 export interface AlertingOptions {
   settings: AlertingSettings;
-  store: AlertStore;
+  /** Where records, states, overrides and counters are kept (SQLite in the exporter). */
+  persistence: AlertPersistence;
   clock: Clock;
   /** The engine's current view of a bot; undefined for a bot it doesn't know. */
   readBot: (bot: string) => BotSnapshots | undefined;
@@ -92,10 +89,10 @@ export class Alerting {
   private readonly newId: () => string;
 
   constructor(private readonly o: AlertingOptions) {
-    this.newId = o.newId ?? randomUUID;
-    for (const s of o.store.loadStates()) this.statesOf(s.bot)[TRIGGER_IDS.indexOf(s.trigger)] = s;
-    for (const row of o.store.loadOverrides()) this.overrides.set(key(row.bot ?? "", row.trigger), row.override);
-    for (const c of o.store.loadCounters()) this.count(c.bot, c.trigger, c.severity, c.firings, c.suppressed);
+    this.newId = o.newId ?? newAlertId;
+    for (const s of o.persistence.loadStates()) this.statesOf(s.bot)[TRIGGER_IDS.indexOf(s.trigger)] = s;
+    for (const row of o.persistence.loadOverrides()) this.overrides.set(key(row.bot ?? "", row.trigger), row.override);
+    for (const c of o.persistence.loadCounters()) this.count(c.bot, c.trigger, c.severity, c.firings, c.suppressed);
     this.runtime = { get: (trigger, bot) => this.overrides.get(key(bot ?? "", trigger)) };
   }
 
@@ -138,7 +135,7 @@ export class Alerting {
     if (changes.states.length === 0) return;
     // Persist before notifying: after a crash the alert is remembered as sent rather than sent twice.
     // If the write throws, memory keeps the old states and the next evaluation tries again.
-    this.o.store.apply(changes);
+    this.o.persistence.apply(changes);
     for (const [i, state] of next) states[i] = state;
     for (const c of changes.counts) this.count(c.bot, c.trigger, c.severity, 1, c.suppressed ? 1 : 0);
     for (const n of outgoing) this.send(n.kind, n.record, health);
@@ -152,18 +149,18 @@ export class Alerting {
 
   /** Wire from the dispatcher's onDelivery: appends the result to the alert record. */
   recordDelivery(alertId: string, delivery: Delivery): AlertRecord | undefined {
-    const record = this.o.store.appendDelivery(alertId, delivery);
+    const record = this.o.persistence.appendDelivery(alertId, delivery);
     if (record) this.refreshFiring(record);
     return record;
   }
 
   history(filter: HistoryFilter = {}): AlertRecord[] {
-    return this.o.store.history(filter);
+    return this.o.persistence.history(filter);
   }
 
   /** Acknowledges an alert; undefined when no record has that id. */
   ack(id: string, by?: string | null): AlertRecord | undefined {
-    const record = this.o.store.ack(id, by && by.trim() !== "" ? by : "anonymous", this.o.clock.now());
+    const record = this.o.persistence.ack(id, by && by.trim() !== "" ? by : "anonymous", this.o.clock.now());
     if (record) this.refreshFiring(record);
     return record;
   }
@@ -206,7 +203,7 @@ export class Alerting {
     }
     const { bot, ...patch } = parsed.data;
     const target = bot ?? null;
-    const override = this.o.store.setOverride(trigger, target, patch, this.o.clock.now());
+    const override = this.o.persistence.setOverride(trigger, target, patch, this.o.clock.now());
     this.overrides.set(key(target ?? "", trigger), override);
     this.effective.clear();
     const affected = target === null ? [...this.o.bots()] : [target];

@@ -10,7 +10,7 @@ import type { TimeZoneCalendar } from "../domain/periods.js";
 import { sharpeIndicator, sharpeRatio, sortinoRatio, statsOf } from "../domain/risk-ratios.js";
 import { RollingReturns, type RollingWindowState } from "../domain/rolling-window.js";
 import { calmarRatio, compoundAnnualGrowth, systemQualityNumber, tradeStatistics } from "../domain/trade-statistics.js";
-import type { PerformanceSnapshot } from "./types.js";
+import type { PerformanceSnapshot } from "../domain/snapshots.js";
 
 /** The settings that only shape figures at query time. */
 export interface RatioSettings {

@@ -1,7 +1,7 @@
 // One bot's safety controls as last reported (§3 event types, §6, §8 /health/safety).
 // Plain last-value state; health levels are derived from it elsewhere (with the clock, for staleness).
 import type { TradingEvent } from "../domain/events.js";
-import type { SafetySnapshot } from "./types.js";
+import type { SafetySnapshot } from "../domain/snapshots.js";
 
 export type BotSafetyState = Omit<SafetySnapshot, "bot">;
 

@@ -6,7 +6,7 @@ import { TimeZoneCalendar } from "../domain/periods.js";
 import { BotPerformance, type BotPerformanceState } from "./bot-performance.js";
 import { BotSafety, type BotSafetyState } from "./bot-safety.js";
 import { GroupPerformance, type GroupPerformanceState } from "./group-performance.js";
-import type { GroupSnapshot, MetricsSettings, PerformanceSnapshot, SafetySnapshot } from "./types.js";
+import type { GroupSnapshot, MetricsSettings, PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
 
 // 3: §19 tallies (largest win/loss, net cash flow) and the time-weighted, whole-series daily growth.
 export const ENGINE_SNAPSHOT_VERSION = 3;

@@ -11,7 +11,7 @@ import type { TimeZoneCalendar } from "../domain/periods.js";
 import { sharpeRatio, sortinoRatio, statsOf } from "../domain/risk-ratios.js";
 import { compoundAnnualGrowth } from "../domain/trade-statistics.js";
 import type { RatioSettings } from "./bot-performance.js";
-import type { GroupSnapshot } from "./types.js";
+import type { GroupSnapshot } from "../domain/snapshots.js";
 
 /** What one member event did to the member: equity before and after, and its kind. */
 export interface MemberChange {

@@ -1,12 +1,12 @@
 // The families of §9, as a table: each entry names a family and says how to read its series
 // from one scrape's view of the state. Adding a family is adding an entry (botGauge for one value
 // per bot, `family` for anything with more labels); the order here is the order on /metrics.
-import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
+import type { HealthLevel } from "../domain/health.js";
+import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
 import type { AddSeries, FamilyDefinition } from "./ready-family.js";
-import type { SourceHealthView } from "./source-metrics.js";
 
 export interface BotHealthView {
-  level: "HEALTHY" | "DEGRADED" | "CRITICAL";
+  level: HealthLevel;
   stale: boolean;
   api_status: string | null;
   api_latency_ms: number | null;
@@ -32,6 +32,12 @@ export interface BotView {
   perf: PerformanceSnapshot;
   safety: SafetySnapshot;
   health?: BotHealthView;
+}
+
+/** What the exposition reads (the sources' health snapshot satisfies it). */
+export interface SourceHealthView {
+  entries: Array<{ source: string; bot: string; up: boolean; last_message_at: number | null }>;
+  errors: Array<{ source: string; reason: string; count: number }>;
 }
 
 /** Everything one scrape reads, gathered once so the whole scrape is consistent. */

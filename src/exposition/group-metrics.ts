@@ -1,5 +1,5 @@
 // The per-group series of §19 (label `group`), read from the engine's group figures at scrape time.
-import type { GroupSnapshot } from "../engine/types.js";
+import type { GroupSnapshot } from "../domain/snapshots.js";
 import { family, type Family } from "./families.js";
 
 const GROUP_GAUGES: Array<[string, string, (g: GroupSnapshot) => number]> = [

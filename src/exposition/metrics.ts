@@ -4,7 +4,7 @@
 // per scrape, read from the engine once, so a scrape is internally consistent; the families
 // (families.ts) write their series from it without per-series label hashing (ready-family.ts).
 import client, { Registry, type OpenMetricsContentType, type RegistryContentType } from "prom-client";
-import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
+import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
 import { EVENT_TYPES } from "../domain/events.js";
 import {
   ALERTING_FAMILIES,
@@ -16,9 +16,10 @@ import {
   type BotHealthView,
   type Family,
   type ScrapeView,
+  type SourceHealthView,
 } from "./families.js";
 import { ReadyFamily } from "./ready-family.js";
-import { SOURCE_FAMILIES, type SourceHealthView } from "./source-metrics.js";
+import { SOURCE_FAMILIES } from "./source-metrics.js";
 import { GROUP_FAMILIES } from "./group-metrics.js";
 
 export type { AlertingView } from "./families.js";

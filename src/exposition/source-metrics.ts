@@ -2,12 +2,6 @@
 // trading_source_last_message_timestamp_seconds, read from the sources' health at scrape time.
 import { family, type Family } from "./families.js";
 
-/** What the exposition reads (the sources' health snapshot satisfies it). */
-export interface SourceHealthView {
-  entries: Array<{ source: string; bot: string; up: boolean; last_message_at: number | null }>;
-  errors: Array<{ source: string; reason: string; count: number }>;
-}
-
 export const SOURCE_FAMILIES: Family[] = [
   family(
     "trading_source_up",

@@ -4,7 +4,6 @@
 import express, { type Router, type NextFunction, type Request, type Response } from "express";
 import type { Clock } from "../domain/clock.js";
 import type { Engine } from "../engine/engine.js";
-import type { ExporterMetrics } from "../exposition/metrics.js";
 import type { IngestPipeline } from "../ingest/pipeline.js";
 import type { Logger } from "../logger.js";
 import { hmacAuth, readTokenAuth } from "./hmac-auth.js";
@@ -16,10 +15,16 @@ import { corsFor, securityHeaders } from "./security-headers.js";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
+/** The part of the exposition the app serves: `/metrics` and the rejected-event counter. */
+export interface MetricsEndpoint {
+  render(accept: string | undefined): Promise<{ contentType: string; body: string }>;
+  eventRejected(reason: string): void;
+}
+
 export interface AppDeps {
   pipeline: IngestPipeline;
   engine: Engine;
-  metrics: ExporterMetrics;
+  metrics: MetricsEndpoint;
   clock: Clock;
   logger: Logger;
   auth: { secrets: () => string[]; maxClockSkewSeconds: number; readToken?: string };

@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from "express";
 import type Database from "better-sqlite3";
 import { BOT_NAME, timestamp } from "../domain/events.js";
-import type { MetricsSettings } from "../engine/types.js";
+import type { MetricsSettings } from "../domain/snapshots.js";
 import {
   type TimeRange,
   EquityDownsampler,

@@ -1,5 +1,5 @@
 // REST JSON conventions (§8): snake_case, non-finite numbers as null, times as ISO-8601 UTC.
-import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../engine/types.js";
+import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
 
 export const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 export const isoOrNull = (ms: number | null | undefined): string | null =>

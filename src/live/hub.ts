@@ -13,7 +13,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { type Clock, systemClock } from "../domain/clock.js";
 import type { TradeEvent } from "../domain/events.js";
-import { tradeRecord } from "../store/export-queries.js";
+import { tradeRecord } from "../domain/trade-record.js";
 import { LiveClient, type DropReason } from "./client.js";
 import { type LiveMessage, type LiveMessageType, changeKey, parseClientMessage, subscriptionFromQuery } from "./protocol.js";
 import { MessageRate, originAllowed } from "./admission.js";

@@ -4,7 +4,7 @@
 import type { Clock } from "../domain/clock.js";
 import { systemClock } from "../domain/clock.js";
 import type { Channel, ChannelName, Delivery, Notification, NotifyLogger, RenderedMessage } from "./types.js";
-import { silentLogger } from "./types.js";
+import { silentLogger } from "../logger.js";
 import { renderMessage } from "./message.js";
 import { DEFAULT_RETRY_POLICY, deliver, type RetryPolicy } from "./deliver.js";
 import { realSleep, type Sleep } from "./rate-gate.js";

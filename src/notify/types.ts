@@ -1,50 +1,15 @@
-// The notifier's contract (§7): what an alert looks like when it leaves the state machine,
-// what a channel receives, and what the dispatcher reports back for the alert record.
+// The notifier's contract (§7): what a channel receives and what the dispatcher reports back for
+// the alert record. The alert record and the notification are domain vocabulary
+// (src/domain/alert-record.ts), named here because they are the notifier's input: the engine
+// creates them without knowing the notifier.
+import type { AlertRecord, Delivery as RecordedDelivery, Notification, NotificationKind } from "../domain/alert-record.js";
 
-export type Severity = "warning" | "error" | "critical";
+export type { AlertRecord, Notification, NotificationKind };
 export type ChannelName = "slack" | "email" | "telegram" | "webhook";
 export const CHANNEL_NAMES: readonly ChannelName[] = ["slack", "email", "telegram", "webhook"];
 
-/** Outcome of delivering one notification on one channel (an entry of `AlertRecord.deliveries`). */
-export interface Delivery {
-  channel: ChannelName;
-  ok: boolean;
-  attempts: number;
-  /** Sanitized: never contains a URL, token or password. */
-  error: string | null;
-  /** Epoch ms when the delivery finished (success or final failure). */
-  at: number;
-}
-
-/** §7 alert record. Times are epoch ms; the REST layer formats them. */
-export interface AlertRecord {
-  id: string;
-  bot: string;
-  trigger: string;
-  severity: Severity;
-  status: "firing" | "resolved";
-  value: number | null;
-  threshold: number | null;
-  message: string;
-  started_at: number;
-  resolved_at: number | null;
-  notified: boolean;
-  suppressed: boolean;
-  deliveries: Delivery[];
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-}
-
-export type HealthLevel = "HEALTHY" | "DEGRADED" | "CRITICAL";
-export type NotificationKind = "firing" | "reminder" | "resolved" | "test";
-
-export interface Notification {
-  kind: NotificationKind;
-  alert: AlertRecord;
-  health: { level: HealthLevel; reasons: string[] };
-  /** Link to the dashboard; null when `external_url` is not configured. */
-  external_url: string | null;
-}
+/** A delivery as the notifier reports it: on one of its channels. */
+export type Delivery = RecordedDelivery & { channel: ChannelName };
 
 /** Slack Block Kit blocks (only the few kinds the notifier renders). */
 export type SlackBlock =
@@ -59,7 +24,7 @@ export interface WebhookPayload {
     started_at: string;
     resolved_at: string | null;
     acknowledged_at: string | null;
-    deliveries: (Omit<Delivery, "at"> & { at: string })[];
+    deliveries: (Omit<RecordedDelivery, "at"> & { at: string })[];
   };
   health: Notification["health"];
   external_url: string | null;
@@ -91,5 +56,3 @@ export interface NotifyLogger {
   warn(obj: Record<string, unknown>, msg: string): void;
   error(obj: Record<string, unknown>, msg: string): void;
 }
-
-export const silentLogger: NotifyLogger = { info() {}, warn() {}, error() {} };

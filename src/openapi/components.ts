@@ -1,9 +1,9 @@
 // `components` of the OpenAPI document, generated with zod's `z.toJSONSchema` from the very schemas
-// that validate requests (src/domain/events.ts, the trigger override schema of src/config/triggers.ts,
+// that validate requests (src/domain/events.ts, the trigger override schema of src/domain/trigger-defaults.ts,
 // the alert router's body schemas) and the response schemas of ./response-schemas.ts.
 import { z } from "zod";
-import { botNameField } from "../config/fields.js";
-import { TRIGGER_IDS, triggerOverrideSchema } from "../config/triggers.js";
+import { botNameField } from "../domain/fields.js";
+import { TRIGGER_IDS, triggerOverrideSchema } from "../domain/trigger-defaults.js";
 import {
   apiStatusSchema,
   cashflowSchema,

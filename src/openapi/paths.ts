@@ -1,7 +1,7 @@
 // `paths` of the OpenAPI document: every route of §8. Bodies and answers point at the generated
 // components (./components.ts); this file only says which route takes and gives what.
 import { z } from "zod";
-import { TRIGGER_IDS } from "../config/triggers.js";
+import { TRIGGER_IDS } from "../domain/trigger-defaults.js";
 import { BOT_NAME, MAX_BATCH_EVENTS } from "../domain/events.js";
 import { historyQuerySchema } from "../http/alerts-router.js";
 import type { JsonSchema } from "./components.js";

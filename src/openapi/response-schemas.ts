@@ -2,7 +2,8 @@
 // OpenAPI tests parse real answers of a real exporter with them, so the document cannot drift from
 // what the routers send. Strict objects: an extra or missing name is a failing test, not a silent gap.
 import { z } from "zod";
-import { SEVERITIES, TRIGGER_IDS } from "../config/triggers.js";
+import { SEVERITIES } from "../domain/alert-record.js";
+import { TRIGGER_IDS } from "../domain/trigger-defaults.js";
 
 /** ISO-8601 UTC as `Date.toISOString()` writes it. */
 export const isoTime = z.iso.datetime().meta({ description: "ISO-8601 UTC time" });

@@ -9,7 +9,8 @@ import { Expiries } from "./expiry.js";
 import { readFreqtradeMessage, type FreqtradeMessage } from "./freqtrade-webhook-message.js";
 import { UNLIMITED_POSITIONS } from "./freqtrade.js";
 import type { SourceHealth } from "./health.js";
-import { silentLogger, type DurableSink, type Source, type SourceLogger, type SourceState, type StateWrite } from "./types.js";
+import { type DurableSink, type Source, type SourceLogger, type SourceState, type StateWrite } from "./types.js";
+import { silentLogger } from "../logger.js";
 
 export const WEBHOOK_SOURCE = "freqtrade_webhook";
 export const WEBHOOK_PATH = "/api/v1/sources/freqtrade/webhook";

@@ -3,7 +3,7 @@
 // resume offset only saves work; it never decides correctness. See docs/sources.md for the mapping.
 import { systemClock, type Clock } from "../domain/clock.js";
 import { parseEvents } from "../domain/events.js";
-import type { ApiStatus } from "../engine/types.js";
+import type { ApiStatus } from "../domain/snapshots.js";
 import {
   circuitBreakerOf,
   FreqtradeApi,
@@ -15,7 +15,8 @@ import {
   type FtTrade,
   type FtTrades,
 } from "./freqtrade-api.js";
-import { silentLogger, type EventSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
+import { type EventSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
+import { silentLogger } from "../logger.js";
 
 export interface FreqtradeSourceConfig {
   bot: string;

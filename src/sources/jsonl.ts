@@ -9,15 +9,8 @@ import { open, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { parseEvents } from "../domain/events.js";
-import {
-  fieldErrorsOf,
-  silentLogger,
-  type DurableSink,
-  type Source,
-  type SourceLogger,
-  type SourceState,
-  type SourceStatus,
-} from "./types.js";
+import { fieldErrorsOf, type DurableSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
+import { silentLogger } from "../logger.js";
 
 export interface JsonlSourceConfig {
   /** Default `bot` for lines that carry none. */

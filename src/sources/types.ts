@@ -55,8 +55,6 @@ export interface SourceLogger {
   error(obj: object, msg?: string): void;
 }
 
-export const silentLogger: SourceLogger = { info() {}, warn() {}, error() {} };
-
 /** The rejection a sink gives for invalid events (`errors` indexes the batch it was given). */
 export function fieldErrorsOf(err: unknown): FieldError[] | undefined {
   if (err !== null && typeof err === "object" && "errors" in err && Array.isArray(err.errors)) {

@@ -1,11 +1,11 @@
-// Persistence of alerting (§7, §10): alert history, the per-(bot, trigger) state that makes a
-// restart neither re-send nor forget an alert (including cooldown timestamps), run-time trigger
-// overrides, acknowledgments, delivery results and the alert counters. The exporter opens the database
-// (WAL); this file owns the `alert_*` tables.
+// Persistence of alerting (§7, §10) in SQLite: the AlertPersistence the engine declares
+// (src/engine/alert-persistence.ts). The exporter opens the database (WAL); this file owns the
+// `alert_*` tables.
 import type Database from "better-sqlite3";
+import type { AlertRecord, Delivery, Severity } from "../domain/alert-record.js";
+import { isTriggerId, type TriggerId, type TriggerOverride } from "../domain/trigger-defaults.js";
 import type { TriggerState } from "../engine/alert-state.js";
-import { isTriggerId, type TriggerId, type TriggerOverride } from "../domain/triggers.js";
-import type { AlertRecord, Delivery, Severity } from "../notify/types.js";
+import type { AlertChanges, AlertCounter, AlertPersistence, HistoryFilter, StoredOverride } from "../engine/alert-persistence.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS alert_records (
@@ -58,40 +58,6 @@ CREATE TABLE IF NOT EXISTS alert_counters (
 /** Bot names never are empty (§3), so '' stands for "all bots" in the overrides table. */
 const ALL_BOTS = "";
 
-export interface HistoryFilter {
-  bot?: string;
-  trigger?: string;
-  status?: "firing" | "resolved";
-  /** Epoch ms: alerts that started at or after it. */
-  since?: number;
-  limit?: number;
-}
-
-export interface StoredOverride {
-  trigger: TriggerId;
-  /** null = for all bots. */
-  bot: string | null;
-  override: TriggerOverride;
-  updated_at: number;
-}
-
-export interface AlertCounter {
-  bot: string;
-  trigger: string;
-  severity: Severity;
-  /** Every firing, notified or suppressed (trading_alerts_total). */
-  firings: number;
-  /** Firings the cooldown suppressed (trading_alerts_suppressed_total). */
-  suppressed: number;
-}
-
-/** What one evaluation changed, written in one transaction. */
-export interface AlertChanges {
-  records: AlertRecord[];
-  states: TriggerState[];
-  counts: { bot: string; trigger: string; severity: Severity; suppressed: boolean }[];
-}
-
 interface RecordRow {
   id: string;
   bot: string;
@@ -113,7 +79,7 @@ interface RecordRow {
 const RECORD_COLUMNS =
   "id, bot, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed, deliveries, acknowledged_at, acknowledged_by";
 
-export class AlertStore {
+export class AlertStore implements AlertPersistence {
   readonly historySize: number;
   private readonly stmt;
 

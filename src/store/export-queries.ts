@@ -12,6 +12,7 @@
 // pnl / equity before the trade, none when that equity is ≤ 0).
 import type Database from "better-sqlite3";
 import type { EquityEvent, TradeEvent } from "../domain/events.js";
+import { tradeRecord, type TradeRecord } from "../domain/trade-record.js";
 
 const PAGE_ROWS = 500;
 
@@ -116,31 +117,6 @@ export interface TimeRange {
 }
 
 const inRange = (ts: number, r: TimeRange) => (r.from === null || ts >= r.from) && (r.to === null || ts <= r.to);
-
-/** A trade as exported (CSV row / JSON element) and as pushed live in `trade` messages. */
-export interface TradeRecord {
-  ts: string;
-  bot: string;
-  id: string;
-  symbol: string | null;
-  side: "long" | "short" | null;
-  pnl: number;
-  return: number | null;
-  opened_at: string | null;
-}
-
-export function tradeRecord(trade: TradeEvent, effectiveReturn: number | null): TradeRecord {
-  return {
-    ts: new Date(trade.ts).toISOString(),
-    bot: trade.bot,
-    id: trade.id,
-    symbol: trade.symbol ?? null,
-    side: trade.side ?? null,
-    pnl: trade.pnl,
-    return: effectiveReturn,
-    opened_at: trade.opened_at === undefined ? null : new Date(trade.opened_at).toISOString(),
-  };
-}
 
 /**
  * Trades of one bot (or of every bot, grouped by bot name) in journal order, with event time in

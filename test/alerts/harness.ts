@@ -47,7 +47,7 @@ export class AlertHarness {
         triggers: this.options.triggers,
         bots: this.options.bots,
       },
-      store: this.store,
+      persistence: this.store,
       clock: this.clock,
       readBot: (bot) => this.bots.get(bot),
       bots: () => this.bots.keys(),

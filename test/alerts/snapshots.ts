@@ -1,5 +1,5 @@
 // Hand-built engine snapshots for the health and trigger tests: a calm bot, changed field by field.
-import type { PerformanceSnapshot, SafetySnapshot } from "../../src/engine/types.js";
+import type { PerformanceSnapshot, SafetySnapshot } from "../../src/domain/snapshots.js";
 
 export const T0 = Date.UTC(2026, 2, 2, 12); // a Monday, noon UTC
 

@@ -6,13 +6,11 @@ import {
   effectiveTriggerSettings,
   effectiveTriggerTable,
   evaluateTrigger,
-  TRIGGER_IDS,
   triggerPatchSchema,
   type RuntimeOverrides,
-  type TriggerId,
-  type TriggerOverride,
 } from "../../src/domain/triggers.js";
-import type { PerformanceSnapshot, SafetySnapshot } from "../../src/engine/types.js";
+import { TRIGGER_IDS, type TriggerId, type TriggerOverride } from "../../src/domain/trigger-defaults.js";
+import type { PerformanceSnapshot, SafetySnapshot } from "../../src/domain/snapshots.js";
 import { perfSnapshot, safetySnapshot, T0 } from "./snapshots.js";
 
 function run(

@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ENV_VARS, knownKeysAt, TRIGGER_IDS } from "../../src/config/index.js";
+import { ENV_VARS, knownKeysAt } from "../../src/config/index.js";
+import { TRIGGER_IDS } from "../../src/domain/trigger-defaults.js";
 
 const DOC = readFileSync(join(import.meta.dirname, "../../docs/configuration.md"), "utf8");
 

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { effectiveTriggers, loadConfig, TRIGGER_DEFAULTS, TRIGGER_IDS, triggerOverrideSchema } from "../../src/config/index.js";
+import { effectiveTriggers, loadConfig } from "../../src/config/index.js";
+import { TRIGGER_DEFAULTS, TRIGGER_IDS, triggerOverrideSchema } from "../../src/domain/trigger-defaults.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "config-triggers-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

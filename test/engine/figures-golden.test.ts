@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";
 import { Engine } from "../../src/engine/engine.js";
-import type { PerformanceSnapshot } from "../../src/engine/types.js";
+import type { PerformanceSnapshot } from "../../src/domain/snapshots.js";
 import { FIGURES_19, handCase, longCase, type FiguresCase } from "../support/figures-cases.js";
 import { closeEnough } from "../support/golden.js";
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";
 import type { TradingEvent } from "../../src/domain/events.js";
 import { Engine } from "../../src/engine/engine.js";
-import type { GroupSnapshot } from "../../src/engine/types.js";
+import type { GroupSnapshot } from "../../src/domain/snapshots.js";
 import { baseSettings, DAY0 } from "../support/figures-cases.js";
 import { closeEnough } from "../support/golden.js";
 import { naiveGroup } from "../support/naive-groups.js";

@@ -7,7 +7,7 @@ import { EffectivePeriods } from "../../src/domain/effective-periods.js";
 import type { TradingEvent } from "../../src/domain/events.js";
 import { DAY_MS, TimeZoneCalendar, weekStartOf, weekdayOf } from "../../src/domain/periods.js";
 import { Engine } from "../../src/engine/engine.js";
-import type { MetricsSettings } from "../../src/engine/types.js";
+import type { MetricsSettings } from "../../src/domain/snapshots.js";
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";
 import type { TradingEvent } from "../../src/domain/events.js";
 import { Engine } from "../../src/engine/engine.js";
-import type { MetricsSettings, PerformanceSnapshot } from "../../src/engine/types.js";
+import type { MetricsSettings, PerformanceSnapshot } from "../../src/domain/snapshots.js";
 import { closeEnough } from "../support/golden.js";
 import { naivePerformance } from "../support/naive-metrics.js";
 

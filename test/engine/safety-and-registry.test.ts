@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";
 import type { TradingEvent } from "../../src/domain/events.js";
 import { Engine } from "../../src/engine/engine.js";
-import type { MetricsSettings } from "../../src/engine/types.js";
+import type { MetricsSettings } from "../../src/domain/snapshots.js";
 
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-01-05T12:00:00Z");

@@ -5,7 +5,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { rmSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TRIGGER_IDS } from "../../src/config/triggers.js";
+import { TRIGGER_IDS } from "../../src/domain/trigger-defaults.js";
 import { ManualClock } from "../../src/domain/clock.js";
 import { sign, signedHeaders } from "../../src/domain/signature.js";
 import { createExporter, type Exporter } from "../../src/exporter.js";

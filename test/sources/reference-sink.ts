@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Clock } from "../../src/domain/clock.js";
 import type { TradingEvent } from "../../src/domain/events.js";
 import { Engine } from "../../src/engine/engine.js";
-import type { MetricsSettings, PerformanceSnapshot } from "../../src/engine/types.js";
+import type { MetricsSettings, PerformanceSnapshot } from "../../src/domain/snapshots.js";
 import { IngestPipeline } from "../../src/ingest/pipeline.js";
 import { silentLogger } from "../../src/logger.js";
 import { Journal } from "../../src/store/journal.js";

@@ -4,7 +4,7 @@
 // - long cases: seeded multi-bot histories (months, late events, breakeven trades, equity events, cash flows),
 //   whose expectation is the naive whole-history recomputation of test/support/naive-metrics.ts.
 import type { TradingEvent } from "../../src/domain/events.js";
-import type { MetricsSettings, PerformanceSnapshot } from "../../src/engine/types.js";
+import type { MetricsSettings, PerformanceSnapshot } from "../../src/domain/snapshots.js";
 import { seededRandom } from "./exact-stats.js";
 import { naivePerformance } from "./naive-metrics.js";
 

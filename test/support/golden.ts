@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseEvents, type TradingEvent } from "../../src/domain/events.js";
-import type { MetricsSettings } from "../../src/engine/types.js";
+import type { MetricsSettings } from "../../src/domain/snapshots.js";
 
 export type GoldenValue = number | string | boolean | null;
 

@@ -2,7 +2,7 @@
 // replayed one by one, the group equity as their plain sum at each step, joins and member cash flows
 // as group cash flows, and the same period and daily-series rules as the per-bot oracle.
 import type { TradingEvent } from "../../src/domain/events.js";
-import type { GroupSnapshot, MetricsSettings } from "../../src/engine/types.js";
+import type { GroupSnapshot, MetricsSettings } from "../../src/domain/snapshots.js";
 import { exactSharpe, exactSortino } from "./exact-stats.js";
 import { naiveLocalDay, naiveMonday } from "./naive-metrics.js";
 

@@ -2,7 +2,7 @@
 // plain loops, two-pass mean/sd, a fresh Intl conversion for every event. Slow and obvious, it is
 // the oracle the incremental engine is checked against in the property tests.
 import type { TradingEvent } from "../../src/domain/events.js";
-import type { MetricsSettings, PerformanceSnapshot } from "../../src/engine/types.js";
+import type { MetricsSettings, PerformanceSnapshot } from "../../src/domain/snapshots.js";
 import { exactSharpe, exactSortino, exactStats } from "./exact-stats.js";
 
 const DAY = 86_400_000;

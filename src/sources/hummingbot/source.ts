@@ -11,7 +11,8 @@ import { systemClock, type Clock } from "../../domain/clock.js";
 import { BOT_NAME } from "../../domain/events.js";
 import { Expiries } from "../expiry.js";
 import type { SourceHealth } from "../health.js";
-import { silentLogger, type DurableSink, type Source, type SourceLogger, type SourceState, type StateWrite } from "../types.js";
+import { type DurableSink, type Source, type SourceLogger, type SourceState, type StateWrite } from "../types.js";
+import { silentLogger } from "../../logger.js";
 import { applyFill, type Lot } from "./fifo.js";
 import { CHANNELS, parseTopic, readMessage, type HummingbotMessage } from "./messages.js";
 

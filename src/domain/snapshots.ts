@@ -1,5 +1,6 @@
-// What the engine exposes to the rest of the program. Readers (HTTP, /metrics, alerts, the live
-// hub) only see these shapes; the engine's internal state stays private to src/engine and src/domain.
+// What the engine exposes to the rest of the program, and the settings it runs on. Readers (HTTP,
+// /metrics, alerts, the live hub) only see these shapes; the engine's internal state stays private to
+// src/engine. They live in the domain because health and the trigger conditions read them too.
 
 /** §5 settings the engine needs (the `metrics` and `bots` sections of the config). */
 export interface MetricsSettings {
