@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 // trading-exporter [serve|check-config|rules|send|demo] [--config FILE]: the verbs of §2.
+//
+// Each verb imports what it needs when it runs: `serve` pays neither for the demo's MQTT client
+// nor for the sender, and `--help` or `send` do not load the exporter (start-up time, §2).
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, redactConfig, type Config } from "./config/index.js";
-import { createExporter } from "./exporter.js";
-import { createLogger } from "./logger.js";
-import { defaultWebDir } from "./web-dir.js";
-import { renderRules } from "./bundle/rules.js";
-import { demoVerb } from "./cli/demo.js";
-import { sendVerb } from "./cli/send.js";
-import { freqtradeWebhookVerb } from "./cli/freqtrade-webhook.js";
 
 const USAGE = `Usage: trading-exporter [verb] [--config FILE]
 
@@ -32,6 +28,11 @@ type Verb = (args: string[], config: () => Config) => Promise<number>;
 const verbs: Record<string, Verb> = {
   serve: async (_args, config) => {
     const cfg = config();
+    const [{ createExporter }, { createLogger }, { defaultWebDir }] = await Promise.all([
+      import("./exporter.js"),
+      import("./logger.js"),
+      import("./web-dir.js"),
+    ]);
     const logger = createLogger(cfg.log_level);
     const exporter = await createExporter(cfg, { logger, webDir: defaultWebDir() });
     await exporter.listen();
@@ -46,6 +47,7 @@ const verbs: Record<string, Verb> = {
   },
   rules: async (_args, config) => {
     const cfg = config();
+    const { renderRules } = await import("./bundle/rules.js");
     process.stdout.write(renderRules(cfg.external_url ? { grafanaUrl: cfg.external_url } : {}));
     return 0;
   },
@@ -58,9 +60,9 @@ const verbs: Record<string, Verb> = {
 
 export async function main(argv: string[]): Promise<number> {
   // send and demo parse their own options (`--pnl -12.5` must reach send intact).
-  if (argv[0] === "send") return sendVerb(argv.slice(1), process.env);
-  if (argv[0] === "demo") return demoVerb(argv.slice(1), process.env);
-  if (argv[0] === "freqtrade-webhook") return freqtradeWebhookVerb(argv.slice(1));
+  if (argv[0] === "send") return (await import("./cli/send.js")).sendVerb(argv.slice(1), process.env);
+  if (argv[0] === "demo") return (await import("./cli/demo.js")).demoVerb(argv.slice(1), process.env);
+  if (argv[0] === "freqtrade-webhook") return (await import("./cli/freqtrade-webhook.js")).freqtradeWebhookVerb(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     options: { config: { type: "string" }, help: { type: "boolean" } },
