@@ -1,7 +1,8 @@
 # trading-exporter image: docker build -t trading-exporter .
 # Runs `node dist/cli.js serve` on 0.0.0.0:10077 with its state in /data (a volume).
 
-# ---- build: compile TypeScript and better-sqlite3's native module, then drop dev dependencies
+# ---- build: compile TypeScript, bundle the CLI (scripts/bundle-cli.mjs) and better-sqlite3's native
+# module, then drop dev dependencies
 FROM node:20-bookworm-slim AS build
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
@@ -12,6 +13,7 @@ COPY package.json package-lock.json ./
 # better-sqlite3's install script (prebuilt binary or node-gyp) is then run on its own.
 RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-cli.mjs ./scripts/
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 

@@ -26,14 +26,13 @@ export function writeConfig(dir: string, config: Record<string, unknown>): strin
 
 export async function startExporterProcess(
   configFile: string,
-  opts: { env?: NodeJS.ProcessEnv; prefix?: string[]; args?: string[] } = {},
+  opts: { env?: NodeJS.ProcessEnv; prefix?: string[]; args?: string[]; cli?: string } = {},
 ): Promise<ExporterProcess> {
+  // `cli`: a built entry point (dist/cli.js) instead of the TypeScript sources.
   const command = [
     ...(opts.prefix ?? []),
     process.execPath,
-    "--import",
-    "tsx",
-    join(REPO_ROOT, "src/cli.ts"),
+    ...(opts.cli ? [opts.cli] : ["--import", "tsx", join(REPO_ROOT, "src/cli.ts")]),
     ...(opts.args ?? ["serve"]),
     "--config",
     configFile,
