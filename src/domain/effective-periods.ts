@@ -4,6 +4,7 @@
 //
 // Only the day's [startMs, endMs) is compared per event; the time-zone conversion happens when an
 // event reaches endMs, i.e. once per period (see periods.ts).
+import { drawdownFrom } from "./cash-flow.js";
 import { decodeNumber, encodeNumber, type JsonNumber } from "./json-number.js";
 import { type TimeZoneCalendar, weekStartOf } from "./periods.js";
 
@@ -92,11 +93,11 @@ export class EffectivePeriods {
   }
 
   dailyDrawdownOn(today: number, equity: number): number {
-    return today === this.day ? (this.dailyHigh - equity) / this.dailyHigh : 0;
+    return today === this.day ? drawdownFrom(this.dailyHigh, equity) : 0;
   }
 
   weeklyDrawdownOn(today: number, equity: number): number {
-    return weekStartOf(today) === this.week ? (this.weeklyHigh - equity) / this.weeklyHigh : 0;
+    return weekStartOf(today) === this.week ? drawdownFrom(this.weeklyHigh, equity) : 0;
   }
 
   toState(): EffectivePeriodsState {

@@ -1,7 +1,7 @@
 // One bot's performance state (§5, §19): equity, peak and drawdowns, the rolling per-trade
 // window, all-time trade tallies, the effective day/week figures and the daily return series.
 // apply() is O(1) in the window size; snapshot() assembles the figures as of a given local day.
-import { scaledHigh } from "../domain/cash-flow.js";
+import { drawdownFrom, scaledHigh } from "../domain/cash-flow.js";
 import { DailyReturns, type DailyReturnsState } from "../domain/daily-returns.js";
 import { EffectivePeriods, type EffectivePeriodsState } from "../domain/effective-periods.js";
 import type { TradeEvent, TradingEvent } from "../domain/events.js";
@@ -90,7 +90,8 @@ export class BotPerformance {
     else if (event.type === "cashflow") this.applyCashFlow(event.amount);
     // After every event, of any type: P = max(P, E), drawdowns, the period highs.
     if (this.equity > this.peak) this.peak = this.equity;
-    const drawdown = (this.peak - this.equity) / this.peak;
+    // A NaN drawdown (only from an infinite equity) does not count as the largest.
+    const drawdown = drawdownFrom(this.peak, this.equity);
     if (drawdown > this.maxDrawdown) this.maxDrawdown = drawdown;
     this.periods!.observeEquity(this.equity);
     if (this.lastEventAt === null || event.ts > this.lastEventAt) this.lastEventAt = event.ts;
@@ -109,7 +110,7 @@ export class BotPerformance {
       equity: this.equity,
       peak_equity: this.peak,
       initial_equity: this.initialEquity,
-      drawdown: (this.peak - this.equity) / this.peak,
+      drawdown: drawdownFrom(this.peak, this.equity),
       daily_drawdown: p ? p.dailyDrawdownOn(today, this.equity) : 0,
       weekly_drawdown: p ? p.weeklyDrawdownOn(today, this.equity) : 0,
       max_drawdown: this.maxDrawdown,
@@ -166,7 +167,7 @@ export class BotPerformance {
   /**
    * A deposit or withdrawal moves equity but is not performance (§19): the peak and the period
    * highs scale with equity, so every drawdown ratio stays what it was, and the day's return is
-   * cut into time-weighted sub-periods. Scaling needs both equities > 0; otherwise the highs stay.
+   * cut into time-weighted sub-periods. At equity ≤ 0 the rules of scaledHigh apply.
    */
   private applyCashFlow(amount: number): void {
     const before = this.equity;

@@ -3,7 +3,7 @@
 // its joining is a cash flow into the group of its equity before that event, so joining is neither
 // a gain nor a drawdown; a member's cash flow is the group's cash flow; every other change of a
 // member's equity is the group's performance.
-import { scaledHigh } from "../domain/cash-flow.js";
+import { drawdownFrom, scaledHigh } from "../domain/cash-flow.js";
 import { DailyReturns, type DailyReturnsState } from "../domain/daily-returns.js";
 import { EffectivePeriods, type EffectivePeriodsState } from "../domain/effective-periods.js";
 import { decodeNumber, encodeNumber, type JsonNumber } from "../domain/json-number.js";
@@ -73,7 +73,7 @@ export class GroupPerformance {
       this.periods.addTradePnl(c.pnl);
     }
     if (this.equity > this.peak) this.peak = this.equity;
-    const drawdown = (this.peak - this.equity) / this.peak;
+    const drawdown = drawdownFrom(this.peak, this.equity);
     if (drawdown > this.maxDrawdown) this.maxDrawdown = drawdown;
     this.periods.observeEquity(this.equity);
   }
@@ -92,13 +92,12 @@ export class GroupPerformance {
     const d = this.daily;
     const daily = statsOf(d ? d.returnsAsOf(today, this.equity) : []);
     const series = d ? d.growthAsOf(today, this.equity) : { growth: 1, days: 0 };
-    const started = p !== null;
     return {
       group: this.group,
       members: [...this.members],
       equity: this.equity,
       peak_equity: this.peak,
-      drawdown: started ? (this.peak - this.equity) / this.peak : 0,
+      drawdown: drawdownFrom(this.peak, this.equity),
       max_drawdown: this.maxDrawdown,
       daily_drawdown: p ? p.dailyDrawdownOn(today, this.equity) : 0,
       weekly_drawdown: p ? p.weeklyDrawdownOn(today, this.equity) : 0,

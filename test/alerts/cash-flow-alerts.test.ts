@@ -15,7 +15,7 @@ interface Snapshot {
   net_cashflow: number;
 }
 
-describe("a 50% withdrawal through the exporter", () => {
+describe("withdrawals through the exporter", () => {
   it("changes no drawdown ratio and fires no drawdown trigger; the same drop as a trade fires", async () => {
     const h = await startHarness();
     try {
@@ -52,6 +52,30 @@ describe("a 50% withdrawal through the exporter", () => {
           .sort();
       expect(fired("saver")).toEqual([]);
       expect(fired("loser")).toEqual(["daily_drawdown", "total_drawdown", "weekly_drawdown"]);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it("withdrawing everything fires no drawdown trigger either: an emptied account reads 0 drawdown", async () => {
+    const h = await startHarness();
+    try {
+      const now = h.clock.now();
+      const res = await h.post("/api/v1/events", [
+        { type: "trade", bot: "retired", ts: now - 3000, id: "r-1", pnl: -400 },
+        { type: "cashflow", bot: "retired", ts: now - 2000, amount: -9_600, reason: "withdrawal" },
+        // The same drop as a loss, so the check can fail.
+        { type: "trade", bot: "blown", ts: now - 2000, id: "b-1", pnl: -10_000 },
+      ]);
+      expect(res.status, res.text).toBe(200);
+      const figures = ((await h.get("/api/v1/metrics/realtime")).body as { bots: Snapshot[] }).bots;
+      const retired = figures.find((b) => b.bot === "retired")!;
+      expect(retired.equity).toBe(0);
+      expect([retired.drawdown, retired.daily_drawdown, retired.weekly_drawdown]).toEqual([0, 0, 0]);
+      expect(retired.max_drawdown).toBeCloseTo(0.04, 12);
+      const history = (await h.get("/api/v1/alerts/history")).body as { alerts: Array<{ bot: string; trigger: string }> };
+      expect(history.alerts.filter((a) => a.bot === "retired")).toEqual([]);
+      expect(history.alerts.filter((a) => a.bot === "blown").map((a) => a.trigger)).toContain("total_drawdown");
     } finally {
       await h.stop();
     }

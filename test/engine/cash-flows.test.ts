@@ -70,17 +70,72 @@ describe("cash flows (§19)", () => {
     expect(p.cagr).toBe(0);
   });
 
-  it("a withdrawal larger than the equity leaves the highs (no scaling through zero)", () => {
+  it("a withdrawal of everything empties the highs: no 100% drawdown, the max drawdown keeps the loss before it", () => {
     const p = run(
       [
-        { type: "trade", bot: "b", ts: at(1), id: "1", pnl: -1000 },
-        { type: "cashflow", bot: "b", ts: at(2), amount: -9500 },
+        { type: "trade", bot: "b", ts: at(1), id: "1", pnl: -1000 }, // 9000 against 10000: 10%
+        { type: "cashflow", bot: "b", ts: at(2), amount: -9000 },
       ],
       at(3),
     );
+    expect(p.equity).toBe(0);
+    expect(p.peak_equity).toBe(0);
+    expect(p.drawdown).toBe(0);
+    expect(p.daily_drawdown).toBe(0);
+    expect(p.weekly_drawdown).toBe(0);
+    close(p.max_drawdown, 0.1);
+  });
+
+  it("a withdrawal larger than the equity leaves no drawdown either", () => {
+    const p = run([{ type: "cashflow", bot: "b", ts: at(1), amount: -10_500 }], at(2));
     expect(p.equity).toBe(-500);
+    expect(p.peak_equity).toBe(0);
+    expect(p.drawdown).toBe(0);
+    expect(p.max_drawdown).toBe(0);
+  });
+
+  it("money put into an emptied account starts its highs afresh", () => {
+    const p = run(
+      [
+        { type: "cashflow", bot: "b", ts: at(1), amount: -10_000 },
+        { type: "cashflow", bot: "b", ts: at(2), amount: 5000 },
+        { type: "trade", bot: "b", ts: at(3), id: "1", pnl: -500 }, // 4500 against 5000
+      ],
+      at(4),
+    );
+    expect(p.peak_equity).toBe(5000);
+    close(p.drawdown, 0.1);
+    close(p.daily_drawdown, 0.1);
+    close(p.max_drawdown, 0.1);
+  });
+
+  it("an account blown below zero by trades keeps its > 100% max drawdown when it is refunded", () => {
+    const p = run(
+      [
+        { type: "trade", bot: "b", ts: at(1), id: "1", pnl: -10_500 }, // −500 against 10000: 105%, a real loss
+        { type: "cashflow", bot: "b", ts: at(2), amount: 10_500 },
+      ],
+      at(3),
+    );
+    expect(p.equity).toBe(10_000);
     expect(p.peak_equity).toBe(10_000);
-    close(p.drawdown, 10_500 / 10_000);
+    expect(p.drawdown).toBe(0);
+    close(p.max_drawdown, 1.05);
+  });
+
+  it("highs scaled past the largest double stay finite and the drawdown keeps its ratio", () => {
+    // Equity 0.01 against a peak of 10000, then a deposit ×1.5e6, again and again: the peak grows
+    // by that factor each time until it passes Number.MAX_VALUE.
+    const events: TradingEvent[] = [];
+    for (let k = 0; k < 60; k++) {
+      events.push({ type: "equity", bot: "b", ts: at(1), equity: 0.01 });
+      events.push({ type: "cashflow", bot: "b", ts: at(1), amount: 15_000 });
+    }
+    const p = run(events, at(2));
+    expect(p.peak_equity).toBe(Number.MAX_VALUE);
+    close(p.drawdown, 1);
+    close(p.max_drawdown, 1);
+    expect(Number.isFinite(p.daily_drawdown)).toBe(true);
   });
 
   it("an equity event after a flow is taken as it is", () => {

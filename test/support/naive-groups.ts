@@ -6,9 +6,21 @@ import type { GroupSnapshot, MetricsSettings } from "../../src/domain/snapshots.
 import { exactSharpe, exactSortino } from "./exact-stats.js";
 import { naiveLocalDay, naiveMonday } from "./naive-metrics.js";
 
+/**
+ * §19 and docs/metrics.md: a high scales with equity at a cash flow when both equities are > 0
+ * (E_before itself maps to E_after; past the largest double it stays there); a flow to ≤ 0 empties
+ * the highs; a flow from ≤ 0 to > 0 starts them afresh at E_after.
+ */
 function rescaled(high: number, before: number, after: number): number {
-  if (!(before > 0 && after > 0)) return high;
-  return high === before ? after : high * (after / before);
+  if (after <= 0) return 0;
+  if (before <= 0) return after;
+  if (high === before) return after;
+  return Math.min(high * (after / before), Number.MAX_VALUE);
+}
+
+/** The drawdown from a high, 0 from a high ≤ 0 (an emptied account has nothing to draw down). */
+function drawdownFrom(high: number, equity: number): number {
+  return high > 0 ? (high - equity) / high : 0;
 }
 
 export function naiveGroup(
@@ -74,7 +86,8 @@ export function naiveGroup(
   for (const s of steps) {
     for (const [b, a] of s.flows) peak = rescaled(peak, b, a);
     peak = Math.max(peak, s.after);
-    maxDd = Math.max(maxDd, (peak - s.after) / peak);
+    const dd = drawdownFrom(peak, s.after);
+    if (dd > maxDd) maxDd = dd;
   }
   const today = naiveLocalDay(nowMs, tz);
   const last = steps[steps.length - 1]!;
@@ -122,10 +135,10 @@ export function naiveGroup(
     ...snapshotOf(),
     equity,
     peak_equity: peak,
-    drawdown: (peak - equity) / peak,
+    drawdown: drawdownFrom(peak, equity),
     max_drawdown: maxDd,
-    daily_drawdown: isToday ? (hDay - equity) / hDay : 0,
-    weekly_drawdown: isThisWeek ? (hWeek - equity) / hWeek : 0,
+    daily_drawdown: isToday ? drawdownFrom(hDay, equity) : 0,
+    weekly_drawdown: isThisWeek ? drawdownFrom(hWeek, equity) : 0,
     daily_pnl: isToday ? pnlWhere(inDay) : 0,
     weekly_pnl: isThisWeek ? pnlWhere(inWeek) : 0,
     total_pnl: steps.reduce((a, s) => a + s.pnl, 0),

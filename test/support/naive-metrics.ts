@@ -66,10 +66,21 @@ function sqn(xs: number[]): number {
   return (Math.sqrt(xs.length) * s.mean) / Math.sqrt(s.variance);
 }
 
-/** §19: a high scales with equity at a cash flow (when both equities are > 0); E_before itself maps to E_after. */
+/**
+ * §19 and docs/metrics.md: a high scales with equity at a cash flow when both equities are > 0
+ * (E_before itself maps to E_after; past the largest double it stays there); a flow to ≤ 0 empties
+ * the highs; a flow from ≤ 0 to > 0 starts them afresh at E_after.
+ */
 function rescaled(high: number, before: number, after: number): number {
-  if (!(before > 0 && after > 0)) return high;
-  return high === before ? after : high * (after / before);
+  if (after <= 0) return 0;
+  if (before <= 0) return after;
+  if (high === before) return after;
+  return Math.min(high * (after / before), Number.MAX_VALUE);
+}
+
+/** The drawdown from a high, 0 from a high ≤ 0 (an emptied account has nothing to draw down). */
+function drawdownFrom(high: number, equity: number): number {
+  return high > 0 ? (high - equity) / high : 0;
 }
 
 function indicator(s: number): PerformanceSnapshot["sharpe_indicator"] {
@@ -105,7 +116,9 @@ export function naivePerformance(bot: string, history: TradingEvent[], settings:
     } else if (ev.type === "equity") e = ev.equity;
     equityAfter.push(e);
     peak = Math.max(peak, e);
-    maxDd = Math.max(maxDd, (peak - e) / peak);
+    // Math.max would let a NaN drawdown (an infinite equity) stick; it never counts as the largest.
+    const dd = drawdownFrom(peak, e);
+    if (dd > maxDd) maxDd = dd;
   }
 
   const trades = events.filter((ev) => ev.type === "trade");
@@ -188,9 +201,9 @@ export function naivePerformance(bot: string, history: TradingEvent[], settings:
     equity: e,
     peak_equity: peak,
     initial_equity: initial,
-    drawdown: (peak - e) / peak,
-    daily_drawdown: isToday ? (hDay - e) / hDay : 0,
-    weekly_drawdown: isThisWeek ? (hWeek - e) / hWeek : 0,
+    drawdown: drawdownFrom(peak, e),
+    daily_drawdown: isToday ? drawdownFrom(hDay, e) : 0,
+    weekly_drawdown: isThisWeek ? drawdownFrom(hWeek, e) : 0,
     max_drawdown: maxDd,
     sharpe_ratio: s,
     sortino_ratio: sortino(rs, settings.annualization_factor),
