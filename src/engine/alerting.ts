@@ -7,19 +7,13 @@
 import { newAlertId, type AlertRecord, type Delivery, type Notification, type Severity } from "../domain/alert-record.js";
 import type { Clock } from "../domain/clock.js";
 import { botHealth, overallHealth, type BotHealth, type HealthLevel, type HealthSettings, type ProbeStatus } from "../domain/health.js";
-import { isTriggerId, TRIGGER_IDS, type TriggerId, type TriggerOverride, type TriggerSettings } from "../domain/trigger-defaults.js";
-import {
-  describeTrigger,
-  effectiveTriggerSettings,
-  evaluateTrigger,
-  triggerPatchSchema,
-  type RuntimeOverrides,
-  type TriggerConfig,
-  type TriggerTableRow,
-} from "../domain/triggers.js";
+import { isTriggerId, TRIGGER_IDS, type TriggerId, type TriggerSettings } from "../domain/trigger-defaults.js";
+import { describeTrigger, evaluateTrigger, type TriggerConfig, type TriggerTableRow } from "../domain/triggers.js";
+import { AlertCounters, type AlertCount, type SuppressedCount } from "./alert-counters.js";
 import type { AlertChanges, AlertPersistence, HistoryFilter } from "./alert-persistence.js";
 import { initialState, stepAlert, type AlertPolicy, type TriggerState } from "./alert-state.js";
 import type { PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
+import { TriggerTable, type AppliedOverride } from "./trigger-table.js";
 
 export interface AlertingSettings extends TriggerConfig {
   alerts: AlertPolicy;
@@ -50,23 +44,7 @@ export interface AlertingOptions {
   newId?: () => string;
 }
 
-/** PUT /alerts/triggers rejected: unknown trigger (404) or invalid body (422, `errors`). */
-export class TriggerChangeError extends Error {
-  constructor(
-    readonly status: 404 | 422,
-    message: string,
-    readonly errors: { path: string; message: string }[] = [],
-  ) {
-    super(message);
-    this.name = "TriggerChangeError";
-  }
-}
-
-export interface TriggerChange {
-  trigger: TriggerId;
-  bot: string | null;
-  /** The stored run-time override after merging this change. */
-  override: TriggerOverride;
+export interface TriggerChange extends AppliedOverride {
   /** Effective settings after the change, for the bot (or for every known bot). */
   effective: TriggerTableRow[];
 }
@@ -80,20 +58,15 @@ export interface FiringAlert {
 export class Alerting {
   /** Per bot, the state of each trigger in TRIGGER_IDS order (one map lookup per evaluation). */
   private readonly states = new Map<string, (TriggerState | undefined)[]>();
-  private readonly overrides = new Map<string, TriggerOverride>();
-  private readonly runtime: RuntimeOverrides;
-  /** Effective settings per bot, in TRIGGER_IDS order; dropped when an override changes. */
-  private readonly effective = new Map<string, TriggerSettings[]>();
-  private readonly firings = new Map<string, { bot: string; trigger: string; severity: Severity; count: number }>();
-  private readonly suppressions = new Map<string, { bot: string; trigger: string; count: number }>();
+  private readonly table: TriggerTable;
+  private readonly counters = new AlertCounters();
   private readonly newId: () => string;
 
   constructor(private readonly o: AlertingOptions) {
     this.newId = o.newId ?? newAlertId;
+    this.table = new TriggerTable(o.settings, o.persistence);
     for (const s of o.persistence.loadStates()) this.statesOf(s.bot)[TRIGGER_IDS.indexOf(s.trigger)] = s;
-    for (const row of o.persistence.loadOverrides()) this.overrides.set(key(row.bot ?? "", row.trigger), row.override);
-    for (const c of o.persistence.loadCounters()) this.count(c.bot, c.trigger, c.severity, c.firings, c.suppressed);
-    this.runtime = { get: (trigger, bot) => this.overrides.get(key(bot ?? "", trigger)) };
+    for (const c of o.persistence.loadCounters()) this.counters.add(c.bot, c.trigger, c.severity, c.firings, c.suppressed);
   }
 
   /** Re-evaluates one bot's triggers: O(number of triggers); writes to the store only on a transition. */
@@ -103,7 +76,7 @@ export class Alerting {
     const now = this.o.clock.now();
     const health = this.healthFrom(bot, snap.safety, now, this.probeStatus());
     const ctx = { safety: snap.safety, health, now, staleAfterSeconds: this.o.settings.health.stale_after_seconds };
-    const settings = this.settingsOf(bot);
+    const settings = this.table.settingsOf(bot);
     const states = this.statesOf(bot);
     const changes: AlertChanges = { records: [], states: [], counts: [] };
     const outgoing: { kind: Notification["kind"]; record: AlertRecord }[] = [];
@@ -137,7 +110,7 @@ export class Alerting {
     // If the write throws, memory keeps the old states and the next evaluation tries again.
     this.o.persistence.apply(changes);
     for (const [i, state] of next) states[i] = state;
-    for (const c of changes.counts) this.count(c.bot, c.trigger, c.severity, 1, c.suppressed ? 1 : 0);
+    for (const c of changes.counts) this.counters.add(c.bot, c.trigger, c.severity, 1, c.suppressed ? 1 : 0);
     for (const n of outgoing) this.send(n.kind, n.record, health);
     for (const r of changes.records) this.o.onChange?.(r);
   }
@@ -167,27 +140,22 @@ export class Alerting {
 
   /** The effective trigger table for every known bot. */
   triggers(): TriggerTableRow[] {
-    const rows: TriggerTableRow[] = [];
-    for (const bot of this.o.bots()) {
-      const settings = this.settingsOf(bot);
-      TRIGGER_IDS.forEach((trigger, i) => rows.push({ bot, trigger, ...settings[i]! }));
-    }
-    return rows;
+    return this.table.rows(this.o.bots());
   }
 
   /** The alerting series of /metrics (src/exposition/metrics.ts `AlertingView` minus notifications). */
   metricsView(): {
     triggers: TriggerTableRow[];
     firing: FiringAlert[];
-    alertsTotal: ReturnType<Alerting["alertCounts"]>;
-    suppressedTotal: ReturnType<Alerting["suppressedCounts"]>;
+    alertsTotal: AlertCount[];
+    suppressedTotal: SuppressedCount[];
   } {
     return { triggers: this.triggers(), firing: this.firing(), alertsTotal: this.alertCounts(), suppressedTotal: this.suppressedCounts() };
   }
 
   /** Effective settings of one (bot, trigger), run-time overrides included. */
   triggerSettings(bot: string, trigger: TriggerId): TriggerSettings {
-    return effectiveTriggerSettings(bot, trigger, this.o.settings, this.runtime);
+    return this.table.settings(bot, trigger);
   }
 
   /**
@@ -195,24 +163,12 @@ export class Alerting {
    * triggerPatchSchema, persisted, then the affected bots are re-evaluated at once.
    */
   setTrigger(trigger: string, body: unknown): TriggerChange {
-    if (!isTriggerId(trigger)) throw new TriggerChangeError(404, `unknown trigger "${trigger}"`);
-    const parsed = triggerPatchSchema(trigger).safeParse(body);
-    if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message }));
-      throw new TriggerChangeError(422, "invalid trigger settings", errors);
-    }
-    const { bot, ...patch } = parsed.data;
-    const target = bot ?? null;
-    const override = this.o.persistence.setOverride(trigger, target, patch, this.o.clock.now());
-    this.overrides.set(key(target ?? "", trigger), override);
-    this.effective.clear();
-    const affected = target === null ? [...this.o.bots()] : [target];
+    const applied = this.table.change(trigger, body, this.o.clock.now());
+    const affected = applied.bot === null ? [...this.o.bots()] : [applied.bot];
     for (const b of affected) this.evaluate(b);
     return {
-      trigger,
-      bot: target,
-      override,
-      effective: affected.map((b) => ({ bot: b, trigger, ...this.triggerSettings(b, trigger) })),
+      ...applied,
+      effective: affected.map((b) => ({ bot: b, trigger: applied.trigger, ...this.triggerSettings(b, applied.trigger) })),
     };
   }
 
@@ -226,13 +182,13 @@ export class Alerting {
   }
 
   /** trading_alerts_total{bot, trigger, severity}: every firing, notified or suppressed; survives restarts. */
-  alertCounts(): { bot: string; trigger: string; severity: Severity; count: number }[] {
-    return [...this.firings.values()].map((c) => ({ ...c }));
+  alertCounts(): AlertCount[] {
+    return this.counters.alertCounts();
   }
 
   /** trading_alerts_suppressed_total{bot, trigger}; survives restarts. */
-  suppressedCounts(): { bot: string; trigger: string; count: number }[] {
-    return [...this.suppressions.values()].map((c) => ({ ...c }));
+  suppressedCounts(): SuppressedCount[] {
+    return this.counters.suppressedCounts();
   }
 
   health(bot: string): BotHealth | undefined {
@@ -268,15 +224,6 @@ export class Alerting {
     return s;
   }
 
-  private settingsOf(bot: string): TriggerSettings[] {
-    let s = this.effective.get(bot);
-    if (!s) {
-      s = TRIGGER_IDS.map((id) => effectiveTriggerSettings(bot, id, this.o.settings, this.runtime));
-      this.effective.set(bot, s);
-    }
-    return s;
-  }
-
   private send(kind: Notification["kind"], alert: AlertRecord, health: BotHealth): void {
     try {
       this.o.notify({
@@ -300,19 +247,4 @@ export class Alerting {
     }
     this.o.onChange?.(record);
   }
-
-  private count(bot: string, trigger: string, severity: Severity, firings: number, suppressed: number): void {
-    const fk = `${bot}\u0000${trigger}\u0000${severity}`;
-    const f = this.firings.get(fk) ?? { bot, trigger, severity, count: 0 };
-    f.count += firings;
-    this.firings.set(fk, f);
-    const sk = `${bot}\u0000${trigger}`;
-    const s = this.suppressions.get(sk) ?? { bot, trigger, count: 0 };
-    s.count += suppressed;
-    this.suppressions.set(sk, s);
-  }
-}
-
-function key(bot: string, trigger: string): string {
-  return `${bot}\u0000${trigger}`;
 }

@@ -2,7 +2,8 @@
 import { Router, type Request } from "express";
 import { z } from "zod";
 import type { Clock } from "../domain/clock.js";
-import { TriggerChangeError, type Alerting } from "../engine/alerting.js";
+import type { Alerting } from "../engine/alerting.js";
+import { TriggerChangeError } from "../engine/trigger-table.js";
 import { sendTest, type AlertRecord, type Channel } from "../notify/index.js";
 import { parseJsonBody } from "./ingest-router.js";
 import { isoOrNull } from "./json.js";

@@ -1,6 +1,6 @@
 // Alerting end to end (no HTTP): snapshots in, notifications out, state on a real SQLite file.
 import { describe, expect, it } from "vitest";
-import { TriggerChangeError } from "../../src/engine/alerting.js";
+import { TriggerChangeError } from "../../src/engine/trigger-table.js";
 import { closedAfterEach } from "./harness.js";
 import { T0 } from "./snapshots.js";
 
