@@ -2,7 +2,6 @@
 // `serve`, the tests and library users (`createExporter`) all build it here.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Router } from "express";
 import { listenAddress, metricsSettings, type Config } from "./config/index.js";
 import { systemClock, type Clock } from "./domain/clock.js";
 import { Engine, type EngineSnapshotData } from "./engine/engine.js";
@@ -15,15 +14,13 @@ import { Journal } from "./store/journal.js";
 import { resolveHmacSecrets } from "./store/hmac-secret.js";
 import { VERSION } from "./version.js";
 import { createAlertingRuntime, type AlertingRuntime, type NotifyRetry } from "./alerting-runtime.js";
-import { healthEntry, healthRouter, safetyEntry } from "./http/health-router.js";
-import { alertJson, alertsRouter } from "./http/alerts-router.js";
-import { exportRouter, initialEquityResolver } from "./http/export-router.js";
+import { healthEntry, safetyEntry } from "./http/health-router.js";
+import { alertJson } from "./http/alerts-router.js";
+import { initialEquityResolver } from "./http/export-router.js";
 import { LiveHub } from "./live/hub.js";
 import { liveListener } from "./live/wiring.js";
 import { performanceJson } from "./http/json.js";
 import { startSources } from "./sources/start.js";
-import { freqtradeWebhookRouter } from "./http/freqtrade-webhook-router.js";
-import { openApiRouter } from "./openapi/router.js";
 
 export interface ExporterOptions {
   clock?: Clock;
@@ -152,30 +149,24 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   );
   alerts.onAlert((record) => hub?.alert(alertJson(record)));
 
-  const routers: Router[] = [
-    healthRouter(engine, alerts.alerting, clock),
-    alertsRouter({
-      alerting: alerts.alerting,
-      channels: alerts.channels,
-      clock,
-      externalUrl: config.external_url ?? null,
-      testPerMinute: config.alerts.test_rate_limit_per_minute,
-    }),
-    exportRouter({ db: journal.db, initialEquity: initialEquityResolver(settings), logger }),
-    openApiRouter(),
-  ];
   let ready = true;
   const app = createApp({
     pipeline,
     engine,
+    alerting: alerts.alerting,
     metrics,
     clock,
     logger,
     auth: { secrets: () => secrets, maxClockSkewSeconds: config.auth.max_clock_skew_seconds, readToken: config.auth.read_token },
     corsOrigins: config.http.cors_origins,
     isReady: () => ready && journal.db.open,
-    routers,
-    selfAuthenticated: ways.freqtradeWebhook ? [freqtradeWebhookRouter(ways.freqtradeWebhook)] : [],
+    alertTest: {
+      channels: alerts.channels,
+      externalUrl: config.external_url ?? null,
+      testPerMinute: config.alerts.test_rate_limit_per_minute,
+    },
+    export: { db: journal.db, initialEquity: initialEquityResolver(settings), logger },
+    freqtradeWebhook: ways.freqtradeWebhook,
     webDir: options.webDir,
   });
 

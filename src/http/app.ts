@@ -1,11 +1,17 @@
-// The express app: auth, body limits, routers, and one error handler that turns every failure
-// into RFC 9457 problem+json. The app only reads state and hands writes to the pipeline; it never
-// computes a metric.
-import express, { type Router, type NextFunction, type Request, type Response } from "express";
+// The express app: auth, body limits, every router (mounted here and nowhere else, in the order
+// they are matched), and one error handler that turns every failure into RFC 9457 problem+json.
+// The app only reads state and hands writes to the pipeline; it never computes a metric.
+import express, { type NextFunction, type Request, type Response } from "express";
 import type { Clock } from "../domain/clock.js";
+import type { Alerting } from "../engine/alerting.js";
 import type { Engine } from "../engine/engine.js";
 import type { IngestPipeline } from "../ingest/pipeline.js";
 import type { Logger } from "../logger.js";
+import { openApiRouter } from "../openapi/router.js";
+import { alertsRouter, type AlertsRouterDeps } from "./alerts-router.js";
+import { exportRouter, type ExportRouterDeps } from "./export-router.js";
+import { freqtradeWebhookRouter, type FreqtradeWebhookReceiver } from "./freqtrade-webhook-router.js";
+import { healthRouter } from "./health-router.js";
 import { hmacAuth, readTokenAuth } from "./hmac-auth.js";
 import { ingestRouter } from "./ingest-router.js";
 import { HttpProblem, sendProblem } from "./problem.js";
@@ -24,6 +30,7 @@ export interface MetricsEndpoint {
 export interface AppDeps {
   pipeline: IngestPipeline;
   engine: Engine;
+  alerting: Alerting;
   metrics: MetricsEndpoint;
   clock: Clock;
   logger: Logger;
@@ -31,13 +38,11 @@ export interface AppDeps {
   /** `http.cors_origins` (§16): the only origins that get CORS headers. */
   corsOrigins?: readonly string[];
   isReady: () => boolean;
-  /** More routers (health, alerts, export, openapi …), mounted after auth. */
-  routers?: Router[];
-  /**
-   * Write routes that authenticate themselves instead of by signature (the Freqtrade webhook, whose
-   * sender cannot sign): mounted before the HMAC check, each answers every request to its path.
-   */
-  selfAuthenticated?: Router[];
+  /** `POST /api/v1/alerts/test`: the channels and its rate limit. */
+  alertTest: Omit<AlertsRouterDeps, "alerting" | "clock">;
+  export: ExportRouterDeps;
+  /** The Freqtrade webhook receiver, when `sources.freqtrade_webhook` is configured (§18). */
+  freqtradeWebhook?: FreqtradeWebhookReceiver;
   /** Directory served at `/` (the built-in dashboard); a plain landing page when absent. */
   webDir?: string;
 }
@@ -57,7 +62,9 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "starting" });
   });
 
-  for (const router of deps.selfAuthenticated ?? []) app.use(router);
+  // Freqtrade cannot sign its webhook: the route authenticates itself by the bot's token, so it is
+  // mounted before the signature check and answers every request to its path.
+  if (deps.freqtradeWebhook) app.use(freqtradeWebhookRouter(deps.freqtradeWebhook));
 
   // Writes: signature headers and Content-Length first (§16), then the raw body (size-limited also
   // when chunked), so the signature covers exactly the bytes received.
@@ -77,7 +84,10 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(ingestRouter(deps.pipeline));
   app.use(realtimeRouter(deps.engine, deps.clock));
-  for (const router of deps.routers ?? []) app.use(router);
+  app.use(healthRouter(deps.engine, deps.alerting, deps.clock));
+  app.use(alertsRouter({ ...deps.alertTest, alerting: deps.alerting, clock: deps.clock }));
+  app.use(exportRouter(deps.export));
+  app.use(openApiRouter());
 
   if (deps.webDir) app.use(express.static(deps.webDir, { index: "index.html", maxAge: 0 }));
   else app.get("/", (_req, res) => void res.type("html").send(landingPage()));

@@ -1,71 +1,26 @@
-// The live stream of §13: WebSocket clients on `/ws` get per-bot state pushes.
-//
-// The engine tells the hub *that* a bot changed (`botChanged`), never *what*: the hub reads the
-// latest state from the snapshot provider when it sends. That is what makes coalescing exact — a
-// burst of 10,000 events becomes one `metrics_update` carrying the state after the last one — and
-// keeps the ingest path free of serialization. Per bot, at most one flush per `metricsIntervalMs`:
-// the first change after a quiet interval is flushed on the next macrotask (so a whole batch applied
-// synchronously is one message), later ones wait for the interval to end. Health and safety are
-// compared with what was last sent during that same flush, so their changes go out within the
-// interval too; a periodic sweep catches changes no event causes (a bot going stale).
-import type { IncomingMessage, Server } from "node:http";
+// The live stream of §13: WebSocket clients on `/ws` get per-bot state pushes. The hub admits
+// clients (§16: origin, token, max_clients, message rate), keeps their subscriptions, and fans each
+// message out serialized once; what to push when is the StateCoalescer's job (state-coalescer.ts),
+// and a client whose buffer is full skips state it is resent once the buffer drains.
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { type Clock, systemClock } from "../domain/clock.js";
 import type { TradeEvent } from "../domain/events.js";
 import { tradeRecord } from "../domain/trade-record.js";
 import { LiveClient, type DropReason } from "./client.js";
-import { type LiveMessage, type LiveMessageType, changeKey, parseClientMessage, subscriptionFromQuery } from "./protocol.js";
+import type { LiveHubOptions } from "./hub-options.js";
+import { type LiveMessage, type LiveMessageType, parseClientMessage, subscriptionFromQuery } from "./protocol.js";
+import { StateCoalescer } from "./state-coalescer.js";
 import { MessageRate, originAllowed } from "./admission.js";
 import { rejectUpgrade, upgradeAuthorized } from "./upgrade-auth.js";
-
-/** Reads the current per-bot REST entries (§8 shapes: non-finite → null, times ISO). */
-export interface LiveSnapshotProvider {
-  bots(): string[];
-  metrics(bot: string): object;
-  health(bot: string): object;
-  safety(bot: string): object;
-}
-
-/** The slice of a pino logger the hub uses. */
-export interface LiveLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
-export interface LiveHubOptions {
-  server: Server;
-  path?: string;
-  /** When set, the upgrade needs `Authorization: Bearer <token>` or `?token=`. */
-  readToken?: string;
-  metricsIntervalMs?: number;
-  /** Hard limit of a client's send buffer; past it the client is dropped. */
-  maxBufferedBytes?: number;
-  /** Above this, state messages are skipped for the client (default: a quarter of the hard limit). */
-  softBufferedBytes?: number;
-  pingIntervalMs?: number;
-  /** How often health/safety of every bot is compared for changes no event causes (0: never). */
-  sweepIntervalMs?: number;
-  /** §16: origins besides the exporter's own whose pages may connect (others: 403). */
-  allowedOrigins?: readonly string[];
-  /** §16: connections beyond this are refused with 503 (default 1000). */
-  maxClients?: number;
-  /** §16: a client sending more messages per second than this is closed with 1008 (default 10). */
-  maxMessagesPerSecond?: number;
-  clock?: Clock;
-  logger: LiveLogger;
-  snapshot: LiveSnapshotProvider;
-}
 
 const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
 export class LiveHub {
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   private readonly clientSet = new Set<LiveClient>();
-  private readonly flushTimers = new Map<string, NodeJS.Timeout>();
-  private readonly lastFlushAt = new Map<string, number>();
-  private readonly lastHealth = new Map<string, string>();
-  private readonly lastSafety = new Map<string, string>();
+  private readonly changes: StateCoalescer;
   private readonly pingTimer: NodeJS.Timeout;
   private readonly sweepTimer: NodeJS.Timeout | null;
   private resyncTimer: NodeJS.Timeout | null = null;
@@ -92,10 +47,16 @@ export class LiveHub {
     this.allowedOrigins = new Set(opts.allowedOrigins ?? []);
     this.maxClients = opts.maxClients ?? 1000;
     this.maxMessagesPerSecond = opts.maxMessagesPerSecond ?? 10;
+    this.changes = new StateCoalescer({
+      intervalMs: this.interval,
+      snapshot: opts.snapshot,
+      push: (type, bot, data) => this.broadcast(type, bot, data),
+      guard: (bot, fn) => this.guarded(bot, fn),
+    });
     opts.server.on("upgrade", this.onUpgrade);
     this.pingTimer = setInterval(() => this.heartbeat(), opts.pingIntervalMs ?? 30_000).unref();
     const sweep = opts.sweepIntervalMs ?? 5_000;
-    this.sweepTimer = sweep > 0 ? setInterval(() => this.sweep(), sweep).unref() : null;
+    this.sweepTimer = sweep > 0 ? setInterval(() => this.changes.sweep(), sweep).unref() : null;
   }
 
   /** Connected clients (the `trading_websocket_clients` gauge). */
@@ -110,10 +71,7 @@ export class LiveHub {
 
   /** Call after every applied event of `bot`: schedules a coalesced state flush. */
   botChanged(bot: string): void {
-    if (this.closed || this.flushTimers.has(bot)) return;
-    const since = performance.now() - (this.lastFlushAt.get(bot) ?? -Infinity);
-    const delay = Math.max(0, this.interval - since);
-    this.flushTimers.set(bot, setTimeout(() => this.flush(bot), delay).unref());
+    if (!this.closed) this.changes.changed(bot);
   }
 
   /** Call once per applied (non-duplicate) trade. `effectiveReturn`: the engine's return for it, if known. */
@@ -130,8 +88,7 @@ export class LiveHub {
     if (this.closed) return;
     this.closed = true;
     this.opts.server.off("upgrade", this.onUpgrade);
-    for (const t of this.flushTimers.values()) clearTimeout(t);
-    this.flushTimers.clear();
+    this.changes.close();
     clearInterval(this.pingTimer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.resyncTimer) clearInterval(this.resyncTimer);
@@ -237,15 +194,6 @@ export class LiveHub {
       });
   }
 
-  private flush(bot: string): void {
-    this.flushTimers.delete(bot);
-    this.lastFlushAt.set(bot, performance.now());
-    this.guarded(bot, () => {
-      this.broadcast("metrics_update", bot, this.opts.snapshot.metrics(bot));
-      this.pushIfChanged(bot);
-    });
-  }
-
   /** Runs in a timer or a socket callback: a failure to read one bot must not take the process down. */
   private guarded(bot: string, fn: () => void): void {
     try {
@@ -253,25 +201,6 @@ export class LiveHub {
     } catch (err) {
       this.opts.logger.warn({ err, bot }, "live update failed");
     }
-  }
-
-  private pushIfChanged(bot: string): void {
-    const health = this.opts.snapshot.health(bot);
-    const healthKey = changeKey(health);
-    if (this.lastHealth.get(bot) !== healthKey) {
-      this.lastHealth.set(bot, healthKey);
-      this.broadcast("health_update", bot, health);
-    }
-    const safety = this.opts.snapshot.safety(bot);
-    const safetyKey = changeKey(safety);
-    if (this.lastSafety.get(bot) !== safetyKey) {
-      this.lastSafety.set(bot, safetyKey);
-      this.broadcast("safety_update", bot, safety);
-    }
-  }
-
-  private sweep(): void {
-    for (const bot of this.opts.snapshot.bots()) this.guarded(bot, () => this.pushIfChanged(bot));
   }
 
   private frame(type: LiveMessageType, bot: string, data: unknown): string {

@@ -3,7 +3,8 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, type ClientOptions } from "ws";
-import { type LiveHubOptions, type LiveSnapshotProvider, LiveHub } from "../../src/live/hub.js";
+import { LiveHub } from "../../src/live/hub.js";
+import type { LiveHubOptions, LiveSnapshotProvider } from "../../src/live/hub-options.js";
 import type { LiveMessage } from "../../src/live/protocol.js";
 
 export interface BotState {
