@@ -18,7 +18,7 @@ import {
   type ScrapeView,
   type SourceHealthView,
 } from "./families.js";
-import { ReadyFamily } from "./ready-family.js";
+import { ExpositionRegistry, ReadyFamily } from "./ready-family.js";
 import { SOURCE_FAMILIES } from "./source-metrics.js";
 import { GROUP_FAMILIES } from "./group-metrics.js";
 
@@ -86,8 +86,8 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
     ...GROUP_FAMILIES,
     ...EXPORTER_FAMILIES,
   ];
-  const text = new Registry();
-  const openMetrics = new Registry<OpenMetricsContentType>();
+  const text = new ExpositionRegistry();
+  const openMetrics = new ExpositionRegistry<OpenMetricsContentType>();
   openMetrics.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   for (const register of [text, openMetrics] as Array<Registry<RegistryContentType>>) {
     // One instance per registry: the OpenMetrics one renames counters (drops `_total`) in place.

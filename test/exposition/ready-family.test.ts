@@ -2,7 +2,7 @@
 // own metrics, and a family's series are read afresh on every scrape.
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ReadyFamily, type FamilyDefinition } from "../../src/exposition/ready-family.js";
+import { ExpositionRegistry, ReadyFamily, type FamilyDefinition } from "../../src/exposition/ready-family.js";
 import { startHarness, type Harness } from "../support/exporter.js";
 
 interface View {
@@ -39,6 +39,59 @@ describe("ReadyFamily in a prom-client Registry", () => {
   it("refuses a family with more than three labels", () => {
     expect(() => new ReadyFamily({ ...fills, labels: ["a", "b", "c", "d"] }, () => ({ fills: [] }))).toThrow(/three labels/);
   });
+});
+
+describe("ExpositionRegistry", () => {
+  interface Wide {
+    rows: Array<{ bot: string; trigger: string; v: number }>;
+    solo: number;
+  }
+  const families: Array<FamilyDefinition<Wide>> = [
+    {
+      name: "demo_value",
+      help: "A gauge\\with a back\nslash.",
+      type: "gauge",
+      labels: ["bot"],
+      collect: (w, add) => w.rows.forEach((r) => add(r.v, r.bot)),
+    },
+    {
+      name: "demo_events_total",
+      help: "A counter.",
+      type: "counter",
+      labels: ["bot", "trigger"],
+      collect: (w, add) => w.rows.forEach((r) => add(r.v, r.bot, r.trigger)),
+    },
+    { name: "demo_solo", help: "No labels.", type: "gauge", labels: [], collect: (w, add) => add(w.solo) },
+    { name: "demo_empty", help: "No series.", type: "gauge", labels: ["bot"], collect: () => {} },
+  ];
+  const values = [0, -0, 1.5, -2e-7, 1e21, 123456789.123, NaN, Infinity, -Infinity, -3];
+  const view: Wide = {
+    rows: values.map((v, i) => ({ bot: i % 3 === 0 ? `b"${i}\\\n` : `bot-${i}`, trigger: `t${i % 2}`, v })),
+    solo: NaN,
+  };
+
+  for (const openMetrics of [false, true]) {
+    it(`writes exactly what prom-client's own formatting writes (${openMetrics ? "OpenMetrics" : "Prometheus text"}), NaN spelled NaN`, async () => {
+      const plain = new Registry();
+      const fast = new ExpositionRegistry();
+      if (openMetrics) {
+        plain.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
+        fast.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
+      }
+      for (const f of families) {
+        plain.registerMetric(new ReadyFamily(f, () => view) as never);
+        fast.registerMetric(new ReadyFamily(f, () => view) as never);
+      }
+      const expected = (await plain.metrics()).replaceAll(" Nan\n", " NaN\n");
+      expect(expected).toContain("NaN");
+      expect(expected).toContain('\\"');
+      // Twice: the second scrape reads the cached prefixes.
+      expect(await fast.metrics()).toBe(expected);
+      view.rows[1]!.v = 42;
+      expect(await fast.metrics()).toBe((await plain.metrics()).replaceAll(" Nan\n", " NaN\n"));
+      view.rows[1]!.v = -0;
+    });
+  }
 });
 
 describe("/metrics in both formats", () => {
