@@ -76,7 +76,7 @@ describe("ExpositionRegistry", () => {
       const fast = new ExpositionRegistry();
       if (openMetrics) {
         plain.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
-        fast.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as never);
+        fast.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
       }
       for (const f of families) {
         plain.registerMetric(new ReadyFamily(f, () => view) as never);
