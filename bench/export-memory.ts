@@ -14,7 +14,7 @@ const result: Record<string, object> = {};
 
 const fx = await startExportFixture();
 try {
-  let t = performance.now();
+  const t = performance.now();
   insertTrades(fx.journal, "big", rows);
   insertTrades(fx.journal, "small", Math.ceil(rows / 10));
   progress(`inserted ${rows} + ${Math.ceil(rows / 10)} trades in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -33,11 +33,6 @@ try {
         `${(m.peakRss / MiB).toFixed(0)} MiB, growth ${((m.peakRss - m.baselineRss) / MiB).toFixed(1)} MiB`,
     );
   }
-  t = performance.now();
-  const eq = await fetch(`${fx.baseUrl}/api/v1/export/equity?bot=big&max_points=1000`);
-  const body = (await eq.json()) as { total_points: number; points: unknown[] };
-  result.equity = { points: body.total_points, downsampled_to: body.points.length, seconds: Math.round(performance.now() - t) / 1000 };
-  progress(`equity curve of ${body.total_points} points → ${body.points.length} in ${((performance.now() - t) / 1000).toFixed(2)} s`);
 } finally {
   await fx.close();
 }

@@ -4,13 +4,14 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { listenAddress, metricsSettings, type Config } from "./config/index.js";
 import { systemClock, type Clock } from "./domain/clock.js";
-import { Engine, type EngineSnapshotData } from "./engine/engine.js";
-import type { MetricsSettings } from "./domain/snapshots.js";
+import { Engine } from "./engine/engine.js";
 import { createExporterMetrics, type ExporterMetrics } from "./exposition/metrics.js";
 import { createApp } from "./http/app.js";
 import { IngestPipeline, type IngestResult } from "./ingest/pipeline.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { Journal } from "./store/journal.js";
+import { restoreEngine } from "./store/restore.js";
+import { JournalReaders, Retention } from "./store/retention.js";
 import { resolveHmacSecrets } from "./store/hmac-secret.js";
 import { VERSION } from "./version.js";
 import { createAlertingRuntime, type AlertingRuntime, type NotifyRetry } from "./alerting-runtime.js";
@@ -21,6 +22,8 @@ import { LiveHub } from "./live/hub.js";
 import { liveListener } from "./live/wiring.js";
 import { performanceJson } from "./http/json.js";
 import { startSources } from "./sources/start.js";
+
+export { restoreEngine } from "./store/restore.js";
 
 export interface ExporterOptions {
   clock?: Clock;
@@ -40,48 +43,14 @@ export interface Exporter {
   readonly journal: Journal;
   readonly metrics: ExporterMetrics;
   readonly alerts: AlertingRuntime;
+  /** Pruning of raw events, when `retention_days` is set (§15). */
+  readonly retention: Retention | null;
   readonly app: ReturnType<typeof createApp>;
   /** Validates, stores and applies one event or an array of events (§3), like POST /api/v1/events. */
   ingest(body: unknown): Promise<IngestResult>;
   /** Starts listening on `config.listen` (or the given port); resolves to the bound address. */
   listen(port?: number, host?: string): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
-}
-
-/** Rebuilds the engine: the newest snapshot taken under the same settings, then the tail of the journal. */
-export function restoreEngine(
-  journal: Journal,
-  settings: MetricsSettings,
-  clock: Clock,
-  logger: Logger,
-): { engine: Engine; replayed: number } {
-  const fingerprint = Engine.settingsFingerprint(settings);
-  const snap = journal.latestSnapshot(fingerprint);
-  let engine = new Engine(settings, clock);
-  let from = 0;
-  if (snap) {
-    try {
-      // Written by Engine.snapshot(); fromSnapshot() refuses another version or other settings.
-      engine = Engine.fromSnapshot(JSON.parse(snap.data) as EngineSnapshotData, settings, clock);
-      from = snap.seq;
-    } catch (err) {
-      logger.warn({ err }, "engine snapshot unusable; replaying the whole journal");
-    }
-  }
-  let replayed = 0;
-  for (const { seq, event } of journal.eventsAfter(from)) {
-    // From the start, the journal must still hold the first event: when retention removed the head
-    // and no snapshot of this state format and these settings covers it, replaying would give other
-    // figures than before (§15) — refuse instead.
-    if (from === 0 && replayed === 0 && seq !== 1) {
-      throw new Error(
-        "retention removed events that the state needs, and no state snapshot of this version and these metrics settings covers them; restore the previous version or settings",
-      );
-    }
-    engine.apply(event);
-    replayed++;
-  }
-  return { engine, replayed };
 }
 
 export async function createExporter(config: Config, options: ExporterOptions = {}): Promise<Exporter> {
@@ -91,7 +60,14 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   const secrets = resolveHmacSecrets(config, logger);
   const settings = metricsSettings(config);
   const started = Date.now();
-  const { engine, replayed } = restoreEngine(journal, settings, clock, logger);
+  let restored: ReturnType<typeof restoreEngine>;
+  try {
+    restored = restoreEngine(journal, settings, clock, logger);
+  } catch (err) {
+    journal.close();
+    throw err;
+  }
+  const { engine, replayed } = restored;
   logger.info({ bots: engine.bots().length, replayed, ms: Date.now() - started }, "state restored");
 
   const pipeline = new IngestPipeline({
@@ -103,6 +79,8 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     maxFutureSeconds: config.ingest.max_future_seconds,
     snapshotEvery: options.snapshotEvery,
     fingerprint: Engine.settingsFingerprint(settings),
+    // A replayed tail is written as a snapshot at once, so the next start replays nothing of it.
+    unsnapshotted: replayed,
   });
   if (replayed > 0) pipeline.snapshot();
 
@@ -149,6 +127,8 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   );
   alerts.onAlert((record) => hub?.alert(alertJson(record)));
 
+  // Trade exports replay the journal; retention waits while one reads.
+  const readers = new JournalReaders();
   let ready = true;
   const app = createApp({
     pipeline,
@@ -165,17 +145,29 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       externalUrl: config.external_url ?? null,
       testPerMinute: config.alerts.test_rate_limit_per_minute,
     },
-    export: { db: journal.db, initialEquity: initialEquityResolver(settings), logger },
+    export: {
+      db: journal.db,
+      initialEquity: initialEquityResolver(settings),
+      equityCurve: (bot) => engine.equityCurve(bot),
+      readers,
+      logger,
+    },
     freqtradeWebhook: ways.freqtradeWebhook,
     webDir: options.webDir,
   });
 
   const retention = config.retention_days
-    ? setInterval(() => {
-        const removed = journal.pruneBefore(clock.now() - config.retention_days! * 86_400_000, Engine.settingsFingerprint(settings));
-        if (removed > 0) logger.info({ removed }, "retention: old raw events removed");
-      }, 3_600_000).unref()
-    : undefined;
+    ? new Retention({
+        journal,
+        clock,
+        logger,
+        retentionDays: config.retention_days,
+        settings,
+        snapshotNow: () => pipeline.snapshot({ force: true }),
+        readers,
+      })
+    : null;
+  retention?.start();
 
   let server: Server | undefined;
   return {
@@ -185,6 +177,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     journal,
     metrics,
     alerts,
+    retention,
     app,
     ingest: (body) => pipeline.ingest(body),
     listen(port, host) {
@@ -221,7 +214,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     },
     async close() {
       ready = false;
-      if (retention) clearInterval(retention);
+      await retention?.stop();
       await Promise.all(sources.map((s) => s.stop()));
       hub?.close();
       if (server) {

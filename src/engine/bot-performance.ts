@@ -83,6 +83,11 @@ export class BotPerformance {
     return this.equity;
   }
 
+  /** (P − E) / P now, the §8 `drawdown`. */
+  get currentDrawdown(): number {
+    return (this.peak - this.equity) / this.peak;
+  }
+
   apply(event: TradingEvent, calendar: TimeZoneCalendar): void {
     this.movePeriods(event.ts, calendar);
     if (event.type === "trade") this.applyTrade(event);

@@ -1,15 +1,18 @@
 // The metrics engine (§5, §6 safety state): per-bot state fed one validated, non-duplicate
 // event at a time. Pure: no I/O, no timers; "now" only comes from the injected clock.
 import type { Clock } from "../domain/clock.js";
+import { EQUITY_HISTORY_POINTS, EquityDownsampler, type EquityHistoryState, type EquityPoint } from "../domain/equity-history.js";
 import type { TradingEvent } from "../domain/events.js";
 import { TimeZoneCalendar } from "../domain/periods.js";
 import { BotPerformance, type BotPerformanceState } from "./bot-performance.js";
 import { BotSafety, type BotSafetyState } from "./bot-safety.js";
 import { GroupPerformance, type GroupPerformanceState } from "./group-performance.js";
+import { settingsFingerprint } from "./settings-fingerprint.js";
 import type { GroupSnapshot, MetricsSettings, PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
 
 // 3: §19 tallies (largest win/loss, net cash flow) and the time-weighted, whole-series daily growth.
-export const ENGINE_SNAPSHOT_VERSION = 3;
+// 4: each bot's downsampled equity curve.
+export const ENGINE_SNAPSHOT_VERSION = 4;
 
 /** JSON-serializable engine state (non-finite numbers are encoded, see json-number.ts). */
 export interface EngineSnapshotData {
@@ -17,7 +20,7 @@ export interface EngineSnapshotData {
   /** settingsFingerprint() of the settings the state was built under. */
   fingerprint: string;
   /** In first-seen order. */
-  bots: Array<{ bot: string; performance: BotPerformanceState; safety: BotSafetyState }>;
+  bots: Array<{ bot: string; performance: BotPerformanceState; safety: BotSafetyState; history: EquityHistoryState }>;
   /** Configured groups (§19), in config order. */
   groups?: Array<{ group: string; state: GroupPerformanceState }>;
 }
@@ -25,7 +28,11 @@ export interface EngineSnapshotData {
 interface BotState {
   performance: BotPerformance;
   safety: BotSafety;
+  /** The chart's equity curve: one point per event that can move equity. */
+  history: EquityDownsampler;
 }
+
+const movesEquity = (event: TradingEvent) => event.type === "trade" || event.type === "equity" || event.type === "cashflow";
 
 export class Engine {
   private readonly botStates = new Map<string, BotState>();
@@ -65,6 +72,7 @@ export class Engine {
           this.settings.daily_window_days,
         ),
         safety: new BotSafety(event.bot),
+        history: new EquityDownsampler(EQUITY_HISTORY_POINTS),
       };
       this.botStates.set(event.bot, state);
     }
@@ -72,6 +80,7 @@ export class Engine {
     const before = state.performance.currentEquity;
     state.performance.apply(event, this.calendar);
     state.safety.apply(event);
+    if (movesEquity(event)) state.history.append(event.ts, state.performance.currentEquity, state.performance.currentDrawdown);
     if (groups === undefined) return;
     const change = {
       bot: event.bot,
@@ -120,6 +129,12 @@ export class Engine {
     return this.stateOf(bot).safety.snapshot();
   }
 
+  /** The bot's equity curve at the engine's resolution (at most EQUITY_HISTORY_POINTS); empty for an unknown bot. */
+  equityCurve(bot: string): { total: number; points: EquityPoint[] } {
+    const h = this.botStates.get(bot)?.history;
+    return h ? { total: h.total, points: h.points() } : { total: 0, points: [] };
+  }
+
   toSnapshot(): EngineSnapshotData {
     return {
       version: ENGINE_SNAPSHOT_VERSION,
@@ -128,6 +143,7 @@ export class Engine {
         bot,
         performance: s.performance.toState(),
         safety: s.safety.toState(),
+        history: s.history.toState(),
       })),
       groups: [...this.groupStates.values()].map((g) => ({ group: g.group, state: g.toState() })),
     };
@@ -153,32 +169,15 @@ export class Engine {
       engine.botStates.set(b.bot, {
         performance: BotPerformance.fromState(b.bot, b.performance, settings.daily_window_days),
         safety: BotSafety.fromState(b.bot, b.safety),
+        history: EquityDownsampler.fromState(EQUITY_HISTORY_POINTS, b.history),
       });
     }
     return engine;
   }
 
-  /**
-   * The settings that shape the state: window sizes, timezone and initial equities. The
-   * annualization factors only scale figures at query time, so changing them keeps snapshots valid.
-   */
+  /** The settings that shape the state (see settings-fingerprint.ts). */
   static settingsFingerprint(settings: MetricsSettings): string {
-    const overrides = Object.keys(settings.bots)
-      .sort()
-      .flatMap((bot) => {
-        const e = settings.bots[bot]?.initial_equity;
-        return e === undefined ? [] : [[bot, e] as const];
-      });
-    return JSON.stringify({
-      v: ENGINE_SNAPSHOT_VERSION,
-      window_trades: settings.window_trades,
-      daily_window_days: settings.daily_window_days,
-      timezone: settings.timezone,
-      initial_equity: settings.initial_equity,
-      bots: overrides,
-      // Membership shapes the groups' state; the fingerprint keeps its old form without groups.
-      ...(settings.groups && Object.keys(settings.groups).length > 0 ? { groups: settings.groups } : {}),
-    });
+    return settingsFingerprint(settings, ENGINE_SNAPSHOT_VERSION);
   }
 
   private initialEquityOf(bot: string): number {

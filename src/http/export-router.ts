@@ -1,19 +1,23 @@
 // GET /api/v1/export/trades and /api/v1/export/equity (§8).
 //
 // Trades are streamed: rows are pulled from the journal only as fast as the client reads (the
-// response's backpressure), so a million-trade export needs no more memory than a small one.
-// The equity curve is replayed the same way and reduced on the fly to at most `max_points` points.
+// response's backpressure), so a million-trade export needs no more memory than a small one, and
+// the event loop is given back every SCAN_ROWS_PER_PAUSE rows read (§15), exported or not.
+// The equity curve is the engine's: kept downsampled in memory as events arrive, so a chart
+// request costs O(points kept) however long the bot's history, and survives retention.
 import { Router, type Request, type Response } from "express";
 import type Database from "better-sqlite3";
 import { BOT_NAME, timestamp } from "../domain/events.js";
 import type { MetricsSettings } from "../domain/snapshots.js";
+import { EquityDownsampler, type EquityPoint } from "../domain/equity-history.js";
 import {
+  type Paced,
   type TimeRange,
-  EquityDownsampler,
+  PAUSE,
   TRADE_CSV_COLUMNS,
   csvField,
-  equityCurve,
   exportTrades,
+  inRange,
   tradeCsvLine,
 } from "../store/export-queries.js";
 import { HttpProblem, sendProblem } from "./problem.js";
@@ -22,8 +26,12 @@ import type { FieldError } from "../domain/events.js";
 export interface ExportRouterDeps {
   /** The journal's database (read only here). */
   db: Database.Database;
-  /** §5: where each bot's equity curve starts (`bots.<name>.initial_equity` or the default). */
+  /** §5: where each bot's equity starts (`bots.<name>.initial_equity` or the default). */
   initialEquity: (bot: string) => number;
+  /** The bot's equity curve as the engine keeps it (empty for a bot without events). */
+  equityCurve: (bot: string) => { total: number; points: EquityPoint[] };
+  /** Registers each trade export while it reads the journal (enter() returns the release), so retention waits for it. */
+  readers?: { enter(): () => void };
   logger?: { error(obj: object, msg: string): void };
 }
 
@@ -120,25 +128,39 @@ function drained(res: Response): Promise<void> {
 /** The client disconnected (or the response was destroyed) before we finished. */
 const clientGone = (res: Response) => res.destroyed || res.socket === null || res.socket.destroyed;
 
-/** Writes `chunks` in ~64 KiB pieces, waiting for `drain` whenever the socket is full. */
-async function streamBody(res: Response, chunks: Iterable<string>): Promise<void> {
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Writes `chunks` in ~64 KiB pieces, waiting for `drain` whenever the socket is full, and lets other
+ * work run at every PAUSE (the source read that many rows) and after every piece written.
+ */
+async function streamBody(res: Response, chunks: Iterable<Paced<string>>): Promise<void> {
   let pending = "";
   for (const chunk of chunks) {
+    if (chunk === PAUSE) {
+      await nextTurn();
+      if (clientGone(res)) return; // stop reading the journal for nobody
+      continue;
+    }
     pending += chunk;
     if (pending.length < WRITE_CHUNK_BYTES) continue;
     const ok = res.write(pending);
     pending = "";
     if (!ok) await drained(res);
-    else await new Promise<void>((r) => setImmediate(r)); // let other requests run between chunks
-    if (clientGone(res)) return; // stop reading the journal for nobody
+    else await nextTurn();
+    if (clientGone(res)) return;
   }
   res.end(pending);
 }
 
-function* jsonArray<T>(items: Iterable<T>): Generator<string> {
+function* jsonArray<T>(items: Iterable<Paced<T>>): Generator<Paced<string>> {
   yield "[";
   let first = true;
   for (const item of items) {
+    if (item === PAUSE) {
+      yield PAUSE;
+      continue;
+    }
     yield (first ? "" : ",") + JSON.stringify(item);
     first = false;
   }
@@ -170,13 +192,19 @@ export function exportRouter(deps: ExportRouterDeps): Router {
       const format = readFormat(p, errs);
       errs.throwIfAny();
 
-      const trades = exportTrades(deps.db, { bot, range }, deps.initialEquity);
-      if (format === "csv") {
-        res.type("text/csv; charset=utf-8").attachment(`trades${bot ? `-${bot}` : ""}.csv`);
-        await streamBody(res, csvLines(TRADE_CSV_COLUMNS, trades, tradeCsvLine));
-      } else {
-        res.type("application/json");
-        await streamBody(res, jsonArray(trades));
+      // Retention must not remove rows under a running replay (its returns start from them).
+      const release = deps.readers?.enter();
+      try {
+        const trades = exportTrades(deps.db, { bot, range }, deps.initialEquity);
+        if (format === "csv") {
+          res.type("text/csv; charset=utf-8").attachment(`trades${bot ? `-${bot}` : ""}.csv`);
+          await streamBody(res, csvLines(TRADE_CSV_COLUMNS, trades, tradeCsvLine));
+        } else {
+          res.type("application/json");
+          await streamBody(res, jsonArray(trades));
+        }
+      } finally {
+        release?.();
       }
     }),
   );
@@ -196,15 +224,9 @@ export function exportRouter(deps: ExportRouterDeps): Router {
       errs.throwIfAny();
 
       const initial = deps.initialEquity(bot!);
+      const curve = deps.equityCurve(bot!);
       const sampler = new EquityDownsampler(maxPoints);
-      // Replaying is synchronous work proportional to the bot's history; yield now and then so
-      // a long history does not stall every other request.
-      let n = 0;
-      for (const point of equityCurve(deps.db, bot!, initial, range)) {
-        sampler.add(point);
-        if (++n % 50_000 === 0) await new Promise<void>((r) => setImmediate(r));
-        if (clientGone(res)) return;
-      }
+      for (const point of curve.points) if (inRange(point.ts, range)) sampler.add(point);
       const points = sampler.points().map((q) => ({ ts: isoUtc(q.ts)!, equity: q.equity, drawdown: q.drawdown }));
       if (format === "csv") {
         res.type("text/csv; charset=utf-8").attachment(`equity-${bot}.csv`);
@@ -217,7 +239,7 @@ export function exportRouter(deps: ExportRouterDeps): Router {
         from: isoUtc(range.from),
         to: isoUtc(range.to),
         max_points: maxPoints,
-        total_points: sampler.total,
+        total_points: curve.total,
         points,
       });
     }),
@@ -226,7 +248,7 @@ export function exportRouter(deps: ExportRouterDeps): Router {
   return router;
 }
 
-function* csvLines<T>(columns: readonly string[], rows: Iterable<T>, line: (row: T) => string): Generator<string> {
+function* csvLines<T>(columns: readonly string[], rows: Iterable<Paced<T>>, line: (row: T) => string): Generator<Paced<string>> {
   yield columns.map(csvField).join(",") + "\r\n";
-  for (const row of rows) yield line(row);
+  for (const row of rows) yield row === PAUSE ? PAUSE : line(row);
 }

@@ -59,6 +59,8 @@ export interface PipelineOptions {
   fingerprint: string;
   /** `ingest.max_future_seconds` (§15). */
   maxFutureSeconds?: number;
+  /** Events the engine holds that no snapshot covers yet (the tail replayed at start). */
+  unsnapshotted?: number;
 }
 
 export class IngestPipeline {
@@ -71,6 +73,7 @@ export class IngestPipeline {
 
   constructor(private readonly opts: PipelineOptions) {
     this.lastSeq = opts.journal.lastSeq();
+    this.sinceSnapshot = opts.unsnapshotted ?? 0;
   }
 
   addListener(listener: IngestListener): void {
@@ -200,10 +203,13 @@ export class IngestPipeline {
     return new IngestError(422, describe(errors), errors, "bot_cap");
   }
 
-  /** Writes the engine's state as of the last applied sequence number. */
-  snapshot(): void {
+  /**
+   * Writes the engine's state as of the last applied sequence number, when events arrived since the
+   * last snapshot, or always with `force` (retention keeps two copies of the point it prunes to).
+   */
+  snapshot(opts: { force?: boolean } = {}): void {
     const { journal, engine, clock, fingerprint } = this.opts;
-    if (this.sinceSnapshot === 0) return;
+    if (this.sinceSnapshot === 0 && !opts.force) return;
     journal.saveSnapshot(this.lastSeq, fingerprint, JSON.stringify(engine.toSnapshot()), clock.now());
     this.sinceSnapshot = 0;
   }

@@ -2,9 +2,12 @@
 // components (./components.ts); this file only says which route takes and gives what.
 import { z } from "zod";
 import { TRIGGER_IDS } from "../domain/trigger-defaults.js";
+import { EQUITY_HISTORY_POINTS } from "../domain/equity-history.js";
 import { BOT_NAME, MAX_BATCH_EVENTS } from "../domain/events.js";
 import { historyQuerySchema } from "../http/alerts-router.js";
 import type { JsonSchema } from "./components.js";
+
+const KEPT = EQUITY_HISTORY_POINTS.toLocaleString("en-US");
 
 type Access = "open" | "read" | "signed";
 type Param = { name: string; in: "query" | "path"; required?: boolean; description: string; schema: JsonSchema };
@@ -230,7 +233,7 @@ export function apiPaths(): Record<string, Record<string, unknown>> {
     "/api/v1/export/trades": {
       get: operation({
         id: "exportTrades",
-        summary: "All applied trades, streamed, oldest first",
+        summary: "The applied trades the journal holds (all, unless retention_days removed old ones), streamed, oldest first",
         tag: "export",
         access: "read",
         params: [botParam("Only this bot"), timeBound("from"), timeBound("to"), format],
@@ -247,7 +250,7 @@ export function apiPaths(): Record<string, Record<string, unknown>> {
     "/api/v1/export/equity": {
       get: operation({
         id: "exportEquity",
-        summary: "A bot's equity curve with drawdown, downsampled for charts",
+        summary: `A bot's equity curve with drawdown for charts, from the exporter's memory (at most ${KEPT} points kept per bot)`,
         tag: "export",
         access: "read",
         params: [
@@ -258,7 +261,7 @@ export function apiPaths(): Record<string, Record<string, unknown>> {
           {
             name: "max_points",
             in: "query",
-            description: "Downsample to at most this many points",
+            description: `Downsample to at most this many points (no more than the ${KEPT} the exporter keeps per bot)`,
             schema: { type: "integer", minimum: 10, maximum: 100_000, default: 1000 },
           },
         ],

@@ -208,7 +208,10 @@ export const equityCurveResponseSchema = z.strictObject({
   from: isoOrNull,
   to: isoOrNull,
   max_points: count,
-  total_points: count.meta({ description: "Points before downsampling" }),
+  total_points: count.meta({
+    description:
+      "Points of the bot's whole curve (one per trade, equity and cash-flow event) before downsampling; from/to do not change it",
+  }),
   points: z.array(z.strictObject({ ts: isoTime, equity: z.number(), drawdown: z.number() })),
 });
 

@@ -1,4 +1,4 @@
-// Read side of the journal for the export endpoints (§8 `/api/v1/export/*`).
+// Read side of the journal for the trade export (§8 `/api/v1/export/trades`).
 //
 // Rows are read with keyset pagination (`seq > last ORDER BY seq LIMIT n`), each page read to its
 // end at once: no SQLite statement stays open while the HTTP layer waits for the socket to drain.
@@ -6,15 +6,24 @@
 // refuses every other statement on a connection while an iterator is open. Memory stays flat: one
 // page per cursor.
 //
-// The equity curve is recomputed with the rules of §5 — each bot starts at its initial equity,
-// a trade adds its pnl, an equity event sets the equity, the peak starts at the initial equity —
-// which also gives each trade its effective return (`return` if the bot sent one, else
-// pnl / equity before the trade, none when that equity is ≤ 0).
+// Each trade's effective return (`return` if the bot sent one, else pnl / equity before the trade,
+// none when that equity is ≤ 0, §5) needs the equity before it, so the bot's trade, equity and cash
+// flow events are replayed in journal order from where retention left off: `pruned_equity` holds
+// each bot's equity after its last removed event, so retention never changes a return.
+//
+// The queries yield PAUSE every SCAN_ROWS_PER_PAUSE rows read, whether or not those rows are
+// exported (a narrow time range reads the whole history), so the caller can give the event loop
+// back (§15: no request holds it).
 import type Database from "better-sqlite3";
-import type { EquityEvent, TradeEvent } from "../domain/events.js";
+import type { CashflowEvent, EquityEvent, TradeEvent } from "../domain/events.js";
 import { tradeRecord, type TradeRecord } from "../domain/trade-record.js";
 
 const PAGE_ROWS = 500;
+/** Rows read between two PAUSEs: a few milliseconds of parsing. */
+export const SCAN_ROWS_PER_PAUSE = 1000;
+/** Yielded by the queries between rows: time to let other work run. */
+export const PAUSE: unique symbol = Symbol("pause");
+export type Paced<T> = T | typeof PAUSE;
 
 interface EventRow {
   seq: number;
@@ -55,42 +64,71 @@ class JournalCursor {
   }
 }
 
-export interface EquityStep {
+type EquityMove = TradeEvent | EquityEvent | CashflowEvent;
+/** The event types that move a bot's equity, replayed together. */
+export const EQUITY_MOVES = ["trade", "equity", "cashflow"] as const;
+
+/** §5, §19: a trade adds its pnl, an equity event sets the equity, a cash flow adds its amount. */
+export function equityAfter(equity: number, event: EquityMove): number {
+  if (event.type === "trade") return equity + event.pnl;
+  if (event.type === "equity") return event.equity;
+  return equity + event.amount;
+}
+
+export interface TradeStep {
   seq: number;
-  event: TradeEvent | EquityEvent;
-  equity: number;
-  peak: number;
-  /** (peak − equity) / peak, ≥ 0. */
-  drawdown: number;
-  /** Trades only: the effective per-trade return, null when it is undefined. */
+  trade: TradeEvent;
+  /** The effective per-trade return, null when it is undefined. */
   tradeReturn: number | null;
 }
 
 const PAGE_SQL = "SELECT seq, body FROM events WHERE type = ? AND bot = ? AND seq > ? ORDER BY seq LIMIT ?";
 
-/** Replays one bot's trades and equity events in journal order, yielding the equity after each. */
-export function* replayEquity(db: Database.Database, bot: string, initialEquity: number): Generator<EquityStep> {
+/** Where the bot's replay starts: its equity after the events retention removed, else its initial equity. */
+function startingEquity(db: Database.Database, bot: string, initialEquity: number): number {
+  const row = db.prepare("SELECT equity FROM pruned_equity WHERE bot = ?").get(bot) as { equity: number } | undefined;
+  return row?.equity ?? initialEquity;
+}
+
+/** Replays one bot's equity moves in journal order, yielding each trade with its effective return. */
+export function* replayTrades(db: Database.Database, bot: string, initialEquity: number): Generator<Paced<TradeStep>> {
   const stmt = db.prepare(PAGE_SQL);
-  const trades = new JournalCursor(stmt, "trade", bot);
-  const marks = new JournalCursor(stmt, "equity", bot);
-  let equity = initialEquity;
-  let peak = initialEquity;
+  const cursors = EQUITY_MOVES.map((type) => new JournalCursor(stmt, type, bot));
+  let equity = startingEquity(db, bot, initialEquity);
+  let scanned = 0;
   for (;;) {
-    const t = trades.peek();
-    const m = marks.peek();
-    const row = t && (!m || t.seq < m.seq) ? trades.take() : marks.take();
-    if (!row) return;
-    const event = JSON.parse(row.body) as TradeEvent | EquityEvent;
-    let tradeReturn: number | null = null;
-    if (event.type === "trade") {
-      tradeReturn = event.return ?? (equity > 0 ? event.pnl / equity : null);
-      equity += event.pnl;
-    } else {
-      equity = event.equity;
+    let next: JournalCursor | undefined;
+    for (const c of cursors) {
+      const row = c.peek();
+      if (row && (!next || row.seq < next.peek()!.seq)) next = c;
     }
-    peak = Math.max(peak, equity);
-    yield { seq: row.seq, event, equity, peak, drawdown: Math.max(0, (peak - equity) / peak), tradeReturn };
+    const row = next?.take();
+    if (!row) return;
+    if (++scanned % SCAN_ROWS_PER_PAUSE === 0) yield PAUSE;
+    const event = JSON.parse(row.body) as EquityMove;
+    if (event.type === "trade") {
+      yield { seq: row.seq, trade: event, tradeReturn: event.return ?? (equity > 0 ? event.pnl / equity : null) };
+    }
+    equity = equityAfter(equity, event);
   }
+}
+
+/**
+ * Inside retention's transaction, before it deletes `rows` (in seq order): carries each bot's
+ * equity past them, as the replay above would have.
+ */
+export function carryPrunedEquity(
+  db: Database.Database,
+  rows: Iterable<{ bot: string; body: string }>,
+  initialEquity: (bot: string) => number,
+): void {
+  const equities = new Map<string, number>();
+  for (const { bot, body } of rows) {
+    const before = equities.get(bot) ?? startingEquity(db, bot, initialEquity(bot));
+    equities.set(bot, equityAfter(before, JSON.parse(body) as EquityMove));
+  }
+  const put = db.prepare("INSERT INTO pruned_equity (bot, equity) VALUES (?, ?) ON CONFLICT (bot) DO UPDATE SET equity = excluded.equity");
+  for (const [bot, equity] of equities) put.run(bot, equity);
 }
 
 /**
@@ -116,21 +154,22 @@ export interface TimeRange {
   to: number | null;
 }
 
-const inRange = (ts: number, r: TimeRange) => (r.from === null || ts >= r.from) && (r.to === null || ts <= r.to);
+export const inRange = (ts: number, r: TimeRange) => (r.from === null || ts >= r.from) && (r.to === null || ts <= r.to);
 
 /**
  * Trades of one bot (or of every bot, grouped by bot name) in journal order, with event time in
- * `range`. Lazily: the caller pulls as fast as its socket drains.
+ * `range`, and PAUSE now and then. Lazily: the caller pulls as fast as its socket drains.
  */
 export function* exportTrades(
   db: Database.Database,
   query: { bot: string | null; range: TimeRange },
   initialEquity: (bot: string) => number,
-): Generator<TradeRecord> {
+): Generator<Paced<TradeRecord>> {
   const bots = query.bot === null ? journalBots(db) : [query.bot];
   for (const bot of bots) {
-    for (const step of replayEquity(db, bot, initialEquity(bot))) {
-      if (step.event.type === "trade" && inRange(step.event.ts, query.range)) yield tradeRecord(step.event, step.tradeReturn);
+    for (const step of replayTrades(db, bot, initialEquity(bot))) {
+      if (step === PAUSE) yield PAUSE;
+      else if (inRange(step.trade.ts, query.range)) yield tradeRecord(step.trade, step.tradeReturn);
     }
   }
 }
@@ -146,105 +185,4 @@ export function csvField(value: string | number | null): string {
 
 export function tradeCsvLine(t: TradeRecord): string {
   return TRADE_CSV_COLUMNS.map((c) => csvField(t[c])).join(",") + "\r\n";
-}
-
-export interface EquityPoint {
-  seq: number;
-  ts: number;
-  equity: number;
-  drawdown: number;
-}
-
-/** The equity curve of one bot, points in `range` only (the replay still starts at the beginning). */
-export function* equityCurve(db: Database.Database, bot: string, initialEquity: number, range: TimeRange): Generator<EquityPoint> {
-  for (const step of replayEquity(db, bot, initialEquity)) {
-    if (inRange(step.event.ts, range)) yield { seq: step.seq, ts: step.event.ts, equity: step.equity, drawdown: step.drawdown };
-  }
-}
-
-interface Bucket {
-  minEquity: EquityPoint;
-  maxEquity: EquityPoint;
-  maxDrawdown: EquityPoint;
-}
-
-/**
- * Min/max decimation of an equity curve of unknown length in O(max_points) memory. Points are
- * grouped in consecutive buckets of `size` points; each bucket keeps its lowest and highest equity
- * and its deepest drawdown (earliest on ties). When there are too many buckets, neighbours merge
- * and `size` doubles — merging keeps the extremes exactly, so the curve's global equity minimum and
- * maximum and its max-drawdown point always survive, as do the first and last points.
- * Output: at most `maxPoints` points, in journal order (all of them when there are few enough).
- */
-export class EquityDownsampler {
-  private raw: EquityPoint[] | null = [];
-  private buckets: Bucket[] = [];
-  private size = 1;
-  private count = 0;
-  private first: EquityPoint | null = null;
-  private last: EquityPoint | null = null;
-  private readonly maxBuckets: number;
-
-  constructor(private readonly maxPoints: number) {
-    if (!Number.isInteger(maxPoints) || maxPoints < 5) throw new RangeError("maxPoints must be an integer ≥ 5");
-    // Each bucket contributes up to 3 points, plus the first and last points of the curve.
-    this.maxBuckets = Math.floor((maxPoints - 2) / 3);
-  }
-
-  get total(): number {
-    return this.count;
-  }
-
-  add(p: EquityPoint): void {
-    this.first ??= p;
-    this.last = p;
-    const ordinal = this.count++;
-    if (this.raw) {
-      this.raw.push(p);
-      if (this.raw.length <= this.maxPoints) return;
-      const raw = this.raw;
-      this.raw = null;
-      raw.forEach((q, i) => this.addToBucket(q, i));
-      return;
-    }
-    this.addToBucket(p, ordinal);
-  }
-
-  points(): EquityPoint[] {
-    if (this.raw) return [...this.raw];
-    const keep = new Map<number, EquityPoint>();
-    for (const p of [this.first, this.last]) if (p) keep.set(p.seq, p);
-    for (const b of this.buckets) for (const p of [b.minEquity, b.maxEquity, b.maxDrawdown]) keep.set(p.seq, p);
-    return [...keep.values()].sort((a, b) => a.seq - b.seq);
-  }
-
-  private addToBucket(p: EquityPoint, ordinal: number): void {
-    let index = Math.floor(ordinal / this.size);
-    while (index >= this.maxBuckets) {
-      this.mergePairs();
-      index = Math.floor(ordinal / this.size);
-    }
-    const b = this.buckets[index];
-    if (!b) this.buckets[index] = { minEquity: p, maxEquity: p, maxDrawdown: p };
-    else mergeInto(b, { minEquity: p, maxEquity: p, maxDrawdown: p });
-  }
-
-  private mergePairs(): void {
-    const merged: Bucket[] = [];
-    for (let i = 0; i < this.buckets.length; i += 2) {
-      const a = this.buckets[i]!;
-      const b = this.buckets[i + 1];
-      if (b) mergeInto(a, b);
-      merged.push(a);
-    }
-    this.buckets = merged;
-    this.size *= 2;
-  }
-}
-
-/** Folds `later` (points after `into`'s) into `into`; ties keep the earlier point. */
-function mergeInto(into: Bucket, later: Bucket): void {
-  if (later.minEquity.equity < into.minEquity.equity) into.minEquity = later.minEquity;
-  if (later.maxEquity.equity > into.maxEquity.equity) into.maxEquity = later.maxEquity;
-  if (later.maxDrawdown.drawdown > into.maxDrawdown.drawdown) into.maxDrawdown = later.maxDrawdown;
 }

@@ -17,6 +17,7 @@ export interface StoredEvent {
 }
 
 export interface EngineSnapshotRow {
+  id: number;
   seq: number;
   fingerprint: string;
   data: string;
@@ -44,11 +45,16 @@ CREATE TABLE IF NOT EXISTS journal_meta (
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS engine_snapshots (
-  seq INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL,
   fingerprint TEXT NOT NULL,
   taken_at INTEGER NOT NULL,
   data TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS pruned_equity (
+  bot TEXT PRIMARY KEY,
+  equity REAL NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS source_state (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -64,7 +70,24 @@ function migrateTradeIds(db: Db): void {
   }).immediate();
 }
 
+/**
+ * Snapshots were keyed by sequence number, so two could not cover the same one; retention keeps two
+ * copies of the state at the point it prunes to, so they get an id of their own.
+ */
+function migrateSnapshotKeys(db: Db): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('engine_snapshots')").all() as { name: string }[];
+  if (columns.some((c) => c.name === "id")) return;
+  db.transaction(() => {
+    db.exec(`ALTER TABLE engine_snapshots RENAME TO engine_snapshots_by_seq;
+      CREATE TABLE engine_snapshots (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, fingerprint TEXT NOT NULL, taken_at INTEGER NOT NULL, data TEXT NOT NULL);
+      INSERT INTO engine_snapshots (seq, fingerprint, taken_at, data) SELECT seq, fingerprint, taken_at, data FROM engine_snapshots_by_seq ORDER BY seq;
+      DROP TABLE engine_snapshots_by_seq;`);
+  }).immediate();
+}
+
 const HIGH_WATER = "seq_high_water";
+/** Snapshots kept: the newest, and the one before in case the newest is unusable. */
+const SNAPSHOTS_KEPT = 2;
 
 export class Journal {
   private readonly insertEvent;
@@ -78,6 +101,7 @@ export class Journal {
   private constructor(readonly db: Db) {
     db.exec(SCHEMA);
     migrateTradeIds(db);
+    migrateSnapshotKeys(db);
     this.insertEvent = db.prepare(
       "INSERT INTO events (seq, bot, type, ts, received_at, body) VALUES (@seq, @bot, @type, @ts, @received_at, @body)",
     );
@@ -153,33 +177,38 @@ export class Journal {
   saveSnapshot(seq: number, fingerprint: string, data: string, takenAt: number): void {
     this.transaction(() => {
       this.db
-        .prepare("INSERT OR REPLACE INTO engine_snapshots (seq, fingerprint, taken_at, data) VALUES (?, ?, ?, ?)")
+        .prepare("INSERT INTO engine_snapshots (seq, fingerprint, taken_at, data) VALUES (?, ?, ?, ?)")
         .run(seq, fingerprint, takenAt, data);
-      // Two are enough: the newest, and the one before in case the newest is unusable.
-      this.db.prepare("DELETE FROM engine_snapshots WHERE seq NOT IN (SELECT seq FROM engine_snapshots ORDER BY seq DESC LIMIT 2)").run();
+      this.db
+        .prepare("DELETE FROM engine_snapshots WHERE id NOT IN (SELECT id FROM engine_snapshots ORDER BY id DESC LIMIT ?)")
+        .run(SNAPSHOTS_KEPT);
     });
   }
 
-  latestSnapshot(fingerprint: string): EngineSnapshotRow | undefined {
-    return this.db
-      .prepare("SELECT seq, fingerprint, data FROM engine_snapshots WHERE fingerprint = ? ORDER BY seq DESC LIMIT 1")
-      .get(fingerprint) as EngineSnapshotRow | undefined;
+  /** The stored snapshots, newest (last written) first. */
+  snapshots(): EngineSnapshotRow[] {
+    return this.db.prepare("SELECT id, seq, fingerprint, data FROM engine_snapshots ORDER BY id DESC").all() as EngineSnapshotRow[];
   }
 
   /**
-   * Retention: deletes raw events received before `before` that the newest snapshot already covers
-   * (so a restart never needs them). Trade ids stay, so duplicates stay duplicates.
+   * Retention removes a prefix of the journal: every event up to the returned sequence number is
+   * gone (0: none). A state that restarts from before it cannot be rebuilt.
    */
-  pruneBefore(before: number, fingerprint: string): number {
-    const snap = this.latestSnapshot(fingerprint);
-    if (!snap) return 0;
-    return this.transaction(() => {
-      // Deleting the newest rows would lower MAX(seq): remember how far numbering went first.
-      this.db
-        .prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)")
-        .run(HIGH_WATER, this.seq);
-      return this.db.prepare("DELETE FROM events WHERE received_at < ? AND seq <= ?").run(before, snap.seq).changes;
-    });
+  prunedThrough(): number {
+    const row = this.db.prepare("SELECT MIN(seq) AS seq FROM events").get() as { seq: number | null };
+    return row.seq === null ? this.seq : row.seq - 1;
+  }
+
+  /**
+   * Inside the caller's transaction: removes every event up to `seq` (retention; the caller made
+   * sure snapshots cover it). Idempotency keys stay, so duplicates stay duplicates.
+   */
+  deleteThrough(seq: number): number {
+    // Deleting the newest rows would lower MAX(seq): remember how far numbering went first.
+    this.db
+      .prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)")
+      .run(HIGH_WATER, this.seq);
+    return this.db.prepare("DELETE FROM events WHERE seq <= ?").run(seq).changes;
   }
 
   stateGet(key: string): string | undefined {

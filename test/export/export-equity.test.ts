@@ -1,9 +1,10 @@
-// GET /api/v1/export/equity and the downsampler: the curve follows §5, and decimation never
-// loses what a trader looks for on the chart — the equity extremes and the deepest drawdown.
+// GET /api/v1/export/equity and the downsampler: the curve is the engine's (§5, cash flows as §19),
+// and decimation never loses what a trader looks for on the chart — the equity extremes and the
+// deepest drawdown.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TradingEvent } from "../../src/domain/events.js";
-import { type EquityPoint, EquityDownsampler } from "../../src/store/export-queries.js";
+import { type EquityPoint, EquityDownsampler } from "../../src/domain/equity-history.js";
 import { type ExportFixture, parseCsv, startExportFixture, store } from "./journal-fixture.js";
 
 const T0 = Date.parse("2024-03-01T00:00:00Z");
@@ -14,7 +15,7 @@ function naiveCurve(equities: number[], initial: number): EquityPoint[] {
   let peak = initial;
   return equities.map((equity, i) => {
     peak = Math.max(peak, equity);
-    return { seq: i + 1, ts: T0 + i * 1000, equity, drawdown: (peak - equity) / peak };
+    return { n: i + 1, ts: T0 + i * 1000, equity, drawdown: (peak - equity) / peak };
   });
 }
 
@@ -48,16 +49,16 @@ describe("EquityDownsampler", () => {
           const out = s.points();
           expect(out.length).toBeLessThanOrEqual(maxPoints);
           if (curve.length <= maxPoints) expect(out).toEqual(curve);
-          const seqs = out.map((p) => p.seq);
+          const seqs = out.map((p) => p.n);
           expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
           expect(new Set(seqs).size).toBe(seqs.length);
-          for (const p of out) expect(p).toBe(curve[p.seq - 1]); // only real points, unchanged
+          for (const p of out) expect(p).toBe(curve[p.n - 1]); // only real points, unchanged
           const want = extremes(curve);
           const got = extremes(out);
           expect(got.min.equity).toBe(want.min.equity);
           expect(got.max.equity).toBe(want.max.equity);
           expect(got.deepest.drawdown).toBe(want.deepest.drawdown);
-          expect(seqs).toContain(want.deepest.seq);
+          expect(seqs).toContain(want.deepest.n);
           expect(out[0]).toBe(curve[0]);
           expect(out[out.length - 1]).toBe(curve[curve.length - 1]);
         },
@@ -73,7 +74,7 @@ describe("equity export", () => {
   const gamma: number[] = [];
 
   beforeAll(async () => {
-    fx = await startExportFixture((bot) => (bot === "gamma" ? 20_000 : 10_000));
+    fx = await startExportFixture({ bots: { gamma: { initial_equity: 20_000 } } });
     const events: TradingEvent[] = [
       { type: "trade", bot: "alpha", ts: T0 + 1000, id: "a1", pnl: 100 },
       { type: "equity", bot: "alpha", ts: T0 + 2000, equity: 9000 },
@@ -90,7 +91,7 @@ describe("equity export", () => {
       gamma.push(e);
       events.push({ type: "equity", bot: "gamma", ts: T0 + i * 1000, equity: e });
     }
-    store(fx.journal, events);
+    store(fx, events);
   });
   afterAll(() => fx.close());
 
@@ -99,7 +100,7 @@ describe("equity export", () => {
     return { status: res.status, type: res.headers.get("content-type"), body: await res.json() };
   };
 
-  it("replays trades and equity events with the §5 rules", async () => {
+  it("is the engine's equity and drawdown after each trade and equity event (§5)", async () => {
     const { status, body } = await get("bot=alpha");
     expect(status).toBe(200);
     expect(body).toMatchObject({ bot: "alpha", initial_equity: 10_000, from: null, to: null, max_points: 1000, total_points: 4 });
@@ -129,7 +130,7 @@ describe("equity export", () => {
     expect(Math.max(...eq)).toBe(want.max.equity);
     expect(body.points).toContainEqual({ ts: iso(want.deepest.ts), equity: want.deepest.equity, drawdown: want.deepest.drawdown });
     // The deepest drawdown here is right after the spike, not at the lowest equity: both must be kept.
-    expect(want.deepest.seq).not.toBe(want.min.seq);
+    expect(want.deepest.n).not.toBe(want.min.n);
   });
 
   it("serves the same points as CSV", async () => {

@@ -2,7 +2,6 @@
 // with each trade's effective return (§5: given, else pnl / equity before the trade).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TradingEvent } from "../../src/domain/events.js";
-import { initialEquityResolver } from "../../src/http/export-router.js";
 import { type ExportFixture, parseCsv, startExportFixture, store } from "./journal-fixture.js";
 
 const T0 = Date.parse("2024-03-01T00:00:00Z");
@@ -47,8 +46,8 @@ const B2 = { ts: iso(T0 + 2500), bot: "beta", id: "b2", symbol: null, side: "sho
 let fx: ExportFixture;
 
 beforeAll(async () => {
-  fx = await startExportFixture(initialEquityResolver({ initial_equity: 10_000, bots: { beta: { initial_equity: 5000 } } }));
-  expect(store(fx.journal, EVENTS)).toBe(EVENTS.length - 1);
+  fx = await startExportFixture({ initial_equity: 10_000, bots: { beta: { initial_equity: 5000 } } });
+  expect(store(fx, EVENTS)).toBe(EVENTS.length - 1);
 });
 afterAll(() => fx.close());
 
@@ -99,6 +98,21 @@ describe("trade export", () => {
   it("gives a header-only CSV when nothing matches", async () => {
     const text = await (await fetch(`${fx.baseUrl}/api/v1/export/trades?format=csv&bot=nobody`)).text();
     expect(text).toBe("ts,bot,id,symbol,side,pnl,return,opened_at\r\n");
+  });
+
+  it("counts a cash flow into the equity a later trade's return is taken against (§19)", async () => {
+    const local = await startExportFixture();
+    try {
+      store(local, [
+        { type: "trade", bot: "cf", ts: T0, id: "1", pnl: 1000 },
+        { type: "cashflow", bot: "cf", ts: T0 + 1, id: "flow", amount: 9000 },
+        { type: "trade", bot: "cf", ts: T0 + 2, id: "2", pnl: -400 },
+      ]);
+      const rows = (await (await fetch(`${local.baseUrl}/api/v1/export/trades?bot=cf`)).json()) as Array<{ return: number }>;
+      expect(rows.map((r) => r.return)).toEqual([1000 / 10_000, -400 / 20_000]);
+    } finally {
+      await local.close();
+    }
   });
 
   it.each([
