@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { EventInput, FieldError } from "./domain/events.js";
 import { signedHeaders } from "./domain/signature.js";
 import type { PerformanceSnapshot } from "./domain/snapshots.js";
+import type { ChannelName } from "./notify/channels/index.js";
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:10077 (a path prefix behind a reverse proxy is kept and signed). */
@@ -78,7 +79,8 @@ export interface HealthResponse {
   level: string;
   bots: { bot: string; level: string; reasons: string[]; stale: boolean; last_event_at: string | null }[];
 }
-export type AlertChannel = "slack" | "email" | "telegram" | "webhook" | "all";
+/** A channel of the registry (src/notify/channels/index.ts), or every configured one. */
+export type AlertChannel = ChannelName | "all";
 export interface TriggerUpdate {
   bot?: string;
   enabled?: boolean;

@@ -4,7 +4,8 @@ import { pino, type Logger } from "pino";
 
 export type { Logger };
 
-const REDACT = [
+/** Paths pino censors: a second line of defence, tested to name every key a channel or source declares secret. */
+export const LOG_REDACT_PATHS: readonly string[] = [
   "*.password",
   "*.smtp_password",
   "*.secret",
@@ -17,7 +18,7 @@ const REDACT = [
 ];
 
 export function createLogger(level = "info", destination?: NodeJS.WritableStream): Logger {
-  const options = { level, base: { service: "trading-exporter" }, redact: { paths: REDACT, censor: "<redacted>" } };
+  const options = { level, base: { service: "trading-exporter" }, redact: { paths: [...LOG_REDACT_PATHS], censor: "<redacted>" } };
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }
 

@@ -1,8 +1,11 @@
 // Environment overrides (§12), with the variable names bot operators already use. They are merged into
 // the raw file content before validation, so the schema checks env values like file values, and
-// `provenance` lets an error name the variable instead of the key.
+// `provenance` lets an error name the variable instead of the key. The channels' variables are
+// declared by the channels themselves (src/notify/channels/).
+import { CHANNEL_DEFINITIONS, type ChannelName } from "../notify/channels/index.js";
+import type { ChannelDeclaration, EnvKind } from "./extension-points.js";
 
-export type EnvKind = "string" | "number" | "integer" | "boolean" | "list";
+export type { EnvKind };
 
 export interface EnvVar {
   name: string;
@@ -13,56 +16,41 @@ export interface EnvVar {
   secret?: boolean;
   /** Sibling key it replaces (`x_file` when the variable gives `x`): the environment wins over the file. */
   replaces?: string;
-  /** Channel it turns on when its own `ALERTS_*_ENABLED` variable is unset ("credentials present = channel enabled"). */
-  enables?: "slack" | "email" | "telegram";
+  /** Channel it turns on when the channel's own enabling variable is unset ("credentials present = channel enabled"). */
+  enables?: ChannelName;
 }
 
-const N = ["notifications"];
+/** A channel's variables, as its definition declares them: its enabling switch first, then its keys. */
+function channelVars(channel: ChannelDeclaration): EnvVar[] {
+  const at = (key: string) => ["notifications", channel.name, key];
+  const vars: EnvVar[] = channel.env.enabled ? [{ name: channel.env.enabled, path: at("enabled"), kind: "boolean" }] : [];
+  for (const v of channel.env.vars) {
+    const secret = channel.secrets.some((s) => s.key === v.key);
+    vars.push({
+      name: v.name,
+      path: at(v.key),
+      kind: v.kind,
+      ...(secret ? { secret: true, replaces: `${v.key}_file` } : {}),
+      ...(v.enables ? { enables: channel.name as ChannelName } : {}),
+    });
+  }
+  return vars;
+}
+
 export const ENV_VARS: readonly EnvVar[] = [
   { name: "LISTEN_ADDRESS", path: ["listen"], kind: "string" },
   { name: "DATA_DIR", path: ["data_dir"], kind: "string" },
   { name: "HMAC_SECRET", path: ["auth", "hmac_secrets"], kind: "list", secret: true, replaces: "hmac_secrets_file" },
   { name: "READ_TOKEN", path: ["auth", "read_token"], kind: "string", secret: true, replaces: "read_token_file" },
   { name: "INITIAL_EQUITY", path: ["metrics", "initial_equity"], kind: "number" },
-  { name: "NOTIFICATIONS_ENABLED", path: [...N, "enabled"], kind: "boolean" },
-  { name: "ALERTS_SLACK_ENABLED", path: [...N, "slack", "enabled"], kind: "boolean" },
-  {
-    name: "SLACK_WEBHOOK",
-    path: [...N, "slack", "webhook_url"],
-    kind: "string",
-    secret: true,
-    replaces: "webhook_url_file",
-    enables: "slack",
-  },
-  { name: "ALERTS_EMAIL_ENABLED", path: [...N, "email", "enabled"], kind: "boolean" },
-  { name: "SMTP_HOST", path: [...N, "email", "smtp_host"], kind: "string", enables: "email" },
-  { name: "SMTP_PORT", path: [...N, "email", "smtp_port"], kind: "integer" },
-  { name: "SMTP_USER", path: [...N, "email", "smtp_user"], kind: "string" },
-  {
-    name: "SMTP_PASSWORD",
-    path: [...N, "email", "smtp_password"],
-    kind: "string",
-    secret: true,
-    replaces: "smtp_password_file",
-  },
-  { name: "EMAIL_FROM", path: [...N, "email", "from"], kind: "string" },
-  { name: "EMAIL_TO", path: [...N, "email", "to"], kind: "list" },
-  { name: "ALERTS_TELEGRAM_ENABLED", path: [...N, "telegram", "enabled"], kind: "boolean" },
-  {
-    name: "TELEGRAM_BOT_TOKEN",
-    path: [...N, "telegram", "bot_token"],
-    kind: "string",
-    secret: true,
-    replaces: "bot_token_file",
-    enables: "telegram",
-  },
-  { name: "TELEGRAM_CHAT_ID", path: [...N, "telegram", "chat_id"], kind: "string" },
+  { name: "NOTIFICATIONS_ENABLED", path: ["notifications", "enabled"], kind: "boolean" },
+  ...CHANNEL_DEFINITIONS.flatMap(channelVars),
 ];
 
 /** Names the config file; read by the loader, not merged. */
 export const CONFIG_FILE_VAR = "TRADING_EXPORTER_CONFIG";
 
-const ENABLED_VAR = { slack: "ALERTS_SLACK_ENABLED", email: "ALERTS_EMAIL_ENABLED", telegram: "ALERTS_TELEGRAM_ENABLED" };
+const ENABLED_VAR = new Map(CHANNEL_DEFINITIONS.map((c) => [c.name, c.env.enabled]));
 
 export interface EnvProblem {
   variable: string;
@@ -151,7 +139,8 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
     }
     if (!setPath(merged, v.path, converted.value, v.replaces)) continue;
     provenance.set(v.path.join("."), v.name);
-    if (v.enables && !isSet(ENABLED_VAR[v.enables])) {
+    const own = v.enables && ENABLED_VAR.get(v.enables);
+    if (v.enables && !(own && isSet(own))) {
       setPath(merged, ["notifications", v.enables, "enabled"], true);
       provenance.set(`notifications.${v.enables}.enabled`, v.name);
       channelEnabledByCredential ??= v.name;

@@ -13,6 +13,16 @@ export const nonEmpty = () => z.string().min(1, "must not be empty");
 
 export const httpUrl = () => z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 
+/** Shortest accepted shared secret (HMAC secrets, the read token, a webhook's signing secret): shorter ones are guessable. */
+export const MIN_SECRET_LENGTH = 16;
+export const sharedSecret = () => z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`);
+
+/** Checks of a `<key>_file`'s content, worded without the value. */
+export const fileHoldsHttpUrl = (value: string): string | null =>
+  httpUrl().safeParse(value).success ? null : "the file must hold an http:// or https:// URL";
+export const fileHoldsSharedSecret = (value: string): string | null =>
+  value.length >= MIN_SECRET_LENGTH ? null : `the secret must be at least ${MIN_SECRET_LENGTH} characters`;
+
 /**
  * A web origin as browsers send it in `Origin`: scheme, host and optional port, nothing more.
  * Compared as strings, so it is normalised the way browsers write it (lower case, no default port).

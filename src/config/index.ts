@@ -6,3 +6,5 @@ export { applyEnvOverrides, CONFIG_FILE_VAR, ENV_VARS, parseBoolean, type EnvVar
 export { redactConfig, isSecretKey, REDACTED } from "./secrets.js";
 export { metricsSettings, effectiveTriggers } from "./settings.js";
 export { botTriggersSchema, triggersSchema, type BotTriggerOverrides, type TriggersConfig } from "./triggers.js";
+// The channels `notifications` knows, for the layers that list them without sending (the OpenAPI document).
+export { CHANNEL_NAMES, type ChannelName } from "../notify/channels/index.js";

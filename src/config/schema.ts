@@ -7,29 +7,28 @@ import {
   httpUrl,
   int,
   listen,
-  mailbox,
   nonEmpty,
   positive,
   ratio,
-  requireWhenEnabled,
+  sharedSecret,
   timeZone,
   webOrigin,
 } from "./fields.js";
 import { botTriggersSchema, triggersSchema } from "./triggers.js";
 import { freqtradeWebhookSource, hummingbotSource } from "./push-sources.js";
+// The channel registry declares `notifications` (the one layer crossing config makes: see docs/architecture.md).
+import { notificationsSchema } from "../notify/channels/index.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-/** Shortest accepted HMAC secret (and read token): shorter ones are guessable. */
-export const MIN_SECRET_LENGTH = 16;
-const secret = () => z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`);
+export { MIN_SECRET_LENGTH } from "./fields.js";
 const path = () => nonEmpty();
 
 const auth = z
   .strictObject({
-    hmac_secrets: z.array(secret(), { error: "must be a list of strings" }).default([]),
+    hmac_secrets: z.array(sharedSecret(), { error: "must be a list of strings" }).default([]),
     hmac_secrets_file: path().optional(),
-    read_token: secret().optional(),
+    read_token: sharedSecret().optional(),
     read_token_file: path().optional(),
     max_clock_skew_seconds: int(1, 86_400).default(300),
   })
@@ -125,105 +124,6 @@ const http = z
   })
   .prefault({});
 
-const slack = z
-  .strictObject({
-    enabled: z.boolean().default(false),
-    webhook_url: httpUrl().optional(),
-    webhook_url_file: path().optional(),
-  })
-  .superRefine((v, ctx) => {
-    exclusiveSecret(["webhook_url"])(v, ctx);
-    if (v.enabled) {
-      const has = v.webhook_url !== undefined || v.webhook_url_file !== undefined;
-      requireWhenEnabled(ctx, ["notifications", "slack"], "webhook_url", has, "webhook_url_file");
-    }
-  })
-  .prefault({});
-
-/** `to` may be one address, a comma-separated string (like EMAIL_TO) or a list. */
-const recipients = z
-  .union([z.string(), z.array(z.string())], { error: "must be an e-mail address or a list of them" })
-  .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter((s) => s !== ""))
-  .pipe(z.array(mailbox()));
-
-const email = z
-  .strictObject({
-    enabled: z.boolean().default(false),
-    smtp_host: nonEmpty().optional(),
-    smtp_port: int(1, 65_535).default(587),
-    /** true = TLS from the first byte (port 465); false = STARTTLS when the server offers it. */
-    smtp_secure: z.boolean().default(false),
-    smtp_user: nonEmpty().optional(),
-    smtp_password: nonEmpty().optional(),
-    smtp_password_file: path().optional(),
-    from: mailbox().optional(),
-    to: recipients.default([]),
-  })
-  .superRefine((v, ctx) => {
-    exclusiveSecret(["smtp_password"])(v, ctx);
-    if (!v.enabled) return;
-    const section = ["notifications", "email"];
-    const hasPassword = v.smtp_password !== undefined || v.smtp_password_file !== undefined;
-    requireWhenEnabled(ctx, section, "smtp_host", v.smtp_host !== undefined);
-    requireWhenEnabled(ctx, section, "from", v.from !== undefined);
-    requireWhenEnabled(ctx, section, "to", v.to.length > 0);
-    // SMTP AUTH needs both halves; one without the other is a typo, not a choice.
-    if (v.smtp_user !== undefined) requireWhenEnabled(ctx, section, "smtp_password", hasPassword, "smtp_password_file");
-    if (hasPassword && v.smtp_user === undefined) {
-      ctx.addIssue({ code: "custom", path: ["smtp_user"], message: "is required when a password is set" });
-    }
-  })
-  .prefault({});
-
-const telegram = z
-  .strictObject({
-    enabled: z.boolean().default(false),
-    bot_token: nonEmpty().optional(),
-    bot_token_file: path().optional(),
-    /** A numeric id (YAML reads it as a number) or @channelname; kept as a string. */
-    chat_id: z
-      .union([z.string().min(1), z.number().int()], { error: "must be a chat id (number) or @channel name" })
-      .transform(String)
-      .optional(),
-    api_base_url: httpUrl().default("https://api.telegram.org"),
-  })
-  .superRefine((v, ctx) => {
-    exclusiveSecret(["bot_token"])(v, ctx);
-    if (!v.enabled) return;
-    const section = ["notifications", "telegram"];
-    requireWhenEnabled(ctx, section, "bot_token", v.bot_token !== undefined || v.bot_token_file !== undefined, "bot_token_file");
-    requireWhenEnabled(ctx, section, "chat_id", v.chat_id !== undefined);
-  })
-  .prefault({});
-
-const webhook = z
-  .strictObject({
-    enabled: z.boolean().default(false),
-    url: httpUrl().optional(),
-    secret: secret().optional(),
-    secret_file: path().optional(),
-  })
-  .superRefine((v, ctx) => {
-    exclusiveSecret(["secret"])(v, ctx);
-    if (!v.enabled) return;
-    const section = ["notifications", "webhook"];
-    requireWhenEnabled(ctx, section, "url", v.url !== undefined);
-    // The receiver must be able to check the signature (§7: "signed like §4 with its own secret").
-    requireWhenEnabled(ctx, section, "secret", v.secret !== undefined || v.secret_file !== undefined, "secret_file");
-  })
-  .prefault({});
-
-const notifications = z
-  .strictObject({
-    /** Master switch: with false no channel sends, whatever the channels say. */
-    enabled: z.boolean().default(false),
-    slack,
-    email,
-    telegram,
-    webhook,
-  })
-  .prefault({});
-
 const freqtradeSource = z
   .strictObject({
     bot: botNameField(),
@@ -304,7 +204,7 @@ export const configSchema = z.strictObject({
   triggers: triggersSchema,
   alerts,
   websocket,
-  notifications,
+  notifications: notificationsSchema,
   sources,
 });
 

@@ -3,15 +3,19 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { urlOrigin } from "../domain/url-origin.js";
-import { httpUrl } from "./fields.js";
-import { MIN_SECRET_LENGTH, type Config } from "./schema.js";
+import { CHANNEL_DEFINITIONS } from "../notify/channels/index.js";
+import { fileHoldsSharedSecret } from "./fields.js";
+import type { Config } from "./schema.js";
 import { MIN_WEBHOOK_TOKEN_LENGTH } from "./push-sources.js";
 
-/** Keys whose values are secret (or may embed one, like a Slack webhook URL). */
+/** Keys whose values are secret (or may embed one, like a Slack webhook URL), by the names such keys have. */
 const SECRET_KEY = /(password|secret|secrets|token|webhook_url)$/i;
 
+/** Every key a channel declares as a secret, whatever its name. */
+const DECLARED_SECRET_KEYS = new Set(CHANNEL_DEFINITIONS.flatMap((c) => c.secrets.map((s) => s.key)));
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  return SECRET_KEY.test(key) || DECLARED_SECRET_KEYS.has(key);
 }
 
 /** True when a value at this path must not be echoed (any segment naming a secret, or any URL). */
@@ -35,16 +39,16 @@ interface SecretField {
 }
 
 const one = (path: string[], pick: (c: Config) => object) => (c: Config) => [{ path, section: pick(c) as Section }];
-const urlCheck = (value: string) => (httpUrl().safeParse(value).success ? null : "the file must hold an http:// or https:// URL");
-const lengthCheck = (value: string) =>
-  value.length >= MIN_SECRET_LENGTH ? null : `the secret must be at least ${MIN_SECRET_LENGTH} characters`;
 
 const SECRET_FIELDS: SecretField[] = [
-  { sections: one(["auth"], (c) => c.auth), key: "read_token", check: lengthCheck },
-  { sections: one(["notifications", "slack"], (c) => c.notifications.slack), key: "webhook_url", check: urlCheck },
-  { sections: one(["notifications", "email"], (c) => c.notifications.email), key: "smtp_password" },
-  { sections: one(["notifications", "telegram"], (c) => c.notifications.telegram), key: "bot_token" },
-  { sections: one(["notifications", "webhook"], (c) => c.notifications.webhook), key: "secret", check: lengthCheck },
+  { sections: one(["auth"], (c) => c.auth), key: "read_token", check: fileHoldsSharedSecret },
+  ...CHANNEL_DEFINITIONS.flatMap((channel) =>
+    channel.secrets.map((secret) => ({
+      sections: one(["notifications", channel.name], (c) => (c.notifications as unknown as Record<string, object>)[channel.name]!),
+      key: secret.key,
+      check: secret.check,
+    })),
+  ),
   {
     sections: (c) => c.sources.freqtrade.map((s, i) => ({ path: ["sources", "freqtrade", i], section: s })),
     key: "password",
@@ -106,7 +110,7 @@ export function resolveSecretFiles(config: Config, baseDir: string): SecretFileP
       const secrets: string[] = [];
       lines.forEach((line, i) => {
         if (line === "" || line.startsWith("#")) return;
-        const bad = lengthCheck(line);
+        const bad = fileHoldsSharedSecret(line);
         if (bad) problems.push({ path: at, message: `line ${i + 1}: ${bad}` });
         else secrets.push(line);
       });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Clock } from "../domain/clock.js";
 import type { Alerting } from "../engine/alerting.js";
 import { TriggerChangeError } from "../engine/trigger-table.js";
-import { sendTest, type AlertRecord, type Channel } from "../notify/index.js";
+import { CHANNEL_NAMES, sendTest, type AlertRecord, type Channel } from "../notify/index.js";
 import { parseJsonBody } from "./ingest-router.js";
 import { isoOrNull } from "./json.js";
 import { HttpProblem } from "./problem.js";
@@ -19,7 +19,7 @@ export function alertJson(r: AlertRecord) {
   };
 }
 
-export const alertTestSchema = z.strictObject({ channel: z.enum(["slack", "email", "telegram", "webhook", "all"]).default("all") });
+export const alertTestSchema = z.strictObject({ channel: z.enum([...CHANNEL_NAMES, "all"]).default("all") });
 export const ackSchema = z.strictObject({ by: z.string().max(200).optional() });
 export const historyQuerySchema = z.strictObject({
   bot: z.string().optional(),

@@ -1,9 +1,8 @@
-// The one HTTP POST the Slack, Telegram and webhook channels share. It turns every outcome into
+// The one HTTP POST the channels that speak HTTP share. It turns every outcome into
 // either a 2xx response or a sanitized DeliveryError; axios errors (which carry the URL and the
 // request config, i.e. the tokens) never leave this function.
 import { createRequire } from "node:module";
 import type { AxiosStatic } from "axios";
-import type { ChannelName } from "./types.js";
 import { DeliveryError, describeNetworkError, parseRetryAfter } from "./delivery-error.js";
 
 // Loaded on first use, not at start-up: a process pays for the HTTP client only when the configuration uses it.
@@ -20,7 +19,8 @@ export interface HttpResponse {
 }
 
 export interface PostRequest {
-  channel: ChannelName;
+  /** The channel's name, for error messages. */
+  channel: string;
   url: string;
   /** Sent byte for byte (the webhook signs exactly these bytes). */
   body: string;

@@ -2,6 +2,7 @@
 // OpenAPI tests parse real answers of a real exporter with them, so the document cannot drift from
 // what the routers send. Strict objects: an extra or missing name is a failing test, not a silent gap.
 import { z } from "zod";
+import { CHANNEL_NAMES } from "../config/index.js";
 import { SEVERITIES } from "../domain/alert-record.js";
 import { TRIGGER_IDS } from "../domain/trigger-defaults.js";
 
@@ -134,7 +135,7 @@ export const safetyResponseSchema = z.strictObject({
   bots: z.array(botSafetySchema),
 });
 
-const channelName = z.enum(["slack", "email", "telegram", "webhook"]);
+const channelName = z.enum(CHANNEL_NAMES);
 
 export const alertTestResponseSchema = z.strictObject({
   results: z.array(z.strictObject({ channel: channelName, ok: z.boolean(), error: z.string().optional() })),

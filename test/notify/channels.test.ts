@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Dispatcher } from "../../src/notify/dispatcher.js";
 import type { Delivery } from "../../src/notify/types.js";
 import { renderMessage } from "../../src/notify/message.js";
-import { SlackChannel } from "../../src/notify/slack.js";
-import { TelegramChannel } from "../../src/notify/telegram.js";
-import { WebhookChannel } from "../../src/notify/webhook.js";
-import { EmailChannel } from "../../src/notify/email.js";
+import { SlackChannel } from "../../src/notify/channels/slack.js";
+import { TelegramChannel } from "../../src/notify/channels/telegram.js";
+import { WebhookChannel } from "../../src/notify/channels/webhook.js";
+import { EmailChannel } from "../../src/notify/channels/email.js";
 import { DeliveryError } from "../../src/notify/delivery-error.js";
 import {
   SmtpReceiver,

@@ -2,9 +2,9 @@
 // channels, and that dispatch() never makes the caller wait.
 import { afterEach, describe, expect, it } from "vitest";
 import { Dispatcher, type DispatcherOptions } from "../../src/notify/dispatcher.js";
-import { SlackChannel } from "../../src/notify/slack.js";
-import { TelegramChannel } from "../../src/notify/telegram.js";
-import { WebhookChannel } from "../../src/notify/webhook.js";
+import { SlackChannel } from "../../src/notify/channels/slack.js";
+import { TelegramChannel } from "../../src/notify/channels/telegram.js";
+import { WebhookChannel } from "../../src/notify/channels/webhook.js";
 import type { Delivery } from "../../src/notify/types.js";
 import { ManualClock } from "../../src/domain/clock.js";
 import { type HttpReceiver, startSlackReceiver, startTelegramReceiver, startWebhookReceiver } from "../support/fake-receivers.js";

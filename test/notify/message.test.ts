@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { renderMessage } from "../../src/notify/message.js";
+import { email } from "../../src/notify/channels/email.js";
+import { slack } from "../../src/notify/channels/slack.js";
+import { telegram } from "../../src/notify/channels/telegram.js";
+import { webhook } from "../../src/notify/channels/webhook.js";
 import { T0, notification } from "./fixtures.js";
 
 describe("renderMessage", () => {
@@ -13,8 +17,8 @@ describe("renderMessage", () => {
     expect(m.text).toContain("Since: 2024-05-06T14:30:00.000Z");
     expect(m.text).toContain("Health: DEGRADED — circuit breaker open: volatility spike");
     expect(m.text).toContain("Dashboard: https://monitor.example.com/");
-    expect(m.html).toContain('<a href="https://monitor.example.com/">');
-    expect(m.html).toContain("6.20% (threshold ≥ 5.00%)");
+    expect(email.render(m).html).toContain('<a href="https://monitor.example.com/">');
+    expect(email.render(m).html).toContain("6.20% (threshold ≥ 5.00%)");
   });
 
   it("formats counts as integers and the win-rate threshold as a lower bound", () => {
@@ -53,33 +57,33 @@ describe("renderMessage", () => {
     expect(resolved.title).toBe("[RESOLVED] daily_drawdown on bot alpha");
     expect(resolved.text).toContain("Resolved: daily drawdown reached its limit no longer holds.");
     expect(resolved.text).toContain("Resolved: 2024-05-06T15:15:05.000Z (after 45 min 5 s)");
-    expect(resolved.slack.text).toBe("[RESOLVED] daily_drawdown on bot alpha");
+    expect(slack.render(resolved).text).toBe("[RESOLVED] daily_drawdown on bot alpha");
   });
 
   it("leaves the link out when external_url is not configured", () => {
     const m = renderMessage(notification({ external_url: null }));
     expect(m.text).not.toContain("Dashboard:");
-    expect(m.telegramHtml).not.toContain("<a ");
-    expect(m.slack.blocks.some((b) => b.type === "context")).toBe(false);
+    expect(telegram.render(m)).not.toContain("<a ");
+    expect(slack.render(m).blocks.some((b) => b.type === "context")).toBe(false);
   });
 
   it("escapes <, > and & from event text in Telegram HTML, email HTML and Slack mrkdwn", () => {
     const m = renderMessage(
       notification({ health: { level: "DEGRADED", reasons: ["api degraded: <timeout> & retry"] }, alert: { message: "P&L <b>bad</b>" } }),
     );
-    expect(m.telegramHtml).toContain("api degraded: &lt;timeout&gt; &amp; retry");
-    expect(m.telegramHtml).toContain("P&amp;L &lt;b&gt;bad&lt;/b&gt;");
-    expect(m.telegramHtml).not.toContain("<timeout>");
+    expect(telegram.render(m)).toContain("api degraded: &lt;timeout&gt; &amp; retry");
+    expect(telegram.render(m)).toContain("P&amp;L &lt;b&gt;bad&lt;/b&gt;");
+    expect(telegram.render(m)).not.toContain("<timeout>");
     // Only the tags Telegram's HTML mode accepts remain.
-    const tags = m.telegramHtml.match(/<\/?([a-z]+)/g) ?? [];
+    const tags = telegram.render(m).match(/<\/?([a-z]+)/g) ?? [];
     expect(new Set(tags.map((t) => t.replace(/[</]/g, "")))).toEqual(new Set(["b", "a"]));
-    expect(m.html).toContain("&lt;timeout&gt; &amp; retry");
-    expect(JSON.stringify(m.slack.blocks)).toContain("&lt;timeout&gt; &amp; retry");
+    expect(email.render(m).html).toContain("&lt;timeout&gt; &amp; retry");
+    expect(JSON.stringify(slack.render(m).blocks)).toContain("&lt;timeout&gt; &amp; retry");
     expect(m.text).toContain("api degraded: <timeout> & retry"); // plain text stays plain
   });
 
   it("Slack blocks carry a header, the facts as fields, the health and the dashboard link", () => {
-    const { blocks } = renderMessage(notification()).slack;
+    const { blocks } = slack.render(renderMessage(notification()));
     expect(blocks[0]).toEqual({
       type: "header",
       text: { type: "plain_text", text: "[WARNING] daily_drawdown on bot alpha", emoji: false },
@@ -102,7 +106,7 @@ describe("renderMessage", () => {
         deliveries: [{ channel: "slack", ok: true, attempts: 1, error: null, at: T0 + 1_000 }],
       },
     });
-    const w = renderMessage(n).webhook;
+    const w = webhook.render(renderMessage(n));
     expect(w.kind).toBe("resolved");
     expect(w.alert).toMatchObject({
       id: "a-1",

@@ -59,6 +59,11 @@ describe("layer rules", () => {
     file("src/engine/disk.ts", 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;\n');
     file("src/engine/sqlite.ts", 'import Database from "better-sqlite3";\nexport const d = Database;\n');
     file("src/config/serve.ts", 'import { app } from "../http/app.js";\nexport const a = app;\n');
+    // The config may read the channel registry, and nothing behind it.
+    file("src/notify/channels/slack.ts", "export const slack = 1;\n");
+    file("src/notify/channels/index.ts", 'import { slack } from "./slack.js";\nexport const CHANNELS = [slack];\n');
+    file("src/config/registry.ts", 'import { CHANNELS } from "../notify/channels/index.js";\nexport const c = CHANNELS;\n');
+    file("src/config/channel.ts", 'import { slack } from "../notify/channels/slack.js";\nexport const s = slack;\n');
     file("src/store/notifies.ts", 'import type { ChannelName } from "../notify/types.js";\nexport type C = ChannelName;\n');
     file("src/domain/a.ts", 'import { b } from "./b.js";\nexport const a = () => b;\n');
     file("src/domain/b.ts", 'import { a } from "./a.js";\nexport const b = () => a;\n');
@@ -73,6 +78,7 @@ describe("layer rules", () => {
       expect(found.filter((f) => !cycles.includes(f))).toEqual(
         [
           "config-reads-no-io-layer: src/config/serve.ts → src/http/app.ts",
+          "config-reads-no-io-layer: src/config/channel.ts → src/notify/channels/slack.ts",
           "domain-is-pure: src/domain/leak.ts → src/store/journal.ts",
           "engine-does-no-io: src/engine/disk.ts → fs",
           "engine-does-no-io: src/engine/leak.ts → src/store/journal.ts",

@@ -1,12 +1,15 @@
 // Telegram Bot API sendMessage in HTML parse mode. The bot token sits in the URL path, so errors
 // are built from the status and Telegram's own `description` (scrubbed), never from the request.
 // Telegram allows about one message per second per chat: a RateGate spaces the sends.
-import type { Channel, RenderedMessage } from "./types.js";
-import { parseChannelUrl, postJson, type HttpResponse } from "./http-post.js";
-import { receiverDetail } from "./delivery-error.js";
-import { RateGate, type Sleep, realSleep } from "./rate-gate.js";
-import type { Clock } from "../domain/clock.js";
-import { systemClock } from "../domain/clock.js";
+import { z } from "zod";
+import { httpUrl, nonEmpty } from "../../config/fields.js";
+import type { Clock } from "../../domain/clock.js";
+import { systemClock } from "../../domain/clock.js";
+import { defineChannel, type Channel, type MessageContent, type RenderedMessage } from "../channel.js";
+import { receiverDetail } from "../delivery-error.js";
+import { parseChannelUrl, postJson, type HttpResponse } from "../http-post.js";
+import { clip, escapeHtml } from "../message.js";
+import { RateGate, type Sleep, realSleep } from "../rate-gate.js";
 
 export interface TelegramSettings {
   bot_token: string;
@@ -16,8 +19,9 @@ export interface TelegramSettings {
 }
 
 export const TELEGRAM_MIN_INTERVAL_MS = 1000;
+export const DEFAULT_TELEGRAM_API = "https://api.telegram.org";
 
-export class TelegramChannel implements Channel {
+export class TelegramChannel implements Channel<"telegram"> {
   readonly name = "telegram" as const;
   private readonly url: string;
   private readonly secrets: string[];
@@ -32,7 +36,7 @@ export class TelegramChannel implements Channel {
     // Tokens look like "123456:ABC-def_1"; ':' is legal in a path segment and Telegram expects it raw.
     if (/[\s/?#%]/.test(settings.bot_token)) throw new Error("notifications.telegram.bot_token has characters a token cannot have");
     if (settings.chat_id === "" || settings.chat_id === undefined) throw new Error("notifications.telegram.chat_id is empty");
-    const base = parseChannelUrl(settings.api_base_url ?? "https://api.telegram.org", "notifications.telegram.api_base_url");
+    const base = parseChannelUrl(settings.api_base_url ?? DEFAULT_TELEGRAM_API, "notifications.telegram.api_base_url");
     const basePath = base.pathname.replace(/\/+$/, "");
     this.url = `${base.origin}${basePath}/bot${settings.bot_token}/sendMessage`;
     this.secrets = [settings.bot_token, this.url];
@@ -42,7 +46,7 @@ export class TelegramChannel implements Channel {
   async send(message: RenderedMessage, signal: AbortSignal): Promise<void> {
     const body = JSON.stringify({
       chat_id: this.settings.chat_id,
-      text: message.telegramHtml,
+      text: telegram.render(message),
       parse_mode: "HTML",
       disable_web_page_preview: true,
     });
@@ -75,3 +79,49 @@ export class TelegramChannel implements Channel {
     };
   }
 }
+
+// Telegram rejects messages over 4096 characters; alert texts are far shorter, but an event's
+// `reason` is user input, so each fact is capped.
+const TELEGRAM_FACT_MAX = 600;
+
+/** `parse_mode: "HTML"` text: only the tags Telegram accepts (<b>, <a>), `<>&` escaped. */
+export function renderTelegramHtml(c: MessageContent): string {
+  const cap = (s: string) => clip(s, TELEGRAM_FACT_MAX);
+  const lines = [
+    `<b>${escapeHtml(c.title)}</b>`,
+    ...c.summary.map((s) => escapeHtml(cap(s))),
+    "",
+    ...c.facts.map((f) => `<b>${escapeHtml(f.label)}:</b> ${escapeHtml(cap(f.value))}`),
+  ];
+  if (c.link) lines.push(`<a href="${escapeHtml(c.link)}">Open the dashboard</a>`);
+  return lines.join("\n");
+}
+
+export const telegram = defineChannel({
+  name: "telegram",
+  label: "Telegram",
+  settings: {
+    bot_token: nonEmpty().optional(),
+    /** A numeric id (YAML reads it as a number) or @channelname; kept as a string. */
+    chat_id: z
+      .union([z.string().min(1), z.number().int()], { error: "must be a chat id (number) or @channel name" })
+      .transform(String)
+      .optional(),
+    api_base_url: httpUrl().default(DEFAULT_TELEGRAM_API),
+  },
+  secrets: [{ key: "bot_token" }],
+  required: ["bot_token", "chat_id"],
+  env: {
+    enabled: "ALERTS_TELEGRAM_ENABLED",
+    vars: [
+      { name: "TELEGRAM_BOT_TOKEN", key: "bot_token", kind: "string", enables: true },
+      { name: "TELEGRAM_CHAT_ID", key: "chat_id", kind: "string" },
+    ],
+  },
+  create: (t, ctx) =>
+    new TelegramChannel(
+      { bot_token: ctx.required("bot_token"), chat_id: ctx.required("chat_id"), api_base_url: t.api_base_url ?? DEFAULT_TELEGRAM_API },
+      ctx.clock,
+    ),
+  render: (message: RenderedMessage): string => renderTelegramHtml(message.content),
+});

@@ -4,8 +4,11 @@
 import { createRequire } from "node:module";
 import type NodeMailer from "nodemailer";
 import type { Mail } from "nodemailer";
-import type { Channel, RenderedMessage } from "./types.js";
-import { DeliveryError, describeNetworkError, receiverDetail } from "./delivery-error.js";
+import { z } from "zod";
+import { int, mailbox, nonEmpty, requireWhenEnabled } from "../../config/fields.js";
+import { defineChannel, type Channel, type MessageContent, type RenderedMessage } from "../channel.js";
+import { DeliveryError, describeNetworkError, receiverDetail } from "../delivery-error.js";
+import { escapeHtml } from "../message.js";
 
 // Loaded on first use, not at start-up: a process pays for the SMTP client only when the configuration uses it.
 const requireLazily = createRequire(import.meta.url);
@@ -36,7 +39,7 @@ const SMTP_CODES: Record<string, string> = {
   EENVELOPE: "recipients or sender rejected",
 };
 
-export class EmailChannel implements Channel {
+export class EmailChannel implements Channel<"email"> {
   readonly name = "email" as const;
   private readonly transport: Mail;
   private readonly secrets: string[];
@@ -69,8 +72,7 @@ export class EmailChannel implements Channel {
         from: this.settings.from,
         to: this.settings.to,
         subject: message.title,
-        text: message.text,
-        html: message.html,
+        ...email.render(message),
         headers: { "X-Alert-Id": message.alertId },
         signal,
       });
@@ -100,3 +102,76 @@ export class EmailChannel implements Channel {
     this.transport.close();
   }
 }
+
+export interface EmailPayload {
+  text: string;
+  html: string;
+}
+
+export function renderEmailHtml(c: MessageContent): string {
+  const rows = c.facts
+    .map((f) => `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(f.label)}</th><td>${escapeHtml(f.value)}</td></tr>`)
+    .join("");
+  const link = c.link ? `<p><a href="${escapeHtml(c.link)}">Open the dashboard</a></p>` : "";
+  return (
+    `<!doctype html><html><body style="font-family:sans-serif">` +
+    `<h2>${escapeHtml(c.title)}</h2>` +
+    c.summary.map((s) => `<p>${escapeHtml(s)}</p>`).join("") +
+    `<table>${rows}</table>${link}</body></html>`
+  );
+}
+
+/** `to` may be one address, a comma-separated string (like EMAIL_TO) or a list. */
+const recipients = z
+  .union([z.string(), z.array(z.string())], { error: "must be an e-mail address or a list of them" })
+  .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter((s) => s !== ""))
+  .pipe(z.array(mailbox()));
+
+export const email = defineChannel({
+  name: "email",
+  label: "email",
+  settings: {
+    smtp_host: nonEmpty().optional(),
+    smtp_port: int(1, 65_535).default(587),
+    /** true = TLS from the first byte (port 465); false = STARTTLS when the server offers it. */
+    smtp_secure: z.boolean().default(false),
+    smtp_user: nonEmpty().optional(),
+    smtp_password: nonEmpty().optional(),
+    from: mailbox().optional(),
+    to: recipients.default([]),
+  },
+  secrets: [{ key: "smtp_password" }],
+  required: ["smtp_host", "from", "to"],
+  whenEnabled: (v, ctx) => {
+    // SMTP AUTH needs both halves; one without the other is a typo, not a choice.
+    const hasPassword = v.smtp_password !== undefined || v.smtp_password_file !== undefined;
+    if (v.smtp_user !== undefined) requireWhenEnabled(ctx, ["notifications", "email"], "smtp_password", hasPassword, "smtp_password_file");
+    if (hasPassword && v.smtp_user === undefined) {
+      ctx.addIssue({ code: "custom", path: ["smtp_user"], message: "is required when a password is set" });
+    }
+  },
+  env: {
+    enabled: "ALERTS_EMAIL_ENABLED",
+    vars: [
+      { name: "SMTP_HOST", key: "smtp_host", kind: "string", enables: true },
+      { name: "SMTP_PORT", key: "smtp_port", kind: "integer" },
+      { name: "SMTP_USER", key: "smtp_user", kind: "string" },
+      { name: "SMTP_PASSWORD", key: "smtp_password", kind: "string" },
+      { name: "EMAIL_FROM", key: "from", kind: "string" },
+      { name: "EMAIL_TO", key: "to", kind: "list" },
+    ],
+  },
+  create: (e, ctx) => {
+    const secure = e.smtp_secure ?? false;
+    return new EmailChannel({
+      smtp_host: ctx.required("smtp_host"),
+      smtp_port: e.smtp_port ?? (secure ? 465 : 587),
+      smtp_secure: secure,
+      smtp_user: e.smtp_user ?? null,
+      smtp_password: e.smtp_password ?? null,
+      from: ctx.required("from"),
+      to: ctx.required("to"),
+    });
+  },
+  render: (message: RenderedMessage): EmailPayload => ({ text: message.text, html: renderEmailHtml(message.content) }),
+});

@@ -1,0 +1,125 @@
+// The one interface a notification channel (§7) is written against. A channel is one file in
+// src/notify/channels/ exporting a ChannelDefinition (its name, `notifications.<name>` keys,
+// secrets, environment variables, factory and renderer) and one line in the registry
+// (src/notify/channels/index.ts); the config schema, env overrides, secret handling, the API's
+// channel list and the client's type are all read from the registry.
+import { z } from "zod";
+import type { Clock } from "../domain/clock.js";
+import type { Notification, NotificationKind } from "../domain/alert-record.js";
+import {
+  isGiven,
+  sectionSchema,
+  type ChannelDeclaration,
+  type SectionEnvVar,
+  type SectionSchema,
+  type SecretKey,
+} from "../config/extension-points.js";
+import { requireWhenEnabled } from "../config/fields.js";
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+/**
+ * What a message says, decided once for every channel (src/notify/message.ts): a title, one or two
+ * sentences, labelled facts and a link. Channels only lay it out.
+ */
+export interface MessageContent {
+  title: string;
+  summary: string[];
+  facts: Fact[];
+  link: string | null;
+}
+
+/** One notification made ready once for every channel; each channel renders its own body from it. */
+export interface RenderedMessage {
+  kind: NotificationKind;
+  alertId: string;
+  /** e.g. "[CRITICAL] kill_switch_activation on bot alpha"; the email subject. */
+  title: string;
+  /** The content as plain text (title, summary, one fact a line, the link). */
+  text: string;
+  content: MessageContent;
+  /** The notification itself, for channels that send the record rather than words (webhook). */
+  notification: Notification;
+}
+
+export interface Channel<Name extends string = string> {
+  readonly name: Name;
+  /** One attempt. Throws DeliveryError (with retryAfterMs when the receiver said so) on failure. */
+  send(message: RenderedMessage, signal: AbortSignal): Promise<void>;
+}
+
+/** A section as a library caller may hand it to buildChannels: every key but `enabled` optional, null meaning unset. */
+export type LooseSection<T> = { enabled: boolean } & { [K in Exclude<keyof T, "enabled">]?: T[K] | null };
+
+export interface ChannelContext<Section> {
+  clock: Clock;
+  /** The value of a key the channel cannot work without, or an error naming `notifications.<name>.<key>` (never its value). */
+  required<K extends keyof Section>(key: K): NonNullable<Section[K]>;
+}
+
+type EnabledShape = { enabled: z.ZodDefault<z.ZodBoolean> };
+
+export interface ChannelSpec<Name extends string, S extends z.ZodRawShape, K extends string & keyof S, Payload> {
+  name: Name;
+  /** How prose calls it ("Slack"). */
+  label: string;
+  /** The keys of `notifications.<name>` besides `enabled`, with their defaults. */
+  settings: S;
+  /** Keys holding secrets: each may be given as `<key>_file` instead, and is never echoed. */
+  secrets?: readonly SecretKey<K>[];
+  /** Keys an enabled channel needs (a secret counts as given through its `_file` too). */
+  required?: readonly (string & keyof S)[];
+  /** Further rules checked when the channel is enabled. */
+  whenEnabled?: (section: z.output<SectionSchema<EnabledShape & S, K>>, ctx: z.RefinementCtx) => void;
+  /** §12 environment variables: the one that switches the channel, and those that set its keys. */
+  env?: { enabled?: string; vars: readonly SectionEnvVar<string & keyof S>[] };
+  /** Builds the sender from a section; called only for an enabled channel under enabled notifications. */
+  create: (
+    section: LooseSection<z.output<SectionSchema<EnabledShape & S, K>>>,
+    ctx: ChannelContext<LooseSection<z.output<SectionSchema<EnabledShape & S, K>>>>,
+  ) => Channel<Name>;
+  /**
+   * The channel's body for one message: pure, so tests and other message kinds (digests, §19) can
+   * render without a receiver. The sender calls it on every send.
+   */
+  render: (message: RenderedMessage) => Payload;
+}
+
+export type ChannelDefinition<Name extends string, S extends z.ZodRawShape, K extends string & keyof S, Payload> = Omit<
+  ChannelSpec<Name, S, K, Payload>,
+  "settings" | "secrets" | "required" | "whenEnabled" | "env"
+> & {
+  secrets: readonly SecretKey<K>[];
+  env: { enabled?: string; vars: readonly SectionEnvVar<string & keyof S>[] };
+  /** `notifications.<name>`: strict, defaulted (disabled), every secret also as `<key>_file`. */
+  config: z.ZodPrefault<SectionSchema<EnabledShape & S, K>>;
+};
+
+/** A definition with its types forgotten, as the registry's consumers walk it. */
+export interface AnyChannelDefinition extends ChannelDeclaration {
+  readonly label: string;
+  readonly config: z.ZodType;
+  readonly create: (section: { enabled: boolean }, ctx: ChannelContext<Record<string, unknown>>) => Channel;
+  readonly render: (message: RenderedMessage) => unknown;
+}
+
+export function defineChannel<Name extends string, S extends z.ZodRawShape, K extends string & keyof S, Payload>(
+  spec: ChannelSpec<Name, S, K, Payload>,
+): ChannelDefinition<Name, S, K, Payload> {
+  const secrets = spec.secrets ?? [];
+  const section = ["notifications", spec.name];
+  const shape = { enabled: z.boolean().default(false), ...spec.settings } as EnabledShape & S;
+  const config = sectionSchema(shape, secrets, (value, ctx) => {
+    if (!value.enabled) return;
+    for (const key of spec.required ?? []) {
+      const file = secrets.some((s) => s.key === key) ? `${key}_file` : undefined;
+      requireWhenEnabled(ctx, section, key, isGiven(value, key), file);
+    }
+    spec.whenEnabled?.(value as z.output<SectionSchema<EnabledShape & S, K>>, ctx);
+  }).prefault({} as never);
+  const { name, label, create, render } = spec;
+  return { name, label, secrets, env: spec.env ?? { vars: [] }, config, create, render };
+}

@@ -1,0 +1,113 @@
+// The registries of the extension points: every list that names channels is derived from
+// src/notify/channels/index.ts. Each check below walks the registry and fails if one consumer
+// (config schema, environment variables, secret files and redaction, the test-message route, the
+// OpenAPI document, the client's type, buildChannels) misses an entry or names one it does not have.
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AlertChannel } from "../../src/client.js";
+import { ENV_VARS, isSecretKey, knownKeysAt, loadConfig, redactConfig } from "../../src/config/index.js";
+import { alertTestSchema } from "../../src/http/alerts-router.js";
+import { LOG_REDACT_PATHS } from "../../src/logger.js";
+import { buildChannels, type NotificationsSettings } from "../../src/notify/build.js";
+import { CHANNEL_DEFINITIONS, CHANNEL_NAMES, CHANNELS, type ChannelName } from "../../src/notify/channels/index.js";
+import { openApiDocument } from "../../src/openapi/document.js";
+import { tempDir } from "../support/exporter.js";
+
+/** True only when A and B are the same type; a mismatch fails `tsc` (and so `npm test` and CI). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const clientNamesEveryChannel: Same<AlertChannel, ChannelName | "all"> = true;
+
+/** One working section per channel: typed by the registry, so a new channel without one fails to compile. */
+const WORKING: { [N in ChannelName]: NonNullable<NotificationsSettings[N]> } = {
+  slack: { enabled: true, webhook_url: "http://127.0.0.1:9/services/T/B/x" },
+  email: { enabled: true, smtp_host: "127.0.0.1", smtp_port: 2525, from: "a@example.com", to: ["b@example.com"] },
+  telegram: { enabled: true, bot_token: "1:t", chat_id: "7", api_base_url: "http://127.0.0.1:9" },
+  webhook: { enabled: true, url: "http://127.0.0.1:9/h", secret: "hook-secret-0123456789" },
+};
+
+describe("the channel registry", () => {
+  const names = CHANNELS.map((c) => c.name);
+
+  it("lists each channel once, and its names are what the rest reads", () => {
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(names).size).toBe(names.length);
+    expect(CHANNEL_NAMES).toEqual(names);
+    expect(clientNamesEveryChannel).toBe(true);
+  });
+
+  it("the config schema has exactly one notifications.<name> section per channel", () => {
+    expect(knownKeysAt(["notifications"])).toEqual(["enabled", ...names]);
+    for (const c of CHANNEL_DEFINITIONS) {
+      expect(knownKeysAt(["notifications", c.name])[0], c.name).toBe("enabled");
+      for (const s of c.secrets) expect(knownKeysAt(["notifications", c.name]), c.name).toContain(`${s.key}_file`);
+    }
+  });
+
+  it("the test-message route and the OpenAPI document accept exactly the channels (and all)", () => {
+    for (const name of names) expect(alertTestSchema.parse({ channel: name }).channel).toBe(name);
+    expect(alertTestSchema.safeParse({ channel: "carrier-pigeon" }).success).toBe(false);
+    const schemas = (openApiDocument() as unknown as { components: { schemas: Record<string, any> } }).components.schemas;
+    expect(schemas.AlertTestRequest.properties.channel.enum).toEqual([...names, "all"]);
+    expect(schemas.AlertTestResponse.properties.results.items.properties.channel.enum).toEqual(names);
+    expect(schemas.Delivery.properties.channel.enum).toEqual(names);
+  });
+
+  it("every channel variable sets a key of its own section, and every notifications variable belongs to a channel", () => {
+    for (const c of CHANNEL_DEFINITIONS) {
+      const declared = [...(c.env.enabled ? [c.env.enabled] : []), ...c.env.vars.map((v) => v.name)];
+      const derived = ENV_VARS.filter((v) => v.path[0] === "notifications" && v.path[1] === c.name);
+      expect(
+        derived.map((v) => v.name),
+        c.name,
+      ).toEqual(declared);
+      for (const v of derived) expect(knownKeysAt(["notifications", c.name]), v.name).toContain(v.path[2]);
+      // A variable carrying a secret is never echoed and replaces the file variant.
+      for (const v of derived.filter((d) => c.secrets.some((s) => s.key === d.path[2]))) {
+        expect(v, v.name).toMatchObject({ secret: true, replaces: `${v.path[2]}_file` });
+      }
+    }
+    const channelVars = ENV_VARS.filter((v) => v.path[0] === "notifications" && v.path.length > 2);
+    expect(channelVars.every((v) => (names as string[]).includes(v.path[1]!))).toBe(true);
+  });
+
+  it("every secret key is read from its _file, redacted in printed config and censored by the logger", () => {
+    const dir = tempDir("te-registry-");
+    // Valid for every check a secret's file has: an http(s) URL, longer than the shortest shared secret.
+    const value = "https://hooks.example.invalid/registry-secret-0123456789";
+    const sections: Record<string, Record<string, string>> = {};
+    for (const c of CHANNEL_DEFINITIONS) {
+      sections[c.name] = {};
+      for (const s of c.secrets) {
+        const file = join(dir, `${c.name}-${s.key}`);
+        writeFileSync(file, `${value}\n`);
+        sections[c.name]![`${s.key}_file`] = file;
+      }
+    }
+    const configFile = join(dir, "config.yaml");
+    writeFileSync(configFile, JSON.stringify({ notifications: sections }));
+    const config = loadConfig({ file: configFile, env: {} });
+    const printed = JSON.stringify(redactConfig(config));
+    for (const c of CHANNEL_DEFINITIONS) {
+      expect(c.secrets.length, `${c.name} declares its secret`).toBeGreaterThan(0);
+      for (const s of c.secrets) {
+        expect((config.notifications as unknown as Record<string, Record<string, unknown>>)[c.name]![s.key], `${c.name}.${s.key}`).toBe(
+          value,
+        );
+        expect(isSecretKey(s.key), s.key).toBe(true);
+        expect(LOG_REDACT_PATHS, s.key).toContain(`*.${s.key}`);
+      }
+    }
+    expect(printed).not.toContain("registry-secret");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("buildChannels builds every enabled channel, in registry order, and none while notifications are off", () => {
+    const all = { enabled: true, ...WORKING } as NotificationsSettings;
+    expect(buildChannels(all).map((c) => c.name)).toEqual(names);
+    expect(buildChannels({ ...all, enabled: false })).toEqual([]);
+    for (const name of names) {
+      expect(buildChannels({ enabled: true, [name]: WORKING[name] }).map((c) => c.name)).toEqual([name]);
+    }
+  });
+});
