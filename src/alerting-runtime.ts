@@ -82,6 +82,10 @@ export function createAlertingRuntime(deps: {
   // §17: the probe resumes from its last result, so the first evaluation after a restart sees the
   // same api status as the last one before it, and failures keep counting.
   const probeStore = probeCfg.url ? new ProbeStore(deps.journal.db, probeCfg.url) : undefined;
+  deps.journal.onReopen((db) => {
+    store.rebind(db);
+    probeStore?.rebind(db);
+  });
   const probe = probeCfg.url
     ? new ApiProbe(
         {
@@ -136,14 +140,16 @@ export function createAlertingRuntime(deps: {
     onAlert: (listener) => void alertListeners.push(listener),
     start() {
       // Time-based conditions (stale bots, reminders, the probe) need evaluation without events.
-      a.tick();
-      tick = setInterval(() => {
+      // A failing alert store (§15) throws from here; it must not end the start or the process.
+      const evaluateAll = () => {
         try {
           a.tick();
         } catch (err) {
           logger.error({ err }, "alert tick failed");
         }
-      }, config.alerts.evaluation_interval_seconds * 1000);
+      };
+      evaluateAll();
+      tick = setInterval(evaluateAll, config.alerts.evaluation_interval_seconds * 1000);
       tick.unref();
       probe?.start();
     },

@@ -12,6 +12,7 @@ import { silentLogger, type Logger } from "./logger.js";
 import { Journal } from "./store/journal.js";
 import { restoreEngine } from "./store/restore.js";
 import { JournalReaders, Retention } from "./store/retention.js";
+import { StoreHealth } from "./store/store-health.js";
 import { resolveHmacSecrets } from "./store/hmac-secret.js";
 import { VERSION } from "./version.js";
 import { createAlertingRuntime, type AlertingRuntime, type NotifyRetry } from "./alerting-runtime.js";
@@ -57,6 +58,9 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const journal = Journal.open(config.data_dir);
+  // §15: a store that cannot take writes still starts, serving reads, with /readyz saying why.
+  const store = new StoreHealth({ journal, minFreeBytes: config.storage.min_free_bytes, clock, logger });
+  store.probe();
   const secrets = resolveHmacSecrets(config, logger);
   const settings = metricsSettings(config);
   const started = Date.now();
@@ -67,11 +71,12 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     journal.close();
     throw err;
   }
-  const { engine, replayed } = restored;
-  logger.info({ bots: engine.bots().length, replayed, ms: Date.now() - started }, "state restored");
+  const { engine, replayed, skipped } = restored;
+  logger.info({ bots: engine.bots().length, replayed, skipped, ms: Date.now() - started }, "state restored");
 
   const pipeline = new IngestPipeline({
     journal,
+    store,
     engine,
     clock,
     logger,
@@ -82,7 +87,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     // A replayed tail is written as a snapshot at once, so the next start replays nothing of it.
     unsnapshotted: replayed,
   });
-  if (replayed > 0) pipeline.snapshot();
+  if (replayed > 0 && store.failing() === null) pipeline.snapshot();
 
   // Alerting starts from the restored state, so a restart neither resolves nor re-sends what fired.
   const alerts = createAlertingRuntime({ config, engine, journal, clock, logger, retry: options.notifyRetry });
@@ -111,6 +116,16 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       websocketClients: () => hub?.clients() ?? 0,
       groups: () => engine.groups().map((g) => engine.group(g)),
       sources: () => ways.health.snapshot(),
+      store: () => {
+        const faults = pipeline.faults();
+        return {
+          ...store.figures(),
+          minFreeBytes: config.storage.min_free_bytes,
+          writesFailing: store.failing() !== null,
+          snapshotFailures: faults.snapshotFailures,
+          applyFailures: faults.applyFailures + skipped,
+        };
+      },
     },
     VERSION,
   );
@@ -139,14 +154,17 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     logger,
     auth: { secrets: () => secrets, maxClockSkewSeconds: config.auth.max_clock_skew_seconds, readToken: config.auth.read_token },
     corsOrigins: config.http.cors_origins,
-    isReady: () => ready && journal.db.open,
+    notReadyReasons: () => [...(ready && journal.db.open ? [] : ["stopping"]), ...store.notReadyReasons()],
     alertTest: {
       channels: alerts.channels,
       externalUrl: config.external_url ?? null,
       testPerMinute: config.alerts.test_rate_limit_per_minute,
     },
     export: {
-      db: journal.db,
+      // Read at each request: the journal opens a new connection when it recovers from a read-only start.
+      get db() {
+        return journal.db;
+      },
       initialEquity: initialEquityResolver(settings),
       equityCurve: (bot) => engine.equityCurve(bot),
       readers,
@@ -226,6 +244,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       }
       await pipeline.close();
       await alerts.stop();
+      store.close();
       journal.close();
     },
   };

@@ -64,6 +64,13 @@ const ingest = z
   })
   .prefault({});
 
+const storage = z
+  .strictObject({
+    /** §15: with less free space than this for the data directory, /readyz answers 503 (256 MiB). */
+    min_free_bytes: int(0, Number.MAX_SAFE_INTEGER).default(268_435_456),
+  })
+  .prefault({});
+
 const bot = z.strictObject({
   initial_equity: positive().optional(),
   triggers: botTriggersSchema,
@@ -191,6 +198,7 @@ export const configSchema = z.strictObject({
   log_level: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   auth,
   ingest,
+  storage,
   metrics,
   bots: z.record(botNameField(), bot, { error: "must be a mapping of bot name to settings" }).default({}),
   /** Fleets (§19): group name → member bots; a bot may be in several groups, listed before it exists. */

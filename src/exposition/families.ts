@@ -40,11 +40,23 @@ export interface SourceHealthView {
   errors: Array<{ source: string; reason: string; count: number }>;
 }
 
+/** What the exposition reads about the event store (§15). */
+export interface StoreView {
+  /** Null when the file system cannot be asked (written as NaN). */
+  freeBytes: number | null;
+  minFreeBytes: number;
+  files: Array<{ file: string; bytes: number }>;
+  writesFailing: boolean;
+  snapshotFailures: number;
+  applyFailures: number;
+}
+
 /** Everything one scrape reads, gathered once so the whole scrape is consistent. */
 export interface ScrapeView {
   bots: BotView[];
   alerting: AlertingView | undefined;
   sources: SourceHealthView | undefined;
+  store: StoreView | undefined;
   /** Every configured group's figures (§19). */
   groups: GroupSnapshot[];
   /** The exporter's own counters (kept by this process, by label value, in first-seen order). */

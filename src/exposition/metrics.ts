@@ -17,10 +17,12 @@ import {
   type Family,
   type ScrapeView,
   type SourceHealthView,
+  type StoreView,
 } from "./families.js";
 import { ExpositionRegistry, ReadyFamily } from "./ready-family.js";
 import { SOURCE_FAMILIES } from "./source-metrics.js";
 import { GROUP_FAMILIES } from "./group-metrics.js";
+import { STORE_FAMILIES } from "./store-metrics.js";
 
 export type { AlertingView } from "./families.js";
 
@@ -34,6 +36,8 @@ export interface ExpositionSource {
   alerting?(): AlertingView;
   /** Health of the configured ways in (§18). */
   sources?(): SourceHealthView;
+  /** The event store's room and faults (§15). */
+  store?(): StoreView;
   websocketClients?(): number;
   /** Every configured group's figures (§19). */
   groups?(): GroupSnapshot[];
@@ -68,6 +72,7 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
       bots: source.bots().map((bot) => ({ bot, perf: source.performance(bot), safety: source.safety(bot), health: source.health?.(bot) })),
       alerting: source.alerting?.(),
       sources: source.sources?.(),
+      store: source.store?.(),
       groups: source.groups?.() ?? [],
       events,
       rejected,
@@ -85,6 +90,7 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
     ...(source.sources ? SOURCE_FAMILIES : []),
     ...GROUP_FAMILIES,
     ...EXPORTER_FAMILIES,
+    ...(source.store ? STORE_FAMILIES : []),
   ];
   const text = new ExpositionRegistry();
   const openMetrics = new ExpositionRegistry<OpenMetricsContentType>();

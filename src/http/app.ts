@@ -37,7 +37,8 @@ export interface AppDeps {
   auth: { secrets: () => string[]; maxClockSkewSeconds: number; readToken?: string };
   /** `http.cors_origins` (§16): the only origins that get CORS headers. */
   corsOrigins?: readonly string[];
-  isReady: () => boolean;
+  /** Why the exporter is not ready (stopping, the store failing: §15); empty when it is. */
+  notReadyReasons: () => string[];
   /** `POST /api/v1/alerts/test`: the channels and its rate limit. */
   alertTest: Omit<AlertsRouterDeps, "alerting" | "clock">;
   export: ExportRouterDeps;
@@ -57,9 +58,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(corsFor(deps.corsOrigins ?? []));
 
   app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
+  // Liveness stays 200 while the store fails (§15): restarting would not make the disk writable.
   app.get("/readyz", (_req, res) => {
-    const ready = deps.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "starting" });
+    const reasons = deps.notReadyReasons();
+    if (reasons.length === 0) return void res.json({ status: "ready", reasons });
+    res.status(503).json({ status: "not_ready", reasons });
   });
 
   // Freqtrade cannot sign its webhook: the route authenticates itself by the bot's token, so it is

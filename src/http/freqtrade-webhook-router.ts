@@ -17,7 +17,7 @@ export const FREQTRADE_WEBHOOK_PATH = "/api/v1/sources/freqtrade/webhook";
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 function problemOf(err: unknown): unknown {
-  const e = err as { status?: number; message?: string; errors?: FieldError[] };
+  const e = err as { status?: number; message?: string; errors?: FieldError[]; retryAfterSeconds?: number };
   if (
     typeof e?.status === "number" &&
     e.status >= 400 &&
@@ -35,7 +35,9 @@ function problemOf(err: unknown): unknown {
     );
   }
   if (typeof e?.status === "number" && e.status === 503) {
-    return new HttpProblem(503, e.message ?? "the event store is unavailable", undefined, undefined, "store_error", { "Retry-After": "5" });
+    return new HttpProblem(503, e.message ?? "the event store is unavailable", undefined, undefined, "store_error", {
+      "Retry-After": String(e.retryAfterSeconds ?? 5),
+    });
   }
   return err;
 }

@@ -26,8 +26,10 @@ export function ingestRouter(pipeline: IngestPipeline): Router {
     try {
       res.json(await pipeline.ingest(body, defaultType));
     } catch (err) {
-      if (err instanceof IngestError)
-        throw new HttpProblem(err.status, err.message, err.errors.length ? err.errors : undefined, undefined, err.reason);
+      if (err instanceof IngestError) {
+        const headers: Record<string, string> = err.retryAfterSeconds === undefined ? {} : { "Retry-After": String(err.retryAfterSeconds) };
+        throw new HttpProblem(err.status, err.message, err.errors.length ? err.errors : undefined, undefined, err.reason, headers);
+      }
       throw err;
     }
   };

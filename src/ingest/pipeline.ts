@@ -19,6 +19,8 @@ export class IngestError extends Error {
     readonly errors: FieldError[] = [],
     /** For `trading_events_rejected_total{reason}`. */
     readonly reason: string = "invalid",
+    /** For a 503: when to try again (the reply's `Retry-After`). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -47,8 +49,20 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** The store's write health (§15): writes are refused while it fails; it hears how each commit went. */
+export interface StoreWrites {
+  /** Why writes are refused now (the failing SQLite code), or null. */
+  failing(): string | null;
+  writeFailed(err: unknown): void;
+  writeSucceeded(): void;
+  /** The reply's `Retry-After` while the store fails. */
+  readonly retryAfterSeconds: number;
+}
+
 export interface PipelineOptions {
   journal: Journal;
+  /** Without it every write is tried (a failure still answers 503). */
+  store?: StoreWrites;
   engine: Engine;
   clock: Clock;
   maxBots: number;
@@ -68,12 +82,21 @@ export class IngestPipeline {
   private flushScheduled = false;
   private readonly listeners: IngestListener[] = [];
   private sinceSnapshot = 0;
+  /** `sinceSnapshot` at which the next snapshot is taken; moved on by a failed one, so it is retried later. */
+  private snapshotDue: number;
   private lastSeq: number;
   private closed = false;
+  private readonly faultCounts = { snapshotFailures: 0, applyFailures: 0 };
 
   constructor(private readonly opts: PipelineOptions) {
     this.lastSeq = opts.journal.lastSeq();
     this.sinceSnapshot = opts.unsnapshotted ?? 0;
+    this.snapshotDue = this.snapshotEvery();
+  }
+
+  /** Snapshots that could not be written, and stored events the engine could not apply, since start. */
+  faults(): Readonly<{ snapshotFailures: number; applyFailures: number }> {
+    return this.faultCounts;
   }
 
   addListener(listener: IngestListener): void {
@@ -106,7 +129,7 @@ export class IngestPipeline {
    * transaction (group commit); each resolves after that commit, with its own counts.
    */
   submit(events: TradingEvent[], state?: StateWrite[]): Promise<IngestResult> {
-    if (this.closed) return Promise.reject(new IngestError(503, "the exporter is shutting down", [], "unavailable"));
+    if (this.closed) return Promise.reject(new IngestError(503, "the exporter is shutting down", [], "unavailable", this.retryAfter()));
     return new Promise((resolve, reject) => {
       this.queue.push({ events, state, resolve, reject });
       if (!this.flushScheduled) {
@@ -121,7 +144,12 @@ export class IngestPipeline {
     const group = this.queue;
     this.queue = [];
     if (group.length === 0) return;
-    const { journal, engine, clock } = this.opts;
+    const { journal, engine, clock, store } = this.opts;
+    const failing = store?.failing();
+    if (failing) {
+      for (const p of group) p.reject(this.storeUnavailable(failing));
+      return;
+    }
     const receivedAt = clock.now();
     const outcomes: Array<{ stored: TradingEvent[]; duplicates: TradingEvent[]; result: IngestResult } | IngestError> = [];
     try {
@@ -150,11 +178,15 @@ export class IngestPipeline {
         }
       });
     } catch (err) {
+      // Rolled back whole: nothing of the group reaches the engine, so nothing is half-applied.
       this.opts.logger.error({ err }, "event journal write failed; nothing of this group was acknowledged");
       this.lastSeq = journal.lastSeq();
-      for (const p of group) p.reject(new IngestError(503, "the event store is unavailable", [], "store_error"));
+      store?.writeFailed(err);
+      const error = this.storeUnavailable(store?.failing() ?? "write failed");
+      for (const p of group) p.reject(error);
       return;
     }
+    store?.writeSucceeded();
     // Committed: now apply in the same order, then acknowledge.
     const touched = new Set<string>();
     group.forEach((pending, i) => {
@@ -170,7 +202,26 @@ export class IngestPipeline {
       pending.resolve(outcome.result);
     });
     if (touched.size > 0) this.emit((l) => l.botsChanged?.([...touched]));
-    if (this.sinceSnapshot >= (this.opts.snapshotEvery ?? 10_000)) this.snapshot();
+    if (this.sinceSnapshot >= this.snapshotDue) this.snapshot();
+  }
+
+  private storeUnavailable(code: string): IngestError {
+    const after = this.retryAfter();
+    return new IngestError(
+      503,
+      `the event store cannot take writes (${code}); nothing of this request was stored, retry after ${after} s`,
+      [],
+      "store_error",
+      after,
+    );
+  }
+
+  private retryAfter(): number {
+    return this.opts.store?.retryAfterSeconds ?? 5;
+  }
+
+  private snapshotEvery(): number {
+    return this.opts.snapshotEvery ?? 10_000;
   }
 
   /** Restart replays through here too, so a live run and a replay treat every event alike. */
@@ -179,6 +230,7 @@ export class IngestPipeline {
       this.opts.engine.apply(event);
     } catch (err) {
       // Validated events never throw; if one does (a bug), it must not stall the other acknowledgements.
+      this.faultCounts.applyFailures++;
       this.opts.logger.error({ err, bot: event.bot, type: event.type }, "engine could not apply a stored event");
     }
   }
@@ -205,13 +257,25 @@ export class IngestPipeline {
 
   /**
    * Writes the engine's state as of the last applied sequence number, when events arrived since the
-   * last snapshot, or always with `force` (retention keeps two copies of the point it prunes to).
+   * last snapshot, or always with `force` (retention keeps two copies of the point it prunes to). One
+   * that cannot be written is logged, counted and tried again after another `snapshotEvery` events
+   * (§15): the journal still holds every event, so a restart only replays more of it. Never throws
+   * (it runs after a commit, outside any request, where a throw would end the process).
    */
-  snapshot(opts: { force?: boolean } = {}): void {
+  snapshot(opts: { force?: boolean } = {}): boolean {
     const { journal, engine, clock, fingerprint } = this.opts;
-    if (this.sinceSnapshot === 0 && !opts.force) return;
-    journal.saveSnapshot(this.lastSeq, fingerprint, JSON.stringify(engine.toSnapshot()), clock.now());
+    if (this.sinceSnapshot === 0 && !opts.force) return true;
+    try {
+      journal.saveSnapshot(this.lastSeq, fingerprint, JSON.stringify(engine.toSnapshot()), clock.now());
+    } catch (err) {
+      this.faultCounts.snapshotFailures++;
+      this.snapshotDue = this.sinceSnapshot + this.snapshotEvery();
+      this.opts.logger.error({ err, seq: this.lastSeq }, "engine snapshot not written; the journal holds every event, retrying later");
+      return false;
+    }
     this.sinceSnapshot = 0;
+    this.snapshotDue = this.snapshotEvery();
+    return true;
   }
 
   /** Waits for queued submissions, takes a final snapshot, and refuses new ones. */

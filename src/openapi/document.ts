@@ -33,7 +33,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   415: "The body is not application/json",
   422: "Invalid content; `errors` lists every bad field",
   429: "Rate limited; see Retry-After",
-  503: "The exporter is shutting down",
+  503: "The exporter is shutting down, or the event store cannot take writes (disk full, read-only, I/O error, locked); nothing was stored. Retry after `Retry-After` seconds",
 };
 
 function problemResponses(): Record<string, unknown> {
@@ -42,7 +42,9 @@ function problemResponses(): Record<string, unknown> {
     out[name] = {
       description: PROBLEM_TEXT[Number(status)] ?? name,
       content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-      ...(status === "429" ? { headers: { "Retry-After": { description: "Seconds to wait", schema: { type: "integer" } } } } : {}),
+      ...(status === "429" || status === "503"
+        ? { headers: { "Retry-After": { description: "Seconds to wait", schema: { type: "integer" } } } }
+        : {}),
     };
   }
   return out;

@@ -22,6 +22,8 @@ interface Op {
   body?: { ref: string; required: boolean };
   ok: { status?: string; description: string; content: Record<string, JsonSchema> };
   problems?: number[];
+  /** Other answers that are not problems (e.g. /readyz's 503). */
+  more?: Record<string, { description: string; content: Record<string, JsonSchema> }>;
 }
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -50,6 +52,7 @@ function operation(op: Op): Record<string, unknown> {
   const responses: Record<string, unknown> = { [op.ok.status ?? "200"]: { description: op.ok.description, content: op.ok.content } };
   const problems = [...new Set([...COMMON_PROBLEMS[op.access], ...(op.problems ?? [])])].sort((a, b) => a - b);
   for (const status of problems) responses[String(status)] = { $ref: `#/components/responses/${PROBLEM_RESPONSE[status]}` };
+  Object.assign(responses, op.more);
   return {
     operationId: op.id,
     summary: op.summary,
@@ -296,10 +299,17 @@ export function apiPaths(): Record<string, Record<string, unknown>> {
     "/readyz": {
       get: operation({
         id: "getReadiness",
-        summary: "Readiness: store open and state restored",
+        summary: "Readiness: store open, taking writes and with room, state restored",
         tag: "meta",
         access: "open",
         ok: { description: "Ready", content: json("ReadinessResponse") },
+        more: {
+          "503": {
+            description:
+              "Not ready; `reasons` says why (e.g. `storage: journal writes failing: SQLITE_FULL`). Reads are still served (§15)",
+            content: json("ReadinessResponse"),
+          },
+        },
       }),
     },
     "/metrics": {

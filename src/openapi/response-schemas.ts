@@ -217,4 +217,4 @@ export const equityCurveResponseSchema = z.strictObject({
 });
 
 export const livenessResponseSchema = z.strictObject({ status: z.literal("ok") });
-export const readinessResponseSchema = z.strictObject({ status: z.enum(["ready", "starting"]) });
+export const readinessResponseSchema = z.strictObject({ status: z.enum(["ready", "not_ready"]), reasons: z.array(z.string()) });

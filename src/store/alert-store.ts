@@ -79,50 +79,60 @@ interface RecordRow {
 const RECORD_COLUMNS =
   "id, bot, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed, deliveries, acknowledged_at, acknowledged_by";
 
+function statements(db: Database.Database) {
+  return {
+    insertRecord: db.prepare(
+      `INSERT INTO alert_records (id, bot, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed)
+       VALUES (@id, @bot, @trigger, @severity, @status, @value, @threshold, @message, @started_at, @resolved_at, @notified, @suppressed)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, resolved_at = excluded.resolved_at,
+         notified = excluded.notified, suppressed = excluded.suppressed`,
+    ),
+    // Firing alerts are never pruned: the state machine still refers to them.
+    prune: db.prepare(
+      `DELETE FROM alert_records WHERE status = 'resolved'
+         AND seq <= (SELECT seq FROM alert_records ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+    ),
+    get: db.prepare(`SELECT ${RECORD_COLUMNS} FROM alert_records WHERE id = ?`),
+    ack: db.prepare("UPDATE alert_records SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL"),
+    appendDelivery: db.prepare("UPDATE alert_records SET deliveries = json_insert(deliveries, '$[#]', json(?)) WHERE id = ?"),
+    putState: db.prepare(
+      `INSERT INTO alert_trigger_state (bot, trigger, alert_id, last_notified_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (bot, trigger) DO UPDATE SET alert_id = excluded.alert_id, last_notified_at = excluded.last_notified_at`,
+    ),
+    loadStates: db.prepare("SELECT bot, trigger, alert_id, last_notified_at FROM alert_trigger_state"),
+    getOverride: db.prepare("SELECT enabled, threshold, min_trades, severity FROM alert_trigger_overrides WHERE trigger = ? AND bot = ?"),
+    putOverride: db.prepare(
+      `INSERT INTO alert_trigger_overrides (trigger, bot, enabled, threshold, min_trades, severity, updated_at)
+       VALUES (@trigger, @bot, @enabled, @threshold, @min_trades, @severity, @updated_at)
+       ON CONFLICT (trigger, bot) DO UPDATE SET enabled = excluded.enabled, threshold = excluded.threshold,
+         min_trades = excluded.min_trades, severity = excluded.severity, updated_at = excluded.updated_at`,
+    ),
+    loadOverrides: db.prepare("SELECT trigger, bot, enabled, threshold, min_trades, severity, updated_at FROM alert_trigger_overrides"),
+    count: db.prepare(
+      `INSERT INTO alert_counters (bot, trigger, severity, firings, suppressed) VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (bot, trigger, severity) DO UPDATE SET firings = firings + 1, suppressed = suppressed + excluded.suppressed`,
+    ),
+    loadCounters: db.prepare("SELECT bot, trigger, severity, firings, suppressed FROM alert_counters"),
+  };
+}
+
 export class AlertStore implements AlertPersistence {
   readonly historySize: number;
-  private readonly stmt;
+  private stmt: ReturnType<typeof statements>;
 
   constructor(
-    private readonly db: Database.Database,
+    private db: Database.Database,
     options: { historySize: number },
   ) {
     this.historySize = options.historySize;
     db.exec(SCHEMA);
-    this.stmt = {
-      insertRecord: db.prepare(
-        `INSERT INTO alert_records (id, bot, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed)
-         VALUES (@id, @bot, @trigger, @severity, @status, @value, @threshold, @message, @started_at, @resolved_at, @notified, @suppressed)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, resolved_at = excluded.resolved_at,
-           notified = excluded.notified, suppressed = excluded.suppressed`,
-      ),
-      // Firing alerts are never pruned: the state machine still refers to them.
-      prune: db.prepare(
-        `DELETE FROM alert_records WHERE status = 'resolved'
-           AND seq <= (SELECT seq FROM alert_records ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-      ),
-      get: db.prepare(`SELECT ${RECORD_COLUMNS} FROM alert_records WHERE id = ?`),
-      ack: db.prepare("UPDATE alert_records SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL"),
-      appendDelivery: db.prepare("UPDATE alert_records SET deliveries = json_insert(deliveries, '$[#]', json(?)) WHERE id = ?"),
-      putState: db.prepare(
-        `INSERT INTO alert_trigger_state (bot, trigger, alert_id, last_notified_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (bot, trigger) DO UPDATE SET alert_id = excluded.alert_id, last_notified_at = excluded.last_notified_at`,
-      ),
-      loadStates: db.prepare("SELECT bot, trigger, alert_id, last_notified_at FROM alert_trigger_state"),
-      getOverride: db.prepare("SELECT enabled, threshold, min_trades, severity FROM alert_trigger_overrides WHERE trigger = ? AND bot = ?"),
-      putOverride: db.prepare(
-        `INSERT INTO alert_trigger_overrides (trigger, bot, enabled, threshold, min_trades, severity, updated_at)
-         VALUES (@trigger, @bot, @enabled, @threshold, @min_trades, @severity, @updated_at)
-         ON CONFLICT (trigger, bot) DO UPDATE SET enabled = excluded.enabled, threshold = excluded.threshold,
-           min_trades = excluded.min_trades, severity = excluded.severity, updated_at = excluded.updated_at`,
-      ),
-      loadOverrides: db.prepare("SELECT trigger, bot, enabled, threshold, min_trades, severity, updated_at FROM alert_trigger_overrides"),
-      count: db.prepare(
-        `INSERT INTO alert_counters (bot, trigger, severity, firings, suppressed) VALUES (?, ?, ?, 1, ?)
-         ON CONFLICT (bot, trigger, severity) DO UPDATE SET firings = firings + 1, suppressed = suppressed + excluded.suppressed`,
-      ),
-      loadCounters: db.prepare("SELECT bot, trigger, severity, firings, suppressed FROM alert_counters"),
-    };
+    this.stmt = statements(db);
+  }
+
+  /** Prepares on the journal's new connection after it reopened the file (§15). */
+  rebind(db: Database.Database): void {
+    this.db = db;
+    this.stmt = statements(db);
   }
 
   /** Writes the outcome of one evaluation atomically: records, states and counters together. */

@@ -4,12 +4,12 @@
 // own table so retention can drop old raw events without ever letting a re-sent event count twice.
 // Sequence numbers are never reused: snapshots point at them, so a number handed out again after a
 // prune emptied the table would hide every later event from the next restart.
-import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { TradingEvent } from "../domain/events.js";
+import { BUSY_TIMEOUT_MS, closeForReadOnlyStart, connect, useWal, type Db } from "./connection.js";
 
-export type Db = Database.Database;
+export type { Db } from "./connection.js";
 
 export interface StoredEvent {
   seq: number;
@@ -88,51 +88,98 @@ function migrateSnapshotKeys(db: Db): void {
 const HIGH_WATER = "seq_high_water";
 /** Snapshots kept: the newest, and the one before in case the newest is unusable. */
 const SNAPSHOTS_KEPT = 2;
+/** journal_meta row the store's write probe rewrites (§15): its value is when the probe last wrote. */
+const WRITE_PROBE = "write_probe";
+
+function statements(db: Db) {
+  return {
+    insertEvent: db.prepare(
+      "INSERT INTO events (seq, bot, type, ts, received_at, body) VALUES (@seq, @bot, @type, @ts, @received_at, @body)",
+    ),
+    insertEventId: db.prepare("INSERT OR IGNORE INTO event_ids (bot, type, id) VALUES (?, ?, ?)"),
+    selectAfter: db.prepare("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq"),
+    getState: db.prepare("SELECT value FROM source_state WHERE key = ?"),
+    putState: db.prepare("INSERT INTO source_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+    putMeta: db.prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+  };
+}
 
 export class Journal {
-  private readonly insertEvent;
-  private readonly insertEventId;
-  private readonly selectAfter;
-  private readonly getState;
-  private readonly putState;
+  private handle: Db;
+  private stmt: ReturnType<typeof statements>;
+  private readonly reopenListeners: Array<(db: Db) => void> = [];
   /** The last sequence number handed out (committed or inside the open transaction). */
   private seq: number;
 
-  private constructor(readonly db: Db) {
+  private constructor(
+    db: Db,
+    /** The database file. */
+    readonly file: string,
+  ) {
     db.exec(SCHEMA);
     migrateTradeIds(db);
     migrateSnapshotKeys(db);
-    this.insertEvent = db.prepare(
-      "INSERT INTO events (seq, bot, type, ts, received_at, body) VALUES (@seq, @bot, @type, @ts, @received_at, @body)",
-    );
-    this.insertEventId = db.prepare("INSERT OR IGNORE INTO event_ids (bot, type, id) VALUES (?, ?, ?)");
-    this.selectAfter = db.prepare("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq");
-    this.getState = db.prepare("SELECT value FROM source_state WHERE key = ?");
-    this.putState = db.prepare(
-      "INSERT INTO source_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    );
+    this.handle = db;
+    this.stmt = statements(db);
     this.seq = this.committedLastSeq();
   }
 
-  /** Opens (or creates) `<dataDir>/trading-exporter.db`. */
+  /** Opens (or creates) `<dataDir>/trading-exporter.db`; on a read-only or full file system it opens for reading (§15). */
   static open(dataDir: string): Journal {
     mkdirSync(dataDir, { recursive: true });
-    const db = new Database(join(dataDir, "trading-exporter.db"));
-    db.pragma("journal_mode = WAL");
-    // FULL: a commit is on disk before we acknowledge it, so even a power cut loses nothing
-    // acknowledged. Group commit (one transaction for concurrent requests) pays for the fsync.
-    db.pragma("synchronous = FULL");
-    db.pragma("busy_timeout = 5000");
-    return new Journal(db);
+    const file = join(dataDir, "trading-exporter.db");
+    return new Journal(connect(file), file);
+  }
+
+  /** The connection; a new one after `reopen()`. */
+  get db(): Db {
+    return this.handle;
+  }
+
+  /** Told the new connection after `reopen()` (stores that prepared statements on the old one). */
+  onReopen(listener: (db: Db) => void): void {
+    this.reopenListeners.push(listener);
+  }
+
+  /**
+   * Opens the same file again. A connection SQLite opened read-only (the file system was read-only
+   * at start) stays read-only after the file system is writable again; a new one is not.
+   */
+  reopen(): void {
+    const next = connect(this.file, { fileMustExist: true });
+    const old = this.handle;
+    this.handle = next;
+    this.stmt = statements(next);
+    for (const listener of this.reopenListeners) listener(next);
+    try {
+      old.close();
+    } catch {
+      // Still iterating (a streaming export): the old connection is left to the garbage collector.
+    }
+  }
+
+  /**
+   * One small committed write, for the store's recovery check (§15): throws what a real write would.
+   * It does not wait for another process's lock (that would hold the event loop for busy_timeout).
+   */
+  probeWrite(at: number): void {
+    const db = this.handle;
+    db.pragma("busy_timeout = 0");
+    try {
+      useWal(db);
+      this.transaction(() => this.stmt.putMeta.run(WRITE_PROBE, at));
+    } finally {
+      if (db.open) db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   /** Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws. */
   transaction<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn).immediate();
+      return this.handle.transaction(fn).immediate();
     } catch (err) {
       // Rolled back: the numbers handed out inside were never stored.
-      if (this.db.open && !this.db.inTransaction) this.seq = this.committedLastSeq();
+      if (this.handle.open && !this.handle.inTransaction) this.seq = this.committedLastSeq();
       throw err;
     }
   }
@@ -142,9 +189,9 @@ export class Journal {
    * idempotency key (bot, type, id) was stored before: a duplicate, not stored again.
    */
   append(event: TradingEvent, receivedAt: number): number | null {
-    if (event.id !== undefined && this.insertEventId.run(event.bot, event.type, event.id).changes === 0) return null;
+    if (event.id !== undefined && this.stmt.insertEventId.run(event.bot, event.type, event.id).changes === 0) return null;
     const seq = this.seq + 1;
-    this.insertEvent.run({
+    this.stmt.insertEvent.run({
       seq,
       bot: event.bot,
       type: event.type,
@@ -158,7 +205,7 @@ export class Journal {
 
   /** Stored events after `seq`, in order, read lazily (replay must not load millions of rows at once). */
   *eventsAfter(seq: number): Generator<StoredEvent> {
-    for (const row of this.selectAfter.iterate(seq) as Iterable<{ seq: number; body: string }>) {
+    for (const row of this.stmt.selectAfter.iterate(seq) as Iterable<{ seq: number; body: string }>) {
       yield { seq: row.seq, event: JSON.parse(row.body) as TradingEvent };
     }
   }
@@ -212,14 +259,14 @@ export class Journal {
   }
 
   stateGet(key: string): string | undefined {
-    return (this.getState.get(key) as { value: string } | undefined)?.value;
+    return (this.stmt.getState.get(key) as { value: string } | undefined)?.value;
   }
 
   stateSet(key: string, value: string): void {
-    this.putState.run(key, value);
+    this.stmt.putState.run(key, value);
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    closeForReadOnlyStart(this.handle);
   }
 }

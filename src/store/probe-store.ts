@@ -19,22 +19,31 @@ CREATE TABLE IF NOT EXISTS probe_state (
 
 const STATUSES: readonly ProbeStatus["status"][] = ["connected", "degraded", "disconnected"];
 
+function statements(db: Database.Database) {
+  return {
+    get: db.prepare("SELECT status, latency_ms, checked_at, consecutive_failures, error FROM probe_state WHERE target = ?"),
+    put: db.prepare(
+      `INSERT INTO probe_state (target, status, latency_ms, checked_at, consecutive_failures, error)
+       VALUES (@target, @status, @latency_ms, @checked_at, @consecutive_failures, @error)
+       ON CONFLICT (target) DO UPDATE SET status = excluded.status, latency_ms = excluded.latency_ms,
+         checked_at = excluded.checked_at, consecutive_failures = excluded.consecutive_failures, error = excluded.error`,
+    ),
+  };
+}
+
 export class ProbeStore {
   private readonly target: string;
-  private readonly stmt;
+  private stmt: ReturnType<typeof statements>;
 
   constructor(db: Database.Database, url: string) {
     db.exec(SCHEMA);
     this.target = createHash("sha256").update(url).digest("hex");
-    this.stmt = {
-      get: db.prepare("SELECT status, latency_ms, checked_at, consecutive_failures, error FROM probe_state WHERE target = ?"),
-      put: db.prepare(
-        `INSERT INTO probe_state (target, status, latency_ms, checked_at, consecutive_failures, error)
-         VALUES (@target, @status, @latency_ms, @checked_at, @consecutive_failures, @error)
-         ON CONFLICT (target) DO UPDATE SET status = excluded.status, latency_ms = excluded.latency_ms,
-           checked_at = excluded.checked_at, consecutive_failures = excluded.consecutive_failures, error = excluded.error`,
-      ),
-    };
+    this.stmt = statements(db);
+  }
+
+  /** Prepares on the journal's new connection after it reopened the file (§15). */
+  rebind(db: Database.Database): void {
+    this.stmt = statements(db);
   }
 
   /** The last stored result for this URL, or null (never probed, or a row this version can't read). */

@@ -26,6 +26,11 @@ export interface Restored {
   engine: Engine;
   /** Events replayed after the snapshot (or from the start). */
   replayed: number;
+  /**
+   * Stored events the engine threw on: like the live path (IngestPipeline.applyStored), each is
+   * logged and skipped, so one bad row cannot fail every start.
+   */
+  skipped: number;
   /** The snapshot restored from, or null for a replay from the start. */
   snapshotSeq: number | null;
 }
@@ -71,11 +76,17 @@ export function restoreEngine(journal: Journal, settings: MetricsSettings, clock
     engine = new Engine(settings, clock);
   }
   let replayed = 0;
-  for (const { event } of journal.eventsAfter(from)) {
-    engine.apply(event);
-    replayed++;
+  let skipped = 0;
+  for (const { seq, event } of journal.eventsAfter(from)) {
+    try {
+      engine.apply(event);
+      replayed++;
+    } catch (err) {
+      skipped++;
+      logger.error({ err, seq, bot: event.bot, type: event.type }, "engine could not apply a stored event on replay; skipped");
+    }
   }
-  return { engine, replayed, snapshotSeq: from > 0 ? from : null };
+  return { engine, replayed, skipped, snapshotSeq: from > 0 ? from : null };
 }
 
 const describeChange = (c: SettingsChange) => `${c.key} (${c.before} → ${c.after})`;

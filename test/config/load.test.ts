@@ -19,6 +19,7 @@ describe("defaults (§2, §5–§7, §12)", () => {
     expect(config.log_level).toBe("info");
     expect(config.auth).toEqual({ hmac_secrets: [], max_clock_skew_seconds: 300 });
     expect(config.ingest).toEqual({ max_future_seconds: 300 });
+    expect(config.storage).toEqual({ min_free_bytes: 268_435_456 });
     expect(config.metrics).toEqual({
       initial_equity: 10_000,
       window_trades: 100,
@@ -106,6 +107,7 @@ describe("full.yaml", () => {
         max_clock_skew_seconds: 120,
       },
       ingest: { max_future_seconds: 120 },
+      storage: { min_free_bytes: 1_073_741_824 },
       metrics: {
         initial_equity: 5000,
         window_trades: 200,

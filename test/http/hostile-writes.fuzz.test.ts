@@ -64,12 +64,16 @@ const signed = (method: string, path: string, body: string) => ({
   "Content-Type": "application/json",
 });
 
-/** Everything a write could change, as the reads show it; the counters of refusals are left out. */
+/** Everything a write could change, as the reads show it; the counters of refusals and the disk's room (shared with the machine) are left out. */
 async function observable(): Promise<string> {
   const metrics = (await get("/metrics")).body
     .split("\n")
     .filter(
-      (l) => l.startsWith("trading_") && !l.startsWith("trading_events_rejected_total") && !l.startsWith("trading_source_errors_total"),
+      (l) =>
+        l.startsWith("trading_") &&
+        !l.startsWith("trading_events_rejected_total") &&
+        !l.startsWith("trading_source_errors_total") &&
+        !l.startsWith("trading_exporter_storage_"),
     )
     .join("\n");
   const reads = await Promise.all(

@@ -6,10 +6,10 @@ import { startHarness, tempDir, type Harness } from "../support/exporter.js";
 
 const golden = loadGoldenCases().find((c) => c.name === "case-02.json")!; // New York time, late trades
 
-/** Everything a restart must preserve: the realtime JSON and every trading_* series but this process's own counters. */
+/** Everything a restart must preserve: the realtime JSON and every trading_* series but this process's own counters and its storage figures. */
 async function observable(h: Harness, exclude?: RegExp): Promise<{ realtime: unknown; metrics: string[] }> {
   const realtime = (await h.get("/api/v1/metrics/realtime")).body;
-  const processCounters = /^trading_(events_total|events_rejected_total|duplicate_trades_total|exporter_build_info)/;
+  const processCounters = /^trading_(events_total|events_rejected_total|duplicate_trades_total|exporter_)/;
   const metrics = (await h.get("/metrics")).text
     .split("\n")
     .filter((l) => l.startsWith("trading_") && !processCounters.test(l) && !exclude?.test(l));

@@ -8,6 +8,7 @@ import { configSchema, type Config } from "../../src/config/index.js";
 import { ManualClock } from "../../src/domain/clock.js";
 import { signedHeaders } from "../../src/domain/signature.js";
 import { createExporter, type Exporter } from "../../src/exporter.js";
+import type { Logger } from "../../src/logger.js";
 
 export const SECRET = "test-secret-0123456789abcdef";
 
@@ -34,11 +35,11 @@ export interface Harness {
 
 export async function startHarness(
   partial: Record<string, unknown> = {},
-  opts: { now?: number; dataDir?: string; snapshotEvery?: number } = {},
+  opts: { now?: number; dataDir?: string; snapshotEvery?: number; logger?: Logger } = {},
 ): Promise<Harness> {
   const dataDir = opts.dataDir ?? tempDir();
   const clock = new ManualClock(opts.now ?? Date.UTC(2026, 0, 1, 18));
-  const exporter = await createExporter(testConfig(partial, dataDir), { clock, snapshotEvery: opts.snapshotEvery });
+  const exporter = await createExporter(testConfig(partial, dataDir), { clock, snapshotEvery: opts.snapshotEvery, logger: opts.logger });
   const agent = request(exporter.app);
   return {
     exporter,
