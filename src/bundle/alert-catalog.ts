@@ -5,7 +5,7 @@ import { both, compareWithConfig, gateOnEnabled, templateLookup, triggerConfig }
 
 export interface AlertDefinition {
   alert: string;
-  /** The §7 trigger id (or `exporter_down`, which has no native counterpart). */
+  /** The §7 trigger id (or `exporter_down` / `storage_low` / `store_failing`: the exporter's own, with no native counterpart). */
   trigger: string;
   severity: Severity;
   expr: string;
@@ -184,6 +184,35 @@ export const ALERTS: readonly AlertDefinition[] = [
     description:
       "Prometheus cannot scrape the trading exporter ({{ with $labels.instance }}{{ . }}{{ else }}no target" +
       "{{ end }}). While it is down no trading alert can fire: bot metrics go stale and their alerts resolve.",
+    dashboardUid: "trading-exporter",
+  },
+  {
+    alert: "TradingExporterStorageLow",
+    trigger: "storage_low",
+    severity: "warning",
+    // The limit is the exporter's storage.min_free_bytes, published beside the free space (§15).
+    expr: "trading_exporter_storage_free_bytes\n  < on(job, instance)\ntrading_exporter_storage_min_free_bytes",
+    // Free space moves slowly; five minutes keeps a briefly large WAL from paging anyone.
+    for: "5m",
+    summary: "The trading exporter's data directory is running out of space",
+    description:
+      "Only {{ $value | humanize1024 }}B are free for the data directory of the trading exporter ({{ $labels.instance }}), below " +
+      "storage.min_free_bytes (" +
+      templateLookup({ metric: "trading_exporter_storage_min_free_bytes", scope: "exporter" }, 'humanize1024 | printf "%sB"') +
+      "). Once the disk is full, events are refused with 503 until space is freed.",
+    dashboardUid: "trading-exporter",
+  },
+  {
+    alert: "TradingExporterStoreFailing",
+    trigger: "store_failing",
+    severity: "critical",
+    expr: "trading_exporter_store_writes_failing == 1",
+    // A lock held by another process for a probe or two is not worth a page; a minute of refusals is.
+    for: "1m",
+    summary: "The trading exporter cannot write its event store",
+    description:
+      "Journal writes of the trading exporter ({{ $labels.instance }}) fail (disk full, read-only, I/O error or locked): every " +
+      "event is refused with 503 and nothing new is applied. It recovers by itself once the store takes writes; /readyz names the cause.",
     dashboardUid: "trading-exporter",
   },
 ];

@@ -47,12 +47,19 @@ function indent(text: string): string {
  * (`humanizePercentage`, `printf "%.0f"`, ...).
  */
 export function templateLookup(
-  selector: { metric: string; trigger?: string; /** e.g. " >= 0" to drop NaN (then "unknown" is shown) */ filter?: string },
+  selector: {
+    metric: string;
+    trigger?: string;
+    /** e.g. " >= 0" to drop NaN (then "unknown" is shown) */ filter?: string;
+    /** "exporter": a series of the exporter itself, with no `bot` label. */
+    scope?: "bot" | "exporter";
+  },
   format: string,
 ): string {
   const triggerMatcher = selector.trigger === undefined ? "" : `,trigger=\\"${selector.trigger}\\"`;
+  const [botMatcher, botArg] = selector.scope === "exporter" ? ["", ""] : [",bot=%q", " $labels.bot"];
   const query =
-    `printf "${selector.metric}{job=%q,instance=%q,bot=%q${triggerMatcher}}${selector.filter ?? ""}" ` +
-    `$labels.job $labels.instance $labels.bot`;
+    `printf "${selector.metric}{job=%q,instance=%q${botMatcher}${triggerMatcher}}${selector.filter ?? ""}" ` +
+    `$labels.job $labels.instance${botArg}`;
   return `{{ with ${query} | query }}{{ . | first | value | ${format} }}{{ else }}unknown{{ end }}`;
 }

@@ -61,7 +61,7 @@ describe.skipIf(amtool.skipReason)("alertmanager.yml with amtool", () => {
 
   it("routes every alert of the Prometheus rules by its severity label", async () => {
     const alerts = rules.groups.flatMap((group) => group.rules);
-    expect(alerts).toHaveLength(10);
+    expect(alerts).toHaveLength(12);
     for (const alert of alerts) {
       const receiver = receiverFor[alert.labels.severity];
       expect(receiver, `${alert.alert} has severity ${alert.labels.severity}`).toBeDefined();

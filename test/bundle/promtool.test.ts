@@ -24,7 +24,7 @@ interface RuleTestFile {
   }[];
 }
 
-// §7: trigger id and default severity per alert (plus the exporter's own liveness alert).
+// §7: trigger id and default severity per alert (plus the exporter's own liveness and storage alerts).
 const EXPECTED_ALERTS: Record<string, { trigger: string; severity: string }> = {
   TradingDailyDrawdown: { trigger: "daily_drawdown", severity: "warning" },
   TradingWeeklyDrawdown: { trigger: "weekly_drawdown", severity: "error" },
@@ -36,7 +36,11 @@ const EXPECTED_ALERTS: Record<string, { trigger: string; severity: string }> = {
   TradingApiDisconnected: { trigger: "api_disconnected", severity: "error" },
   TradingBotStale: { trigger: "bot_stale", severity: "error" },
   TradingExporterDown: { trigger: "exporter_down", severity: "critical" },
+  TradingExporterStorageLow: { trigger: "storage_low", severity: "warning" },
+  TradingExporterStoreFailing: { trigger: "store_failing", severity: "critical" },
 };
+/** The exporter's own alerts: no §7 trigger, so no trading_alert_enabled gate. */
+const EXPORTER_ALERTS = ["TradingExporterDown", "TradingExporterStorageLow", "TradingExporterStoreFailing"];
 const THRESHOLD_ALERTS = [
   "TradingDailyDrawdown",
   "TradingWeeklyDrawdown",
@@ -55,7 +59,7 @@ const rules = (
 const unitTests = testFiles.flatMap((file) => (parse(readFileSync(join(prometheusDir, file), "utf8")) as RuleTestFile).tests);
 
 describe("prometheus/rules/trading-alerts.yml", () => {
-  it("has one alert per §7 trigger plus TradingExporterDown, with the §7 trigger id and default severity", () => {
+  it("has one alert per §7 trigger plus the exporter's own, with the §7 trigger id and default severity", () => {
     expect(Object.fromEntries(rules.map((rule) => [rule.alert, rule.labels]))).toEqual(EXPECTED_ALERTS);
   });
 
@@ -67,7 +71,7 @@ describe("prometheus/rules/trading-alerts.yml", () => {
   });
 
   it("writes no threshold literal: only 0/1 state comparisons, values come from trading_alert_* series", () => {
-    for (const rule of rules.filter((r) => r.alert !== "TradingExporterDown")) {
+    for (const rule of rules.filter((r) => !EXPORTER_ALERTS.includes(r.alert))) {
       const withoutStrings = rule.expr.replace(/"[^"]*"/g, '""');
       const numbers = withoutStrings.match(/(?<![\w.])\d+(\.\d+)?(?![\w.])/g) ?? [];
       expect(
@@ -94,7 +98,7 @@ describe("prometheus/rules/trading-alerts.yml", () => {
         cases.some(({ c }) => c.exp_alerts.length === 0),
         `${alertname} is silent somewhere`,
       ).toBe(true);
-      if (alertname === "TradingExporterDown") continue;
+      if (EXPORTER_ALERTS.includes(alertname)) continue;
       const trigger = EXPECTED_ALERTS[alertname]!.trigger;
       const disabledSomewhere = cases.some(({ test }) =>
         test.input_series.some(
@@ -124,7 +128,7 @@ describe.skipIf(promtool.skipReason)("promtool", () => {
   it("check rules: clean", async () => {
     const result = await run(bin, ["check", "rules", rulesFile]);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toContain("SUCCESS: 10 rules found");
+    expect(result.output).toContain(`SUCCESS: ${Object.keys(EXPECTED_ALERTS).length} rules found`);
     expect(result.output).not.toMatch(/warning/i);
   });
 
