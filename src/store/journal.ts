@@ -143,19 +143,15 @@ export class Journal {
 
   /**
    * Opens the same file again. A connection SQLite opened read-only (the file system was read-only
-   * at start) stays read-only after the file system is writable again; a new one is not.
+   * at start) stays read-only after the file system is writable again; a new one is not. The old one
+   * is closed first: a second connection in this process would share its read-only -shm mapping.
+   * Throws while a streaming export still reads through the old one; the caller tries again later.
    */
   reopen(): void {
-    const next = connect(this.file, { fileMustExist: true });
-    const old = this.handle;
-    this.handle = next;
-    this.stmt = statements(next);
-    for (const listener of this.reopenListeners) listener(next);
-    try {
-      old.close();
-    } catch {
-      // Still iterating (a streaming export): the old connection is left to the garbage collector.
-    }
+    this.handle.close();
+    this.handle = connect(this.file, { fileMustExist: true });
+    this.stmt = statements(this.handle);
+    for (const listener of this.reopenListeners) listener(this.handle);
   }
 
   /**

@@ -88,6 +88,7 @@ export class StoreHealth {
       if (failing?.startsWith("SQLITE_READONLY")) this.opts.journal.reopen();
       this.opts.journal.probeWrite(this.opts.clock.now());
     } catch (err) {
+      if (sqliteCode(err) === null) this.opts.logger.error({ err }, "store probe failed");
       this.writeFailed(err);
       return false;
     }

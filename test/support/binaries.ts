@@ -47,7 +47,8 @@ export function requireBinary(names: string | string[], installHint: string): Re
 
 const warned = new Set<string>();
 
-function warnOnce(message: string): void {
+/** Prints a skip loudly, once per message. */
+export function warnOnce(message: string): void {
   if (warned.has(message)) return;
   warned.add(message);
   const bar = "!".repeat(Math.min(100, message.length + 12));
