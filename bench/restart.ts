@@ -15,12 +15,21 @@ const sizes = args[0] ? [Number(args[0])] : smoke ? [5_000] : full ? [1_000_000,
 const batchSize = smoke ? 500 : 1000;
 if (!smoke) ensureBuilt();
 
-/** The trading_* lines of /metrics: the figures a restart must keep exactly. */
+/**
+ * The trading_* lines of /metrics: the figures a restart must keep exactly. Left out: this process's
+ * own counters and its storage series (file sizes and free space change with every write).
+ */
 async function figures(s: ServeProcess): Promise<string> {
   const body = await (await fetch(`${s.url}/metrics`)).text();
   return body
     .split("\n")
-    .filter((l) => l.startsWith("trading_") && !l.startsWith("trading_events_total") && !l.startsWith("trading_websocket"))
+    .filter(
+      (l) =>
+        l.startsWith("trading_") &&
+        !l.startsWith("trading_events_total") &&
+        !l.startsWith("trading_websocket") &&
+        !l.startsWith("trading_exporter_"),
+    )
     .join("\n");
 }
 
