@@ -26,7 +26,7 @@ const KNOWN_FROM = KNOWN_CROSSINGS.map((c) => c.from);
  * again (docs/architecture.md, "Extension points"). Only the registry file itself, never a channel
  * or source behind it.
  */
-const REGISTRIES = ["^src/notify/channels/index\\.ts$"];
+const REGISTRIES = ["^src/notify/channels/index\\.ts$", "^src/sources/definitions/index\\.ts$"];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

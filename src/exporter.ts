@@ -22,6 +22,7 @@ import { initialEquityResolver } from "./http/export-router.js";
 import { LiveHub } from "./live/hub.js";
 import { liveListener } from "./live/wiring.js";
 import { performanceJson } from "./http/json.js";
+import { FreqtradeWebhookSource } from "./sources/freqtrade-webhook.js";
 import { startSources } from "./sources/start.js";
 
 export { restoreEngine } from "./store/restore.js";
@@ -95,7 +96,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   let hub: LiveHub | undefined;
   // Sources start with alerting already listening, before the app takes requests.
   alerts.start();
-  const ways = startSources(config, {
+  const ways = await startSources(config, {
     pipeline,
     journal,
     clock,
@@ -170,7 +171,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       readers,
       logger,
     },
-    freqtradeWebhook: ways.freqtradeWebhook,
+    freqtradeWebhook: sources.find((s): s is FreqtradeWebhookSource => s instanceof FreqtradeWebhookSource),
     webDir: options.webDir,
   });
 

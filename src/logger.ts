@@ -10,6 +10,7 @@ export const LOG_REDACT_PATHS: readonly string[] = [
   "*.smtp_password",
   "*.secret",
   "*.bot_token",
+  "*.token",
   "*.webhook_url",
   "*.hmac_secrets",
   "*.read_token",

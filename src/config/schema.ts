@@ -15,9 +15,9 @@ import {
   webOrigin,
 } from "./fields.js";
 import { botTriggersSchema, triggersSchema } from "./triggers.js";
-import { freqtradeWebhookSource, hummingbotSource } from "./push-sources.js";
-// The channel registry declares `notifications` (the one layer crossing config makes: see docs/architecture.md).
+// The registries declare `notifications` and `sources` (the one layer crossing config makes: see docs/architecture.md).
 import { notificationsSchema } from "../notify/channels/index.js";
+import { sourcesSchema } from "../sources/definitions/index.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -131,62 +131,6 @@ const http = z
   })
   .prefault({});
 
-const freqtradeSource = z
-  .strictObject({
-    bot: botNameField(),
-    url: httpUrl(),
-    username: nonEmpty(),
-    password: nonEmpty().optional(),
-    password_file: path().optional(),
-    poll_interval_seconds: int(1, 86_400).default(15),
-  })
-  .superRefine((v, ctx) => {
-    exclusiveSecret(["password"])(v, ctx);
-    if (v.password === undefined && v.password_file === undefined) {
-      ctx.addIssue({ code: "custom", path: ["password"], message: "is required (set password or password_file)" });
-    }
-  });
-
-const jsonlSource = z.strictObject({
-  /** The bot of lines that don't name one. */
-  bot: botNameField().default("default"),
-  path: path(),
-});
-
-const sources = z
-  .strictObject({
-    freqtrade: z.array(freqtradeSource, { error: "must be a list of sources" }).default([]),
-    jsonl: z.array(jsonlSource, { error: "must be a list of sources" }).default([]),
-    freqtrade_webhook: z.array(freqtradeWebhookSource, { error: "must be a list of sources" }).default([]),
-    hummingbot: z.array(hummingbotSource, { error: "must be a list of sources" }).default([]),
-  })
-  .superRefine((v, ctx) => {
-    // Two pollers writing the same bot would double-count its equity and positions.
-    const seen = new Set<string>();
-    v.freqtrade.forEach((s, i) => {
-      if (seen.has(s.bot))
-        ctx.addIssue({
-          code: "custom",
-          path: ["freqtrade", i, "bot"],
-          message: `bot "${s.bot}" is polled twice`,
-          params: { noEcho: true },
-        });
-      seen.add(s.bot);
-    });
-    const hooked = new Set<string>();
-    v.freqtrade_webhook.forEach((s, i) => {
-      if (hooked.has(s.bot))
-        ctx.addIssue({
-          code: "custom",
-          path: ["freqtrade_webhook", i, "bot"],
-          message: `bot "${s.bot}" has two webhook entries`,
-          params: { noEcho: true },
-        });
-      hooked.add(s.bot);
-    });
-  })
-  .prefault({});
-
 export const configSchema = z.strictObject({
   listen: listen().default("0.0.0.0:10077"),
   data_dir: path().default("./data"),
@@ -213,7 +157,7 @@ export const configSchema = z.strictObject({
   alerts,
   websocket,
   notifications: notificationsSchema,
-  sources,
+  sources: sourcesSchema,
 });
 
 /** The fully defaulted configuration. Secrets given as `<key>_file` are already read into `<key>`. */

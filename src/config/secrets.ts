@@ -6,13 +6,13 @@ import { urlOrigin } from "../domain/url-origin.js";
 import { CHANNEL_DEFINITIONS } from "../notify/channels/index.js";
 import { fileHoldsSharedSecret } from "./fields.js";
 import type { Config } from "./schema.js";
-import { MIN_WEBHOOK_TOKEN_LENGTH } from "./push-sources.js";
+import { SOURCE_DEFINITIONS } from "../sources/definitions/index.js";
 
 /** Keys whose values are secret (or may embed one, like a Slack webhook URL), by the names such keys have. */
 const SECRET_KEY = /(password|secret|secrets|token|webhook_url)$/i;
 
-/** Every key a channel declares as a secret, whatever its name. */
-const DECLARED_SECRET_KEYS = new Set(CHANNEL_DEFINITIONS.flatMap((c) => c.secrets.map((s) => s.key)));
+/** Every key a channel or a source declares as a secret, whatever its name. */
+const DECLARED_SECRET_KEYS = new Set([...CHANNEL_DEFINITIONS, ...SOURCE_DEFINITIONS].flatMap((d) => d.secrets.map((s) => s.key)));
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) || DECLARED_SECRET_KEYS.has(key);
@@ -49,20 +49,17 @@ const SECRET_FIELDS: SecretField[] = [
       check: secret.check,
     })),
   ),
-  {
-    sections: (c) => c.sources.freqtrade.map((s, i) => ({ path: ["sources", "freqtrade", i], section: s })),
-    key: "password",
-  },
-  {
-    sections: (c) => c.sources.freqtrade_webhook.map((s, i) => ({ path: ["sources", "freqtrade_webhook", i], section: s })),
-    key: "token",
-    check: (value) =>
-      value.length >= MIN_WEBHOOK_TOKEN_LENGTH ? null : `the token must be at least ${MIN_WEBHOOK_TOKEN_LENGTH} characters`,
-  },
-  {
-    sections: (c) => c.sources.hummingbot.map((s, i) => ({ path: ["sources", "hummingbot", i], section: s })),
-    key: "password",
-  },
+  ...SOURCE_DEFINITIONS.flatMap((source) =>
+    source.secrets.map((secret) => ({
+      sections: (c: Config) =>
+        ((c.sources as unknown as Record<string, Section[]>)[source.key] ?? []).map((section, i) => ({
+          path: ["sources", source.key, i],
+          section,
+        })),
+      key: secret.key,
+      check: secret.check,
+    })),
+  ),
 ];
 
 function readSecretFile(file: string, baseDir: string): { text: string } | { error: string } {

@@ -7,7 +7,7 @@ import { systemClock, type Clock } from "../domain/clock.js";
 import type { FieldError } from "../domain/events.js";
 import { Expiries } from "./expiry.js";
 import { readFreqtradeMessage, type FreqtradeMessage } from "./freqtrade-webhook-message.js";
-import { UNLIMITED_POSITIONS } from "./freqtrade.js";
+import { UNLIMITED_POSITIONS } from "./freqtrade-state.js";
 import type { SourceHealth } from "./health.js";
 import { type DurableSink, type Source, type SourceLogger, type SourceState, type StateWrite } from "./types.js";
 import { silentLogger } from "../logger.js";

@@ -1,6 +1,8 @@
 // Per-source health for /metrics (§18): whether each way in is delivering for each bot, when it
 // last did, and why messages were refused. Push sources report here as things happen; pollers are
 // read through a provider at scrape time.
+import type { SourceStatus } from "./types.js";
+
 export interface SourceHealthEntry {
   source: string;
   bot: string;
@@ -77,4 +79,12 @@ export class SourceHealth {
     if (!e) this.entries.set(key, (e = { source, bot, up: false, last_message_at: null }));
     return e;
   }
+}
+
+/** The health of a polled source (poller, tail) for one bot, read from its status at scrape time. */
+export function polledHealth(source: string, bot: string, status: () => SourceStatus): () => SourceHealthEntry[] {
+  return () => {
+    const s = status();
+    return [{ source, bot, up: s.ok && s.last_success_at !== null, last_message_at: s.last_success_at }];
+  };
 }

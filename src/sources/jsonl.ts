@@ -3,12 +3,14 @@
 // in the same transaction as the events read up to it, and every line's event carries an id made of
 // the file's identity and the line's byte offset (§15): a crash at any moment neither skips a
 // line nor applies one twice.
-import { createHash } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import { open, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { parseEvents } from "../domain/events.js";
+import { readLines, type Line } from "./jsonl-lines.js";
+import { fileId, headMatches, parsePosition, positionAt, startOf, type Position } from "./jsonl-position.js";
+import { StatusBook } from "./status-book.js";
 import { fieldErrorsOf, type DurableSink, type Source, type SourceLogger, type SourceState, type SourceStatus } from "./types.js";
 import { silentLogger } from "../logger.js";
 
@@ -40,37 +42,13 @@ export interface JsonlStatus extends SourceStatus {
   bad_lines: number;
 }
 
-/** Where reading resumes: end of the last acknowledged line of the file with inode `ino`. */
-interface Position {
-  ino: number;
-  offset: number;
-  line: number;
-  /** Hex of the file's first bytes: tells a replaced file that got the same inode number apart. */
-  head: string;
-  /** The file's identity in the ids of its lines' events: inode and a hash of its first line. */
-  file_id?: string;
-}
-
-interface Line {
-  text: string;
-  line: number;
-  /** Byte offsets of the line's first byte and of the byte after its newline. */
-  start: number;
-  end: number;
-  tooLong?: boolean;
-}
-
-const CHUNK = 64 * 1024;
-const HEAD_BYTES = 64;
-/** The part of the first line that names the file (a longer first line is named by its start). */
-const ID_LINE_BYTES = 4096;
-
 export class JsonlSource implements Source {
   readonly name: string;
   private readonly path: string;
   private readonly key: string;
   private readonly log: SourceLogger;
   private readonly clock: Clock;
+  private readonly maxLineBytes: number;
   private pos: Position | null;
   private fd: FileHandle | null = null;
   private watcher: FSWatcher | null = null;
@@ -80,15 +58,8 @@ export class JsonlSource implements Source {
   private stopped = true;
   /** Bad lines past the acknowledged position already reported: a failed batch is read again. */
   private readonly badSeen = new Set<number>();
-  private st = {
-    ok: true,
-    last_error: null as string | null,
-    last_poll_at: null as number | null,
-    last_success_at: null as number | null,
-    errors_total: 0,
-    events_ingested: 0,
-    bad_lines: 0,
-  };
+  private readonly book = new StatusBook();
+  private badLines = 0;
 
   constructor(
     private readonly cfg: JsonlSourceConfig,
@@ -99,7 +70,10 @@ export class JsonlSource implements Source {
     this.key = `jsonl:${cfg.bot}:${this.path}`;
     this.log = deps.logger ?? silentLogger;
     this.clock = deps.clock ?? systemClock;
-    this.pos = this.loadPosition();
+    this.maxLineBytes = deps.maxLineBytes ?? 1024 * 1024;
+    this.pos = parsePosition(deps.state.get(this.key), () =>
+      this.log.warn({ path: this.path }, "ignoring an unreadable jsonl resume position"),
+    );
   }
 
   start(): void {
@@ -134,7 +108,7 @@ export class JsonlSource implements Source {
   }
 
   status(): JsonlStatus {
-    return { ...this.st, path: this.path, offset: this.pos?.offset ?? 0, line: this.pos?.line ?? 0 };
+    return { ...this.book.status, path: this.path, offset: this.pos?.offset ?? 0, line: this.pos?.line ?? 0, bad_lines: this.badLines };
   }
 
   /** Reads everything available now (what the watcher and the poller trigger). Never throws. */
@@ -159,12 +133,12 @@ export class JsonlSource implements Source {
   }
 
   private async pass(): Promise<void> {
-    this.st.last_poll_at = this.clock.now();
+    this.book.attempted(this.clock.now());
     try {
       await this.follow();
-      Object.assign(this.st, { ok: true, last_error: null, last_success_at: this.clock.now() });
+      this.book.succeeded(this.clock.now());
     } catch (err) {
-      Object.assign(this.st, { ok: false, last_error: (err as Error).message, errors_total: this.st.errors_total + 1 });
+      this.book.failed((err as Error).message);
       this.log.warn({ path: this.path, error: (err as Error).message }, "jsonl source: read failed; will retry");
     }
   }
@@ -193,69 +167,40 @@ export class JsonlSource implements Source {
     }
     const pos = this.pos!;
     const size = (await this.fd.stat()).size;
-    if (size < pos.offset || !(await this.headMatches(this.fd, pos))) {
+    if (size < pos.offset || !(await headMatches(this.fd, pos))) {
       this.log.warn({ path: this.path, size, offset: pos.offset }, "jsonl file truncated or rewritten; reading it from its start");
       this.reset(pos.ino);
     }
     await this.readUpTo(this.fd, size);
   }
 
-  /** Reads complete lines from the resume offset to `end`, in chunks; a partial last line waits. */
+  /** Reads complete lines from the resume offset to `end`; a partial last line waits. */
   private async readUpTo(fd: FileHandle, end: number): Promise<void> {
-    const maxLine = this.deps.maxLineBytes ?? 1024 * 1024;
-    const batchLines = this.deps.batchLines ?? 1000;
-    let readAt = this.pos!.offset;
-    let lineNo = this.pos!.line;
-    let carry = Buffer.alloc(0);
-    let carryStart = readAt;
-    let skipping = false;
-    const batch: Line[] = [];
-    while (readAt < end) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, end - readAt));
-      const { bytesRead } = await fd.read(buf, 0, buf.length, readAt);
-      if (bytesRead === 0) break;
-      readAt += bytesRead;
-      const data = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-      let from = 0;
-      for (let nl = data.indexOf(10, from); nl !== -1; nl = data.indexOf(10, from)) {
-        lineNo += 1;
-        batch.push({
-          text: skipping ? "" : data.toString("utf8", from, nl),
-          line: lineNo,
-          start: carryStart + from,
-          end: carryStart + nl + 1,
-          tooLong: skipping,
-        });
-        skipping = false;
-        from = nl + 1;
-        if (batch.length >= batchLines) await this.deliver(batch.splice(0));
-      }
-      carry = Buffer.from(data.subarray(from));
-      carryStart += from;
-      if (carry.length > maxLine) {
-        skipping = true; // drop what we hold of an oversized line; it is reported when its newline comes
-        carryStart += carry.length;
-        carry = Buffer.alloc(0);
-      }
-    }
-    if (batch.length > 0) await this.deliver(batch);
+    const reading = {
+      offset: this.pos!.offset,
+      line: this.pos!.line,
+      end,
+      maxLineBytes: this.maxLineBytes,
+      batchLines: this.deps.batchLines ?? 1000,
+    };
+    await readLines(fd, reading, (lines) => this.deliver(lines));
   }
 
   /** Validates lines, hands the good ones to the sink, and moves the resume position past them all in the same commit. */
   private async deliver(lines: Line[]): Promise<void> {
     const now = this.clock.now();
-    const fileId = await this.fileId();
+    const id = await fileId(this.fd!, this.pos!);
     let good: { event: Record<string, unknown>; line: number }[] = [];
     for (const l of lines) {
-      if (l.tooLong) this.bad(l.line, `line longer than ${this.deps.maxLineBytes ?? 1024 * 1024} bytes`);
+      if (l.tooLong) this.bad(l.line, `line longer than ${this.maxLineBytes} bytes`);
       else if (l.text.trim() !== "") {
         const event = this.parseLine(l, now);
         // A line without an id gets one from where it is: the same line always gets the same id.
-        if (event) good.push({ event: "id" in event ? event : { ...event, id: `jsonl:${fileId}:${l.start}` }, line: l.line });
+        if (event) good.push({ event: "id" in event ? event : { ...event, id: `jsonl:${id}:${l.start}` }, line: l.line });
       }
     }
     const last = lines.at(-1)!;
-    const next = await this.positionAt(last.end, last.line);
+    const next = await positionAt(this.fd!, this.pos!, last.end, last.line);
     const write = { key: this.key, value: JSON.stringify(next) };
     while (good.length > 0) {
       try {
@@ -263,7 +208,7 @@ export class JsonlSource implements Source {
           good.map((g) => g.event),
           [write],
         );
-        this.st.events_ingested += ack.accepted + ack.duplicates;
+        this.book.ingested(ack);
         this.moved(next);
         return;
       } catch (err) {
@@ -314,19 +259,8 @@ export class JsonlSource implements Source {
   private bad(line: number, reason: string): void {
     if (line <= (this.pos?.line ?? 0) || this.badSeen.has(line)) return;
     this.badSeen.add(line);
-    this.st.bad_lines += 1;
+    this.badLines += 1;
     this.log.warn({ path: this.path, line, reason }, `jsonl line ${line} skipped: ${reason}`);
-  }
-
-  /** The resume position after a line ending at `offset`, with the file's head recorded once it is known. */
-  private async positionAt(offset: number, line: number): Promise<Position> {
-    const next = { ...this.pos!, offset, line };
-    if (next.head.length < HEAD_BYTES * 2 && this.fd) {
-      const buf = Buffer.alloc(Math.min(HEAD_BYTES, offset));
-      const { bytesRead } = await this.fd.read(buf, 0, buf.length, 0);
-      next.head = buf.subarray(0, bytesRead).toString("hex");
-    }
-    return next;
   }
 
   private moved(next: Position): void {
@@ -334,52 +268,9 @@ export class JsonlSource implements Source {
     this.badSeen.clear();
   }
 
-  /**
-   * Inode plus a hash of the first line: stable for an append-only file across restarts, and
-   * different for a new file that was given the old one's inode number. Read once per file, when
-   * its first complete line exists.
-   */
-  private async fileId(): Promise<string> {
-    const pos = this.pos!;
-    if (pos.file_id !== undefined) return pos.file_id;
-    const buf = Buffer.alloc(ID_LINE_BYTES);
-    const { bytesRead } = await this.fd!.read(buf, 0, buf.length, 0);
-    const nl = buf.subarray(0, bytesRead).indexOf(10);
-    const first = buf.subarray(0, nl === -1 ? bytesRead : nl + 1);
-    pos.file_id = `${pos.ino.toString(36)}.${createHash("sha256").update(first).digest("hex").slice(0, 16)}`;
-    return pos.file_id;
-  }
-
-  private async headMatches(fd: FileHandle, pos: Position): Promise<boolean> {
-    if (pos.head.length === 0) return true;
-    const buf = Buffer.alloc(pos.head.length / 2);
-    const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead).toString("hex") === pos.head;
-  }
-
   private reset(ino: number): void {
-    this.pos = { ino, offset: 0, line: 0, head: "" };
+    this.pos = startOf(ino);
     this.badSeen.clear();
     this.deps.state.set(this.key, JSON.stringify(this.pos));
-  }
-
-  private loadPosition(): Position | null {
-    const raw = this.deps.state.get(this.key);
-    if (!raw) return null;
-    try {
-      const p = JSON.parse(raw) as Position;
-      if (
-        Number.isInteger(p.offset) &&
-        Number.isInteger(p.line) &&
-        typeof p.ino === "number" &&
-        typeof p.head === "string" &&
-        (p.file_id === undefined || typeof p.file_id === "string")
-      )
-        return p;
-    } catch {
-      /* fall through */
-    }
-    this.log.warn({ path: this.path }, "ignoring an unreadable jsonl resume position");
-    return null;
   }
 }

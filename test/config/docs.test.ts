@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ENV_VARS, knownKeysAt } from "../../src/config/index.js";
 import { TRIGGER_IDS } from "../../src/domain/trigger-defaults.js";
+import { SOURCE_KEYS } from "../../src/sources/definitions/index.js";
 
 const DOC = readFileSync(join(import.meta.dirname, "../../docs/configuration.md"), "utf8");
 
@@ -15,7 +16,7 @@ function leafPaths(path: (string | number)[] = [], shown: string[] = []): string
     const next = [...path, key];
     const label = [...shown, inTriggers ? "<id>" : key];
     if (next.join(".") === "bots") out.push(...leafPaths([...next, "x"], [...label, "<name>"]));
-    else if (["sources.freqtrade", "sources.jsonl", "sources.freqtrade_webhook", "sources.hummingbot"].includes(next.join("."))) {
+    else if (SOURCE_KEYS.some((k) => `sources.${k}` === next.join("."))) {
       out.push(...leafPaths([...next, 0], [...label.slice(0, -1), `${key}[]`]));
     } else if (knownKeysAt(next).length > 0) out.push(...leafPaths(next, label));
     else out.push(label.join("."));

@@ -1,17 +1,22 @@
 // The registries of the extension points: every list that names channels is derived from
-// src/notify/channels/index.ts. Each check below walks the registry and fails if one consumer
-// (config schema, environment variables, secret files and redaction, the test-message route, the
-// OpenAPI document, the client's type, buildChannels) misses an entry or names one it does not have.
+// src/notify/channels/index.ts, every list that names sources from src/sources/definitions/index.ts.
+// Each check below walks a registry and fails if one consumer (config schema, environment
+// variables, secret files and redaction, the test-message route, the OpenAPI document, the client's
+// type, buildChannels, startSources) misses an entry or names one it does not have.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AlertChannel } from "../../src/client.js";
-import { ENV_VARS, isSecretKey, knownKeysAt, loadConfig, redactConfig } from "../../src/config/index.js";
+import { configSchema, ENV_VARS, isSecretKey, knownKeysAt, loadConfig, redactConfig, type ConfigInput } from "../../src/config/index.js";
+import type { IngestPipeline } from "../../src/ingest/pipeline.js";
 import { alertTestSchema } from "../../src/http/alerts-router.js";
-import { LOG_REDACT_PATHS } from "../../src/logger.js";
+import { LOG_REDACT_PATHS, silentLogger } from "../../src/logger.js";
 import { buildChannels, type NotificationsSettings } from "../../src/notify/build.js";
 import { CHANNEL_DEFINITIONS, CHANNEL_NAMES, CHANNELS, type ChannelName } from "../../src/notify/channels/index.js";
 import { openApiDocument } from "../../src/openapi/document.js";
+import { SOURCE_DEFINITIONS, SOURCE_KEYS, SOURCES, type SourceKey } from "../../src/sources/definitions/index.js";
+import { startSources } from "../../src/sources/start.js";
+import type { Journal } from "../../src/store/journal.js";
 import { tempDir } from "../support/exporter.js";
 
 /** True only when A and B are the same type; a mismatch fails `tsc` (and so `npm test` and CI). */
@@ -108,6 +113,87 @@ describe("the channel registry", () => {
     expect(buildChannels({ ...all, enabled: false })).toEqual([]);
     for (const name of names) {
       expect(buildChannels({ enabled: true, [name]: WORKING[name] }).map((c) => c.name)).toEqual([name]);
+    }
+  });
+});
+
+/** One valid entry per source, secrets inline: typed by the registry, so a new source without one fails to compile. */
+const ENTRY: { [K in SourceKey]: Record<string, unknown> } = {
+  freqtrade: { bot: "ft", url: "http://127.0.0.1:9", username: "u", password: "p" },
+  jsonl: { bot: "log", path: join(tempDir("te-registry-jsonl-"), "events.jsonl") },
+  freqtrade_webhook: { bot: "hook", token: "webhook-token-0123456789" },
+  hummingbot: { url: "mqtt://127.0.0.1:9", password: "broker-password" },
+};
+
+describe("the source registry", () => {
+  const keys = SOURCES.map((s) => s.key);
+
+  it("lists each source once", () => {
+    expect(keys.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(SOURCE_KEYS).toEqual(keys);
+  });
+
+  it("the config schema has exactly one sources.<key> list per source, with every secret's _file", () => {
+    expect(knownKeysAt(["sources"])).toEqual(keys);
+    for (const s of SOURCE_DEFINITIONS) {
+      for (const secret of s.secrets) expect(knownKeysAt(["sources", s.key, 0]), s.key).toContain(`${secret.key}_file`);
+    }
+  });
+
+  it("every secret key is read from its _file, redacted in printed config and censored by the logger", () => {
+    const dir = tempDir("te-registry-");
+    const value = "registry-source-secret-0123456789";
+    const sources: Record<string, Record<string, unknown>[]> = {};
+    for (const s of SOURCE_DEFINITIONS) {
+      const entry = { ...ENTRY[s.key as SourceKey] };
+      for (const secret of s.secrets) {
+        const file = join(dir, `${s.key}-${secret.key}`);
+        writeFileSync(file, `${value}\n`);
+        delete entry[secret.key];
+        entry[`${secret.key}_file`] = file;
+      }
+      sources[s.key] = [entry];
+    }
+    const configFile = join(dir, "config.yaml");
+    writeFileSync(configFile, JSON.stringify({ sources }));
+    const config = loadConfig({ file: configFile, env: {} });
+    for (const s of SOURCE_DEFINITIONS) {
+      for (const secret of s.secrets) {
+        expect(
+          (config.sources as unknown as Record<string, Record<string, unknown>[]>)[s.key]![0]![secret.key],
+          `${s.key}.${secret.key}`,
+        ).toBe(value);
+        expect(isSecretKey(secret.key), secret.key).toBe(true);
+        expect(LOG_REDACT_PATHS, secret.key).toContain(`*.${secret.key}`);
+      }
+    }
+    expect(JSON.stringify(redactConfig(config))).not.toContain(value);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("startSources starts the configured entries of every source, and nothing unconfigured", async () => {
+    const sink = {
+      ingest: () => Promise.resolve({ accepted: 0, duplicates: 0 }),
+      ingestWithState: () => Promise.resolve({ accepted: 0, duplicates: 0 }),
+    };
+    const journal = { stateGet: () => undefined, stateSet: () => undefined };
+    const wiring = {
+      pipeline: sink as unknown as IngestPipeline,
+      journal: journal as unknown as Journal,
+      clock: { now: () => Date.now() },
+      logger: silentLogger,
+      knownMaxPositions: () => null,
+    };
+    const started = async (sources: ConfigInput["sources"]) => {
+      const ways = await startSources(configSchema.parse({ sources }), wiring);
+      await Promise.all(ways.sources.map((s) => s.stop()));
+      return ways.sources;
+    };
+    expect(await started({})).toEqual([]);
+    for (const key of keys) {
+      const sources = await started({ [key]: [ENTRY[key]] });
+      expect(sources.length, key).toBe(1);
     }
   });
 });
