@@ -30,6 +30,11 @@ export class TimeZoneCalendar {
   conversions = 0;
   /** One-entry cache: bots in the same timezone mostly ask about the same day (and `now` too). */
   private cached: LocalDay | null = null;
+  /**
+   * The last local midnight computed, by day number: the end of one day is the start of the next,
+   * so a stream moving day by day computes each midnight once instead of twice.
+   */
+  private lastMidnight = { day: NaN, ms: NaN };
 
   constructor(readonly timeZone: string) {
     // Throws a RangeError for an unknown IANA name: the config layer reports it.
@@ -103,6 +108,13 @@ export class TimeZoneCalendar {
 
   /** The first instant whose local date is `day` or later (local midnight, or the DST jump past it). */
   private startOfDay(day: number): number {
+    if (this.lastMidnight.day === day) return this.lastMidnight.ms;
+    const ms = this.computeStartOfDay(day);
+    this.lastMidnight = { day, ms };
+    return ms;
+  }
+
+  private computeStartOfDay(day: number): number {
     const midnightAsUtc = day * DAY_MS;
     let guess = midnightAsUtc - (this.wallClock(midnightAsUtc) - midnightAsUtc);
     guess = midnightAsUtc - (this.wallClock(guess) - guess);
