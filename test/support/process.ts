@@ -26,13 +26,14 @@ export function writeConfig(dir: string, config: Record<string, unknown>): strin
 
 export async function startExporterProcess(
   configFile: string,
-  opts: { env?: NodeJS.ProcessEnv; prefix?: string[]; args?: string[]; cli?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; prefix?: string[]; args?: string[]; cli?: string; entry?: string } = {},
 ): Promise<ExporterProcess> {
-  // `cli`: a built entry point (dist/cli.js) instead of the TypeScript sources.
+  // `cli`: a built entry point (dist/cli.js) instead of the TypeScript sources; `entry`: a TypeScript
+  // script instead of src/cli.ts (a test child with hooks, see its header).
   const command = [
     ...(opts.prefix ?? []),
     process.execPath,
-    ...(opts.cli ? [opts.cli] : ["--import", "tsx", join(REPO_ROOT, "src/cli.ts")]),
+    ...(opts.cli ? [opts.cli] : ["--import", "tsx", opts.entry ?? join(REPO_ROOT, "src/cli.ts")]),
     ...(opts.args ?? ["serve"]),
     "--config",
     configFile,
