@@ -2,6 +2,7 @@
 // get 503 with Retry-After and apply nothing, reads and /healthz keep answering, /readyz says why,
 // the process stays up; with the filler deleted writes succeed again without a restart; and after a
 // restart every acknowledged trade is there exactly once, none of the refused ones unless re-sent.
+// A start on the full disk serves the stored state and recovers the same way.
 import Database from "better-sqlite3";
 import { mkdirSync, rmSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
@@ -131,6 +132,30 @@ describe.skipIf(skip)("disk full (a real tmpfs)", () => {
     }
     expect((await getText(url, "/metrics")).text).toMatch(/^trading_exporter_store_writes_failing 0$/m);
     expect(proc.child.exitCode).toBeNull();
+
+    // Full again, stopped and started so: the start serves what is stored, and refuses writes.
+    fillUp(filler);
+    for (let i = 0; i < 2000; i++) {
+      const reply = await postSigned(url, "/api/v1/events", batch(`h${i}`));
+      if (reply?.status !== 200) break;
+      tradeIds(`h${i}`).forEach((id) => acknowledged.add(id));
+    }
+    expect(await proc.stop()).toBe(0);
+    proc = await startExporterProcess(config);
+    expect((await realtime(proc.url)).trades).toBe(acknowledged.size);
+    expectStoreRefusal(await postSigned(proc.url, "/api/v1/events", batch("j0", 3)));
+    expect((await getJson(proc.url, "/readyz")).body).toEqual({
+      status: "not_ready",
+      reasons: [
+        "storage: journal writes failing: SQLITE_FULL",
+        "storage: 0 bytes free for the data directory, below storage.min_free_bytes (1048576)",
+      ],
+    });
+    expect((await getJson(proc.url, "/healthz")).status).toBe(200);
+    unlinkSync(filler);
+    await eventually(async () => expect((await getJson(proc!.url, "/readyz")).body).toEqual({ status: "ready", reasons: [] }), 60_000, 250);
+    expect((await postSigned(proc.url, "/api/v1/events", batch("j0", 3)))?.body).toEqual({ accepted: 6, duplicates: 0 });
+    tradeIds("j0", 3).forEach((id) => acknowledged.add(id));
 
     // A restart on the same directory: every acknowledged trade once, no refused one that was not re-sent.
     expect(await proc.stop()).toBe(0);
