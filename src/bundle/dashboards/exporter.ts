@@ -1,4 +1,5 @@
-// "Exporter and alerts": is the exporter itself healthy, is data flowing in, and are alerts getting out.
+// "Exporter and alerts": is the exporter itself healthy, can it store what comes in (§15), is data
+// flowing in, and are alerts getting out.
 import { DashboardBuilder, datasourceVariable, labelVariable } from "./builder.js";
 import type { Dashboard } from "./model.js";
 
@@ -53,6 +54,75 @@ export function exporterDashboard(): Dashboard {
       width: 6,
       height: 4,
       queries: [{ expr: `max(scrape_duration_seconds{${JOB}})`, legend: "scrape" }],
+    })
+    .row("Storage")
+    .add({
+      type: "stat",
+      title: "Store writes",
+      description:
+        "trading_exporter_store_writes_failing: FAILING while journal writes fail (disk full, read-only, I/O error, locked) and every event is refused with 503; TradingExporterStoreFailing fires after a minute.",
+      unit: "none",
+      width: 6,
+      height: 4,
+      states: [
+        { value: 0, text: "OK", color: "green" },
+        { value: 1, text: "FAILING", color: "red" },
+      ],
+      queries: [{ expr: `trading_exporter_store_writes_failing{${JOB}}`, legend: "{{instance}}" }],
+    })
+    .add({
+      type: "stat",
+      title: "Free space",
+      description: "Bytes the exporter may still write on its data directory's file system.",
+      unit: "bytes",
+      width: 6,
+      height: 4,
+      queries: [{ expr: `min(trading_exporter_storage_free_bytes{${JOB}})`, legend: "free" }],
+    })
+    .add({
+      type: "stat",
+      title: "Database size",
+      description: "The SQLite database with its WAL and shared-memory files.",
+      unit: "bytes",
+      width: 6,
+      height: 4,
+      queries: [{ expr: `sum(trading_exporter_storage_bytes{${JOB}})`, legend: "database" }],
+    })
+    .add({
+      type: "stat",
+      title: "WAL size",
+      description: "The write-ahead log; SQLite folds it back into the database at checkpoints.",
+      unit: "bytes",
+      width: 6,
+      height: 4,
+      queries: [{ expr: `sum(trading_exporter_storage_bytes{file="wal", ${JOB}})`, legend: "wal" }],
+    })
+    .add({
+      title: "Free space and storage.min_free_bytes",
+      description: "Below the minimum /readyz answers 503 and TradingExporterStorageLow fires after five minutes.",
+      unit: "bytes",
+      queries: [
+        { expr: `trading_exporter_storage_free_bytes{${JOB}}`, legend: "free {{instance}}" },
+        { expr: `trading_exporter_storage_min_free_bytes{${JOB}}`, legend: "minimum {{instance}}" },
+      ],
+    })
+    .add({
+      title: "SQLite files",
+      description: "Database, WAL and shared-memory file sizes; a WAL that keeps growing means checkpoints cannot finish.",
+      unit: "bytes",
+      queries: [{ expr: `trading_exporter_storage_bytes{${JOB}}`, legend: "{{file}} {{instance}}" }],
+    })
+    .add({
+      title: "Snapshot and apply failures per interval",
+      description:
+        "Engine snapshots that could not be written (retried later; the journal keeps every event) and stored events the engine threw on (logged, skipped).",
+      unit: "none",
+      decimals: 0,
+      width: 24,
+      queries: [
+        { expr: `sum(increase(trading_exporter_snapshot_failures_total{${JOB}}${RATE}))`, legend: "snapshot failures" },
+        { expr: `sum(increase(trading_exporter_apply_failures_total{${JOB}}${RATE}))`, legend: "apply failures" },
+      ],
     })
     .row("Ingestion")
     .add({
