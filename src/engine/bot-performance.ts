@@ -85,7 +85,7 @@ export class BotPerformance {
 
   /** (P − E) / P now, the §8 `drawdown`. */
   get currentDrawdown(): number {
-    return (this.peak - this.equity) / this.peak;
+    return drawdownFrom(this.peak, this.equity);
   }
 
   apply(event: TradingEvent, calendar: TimeZoneCalendar): void {

@@ -91,8 +91,20 @@ describe("equity export", () => {
       gamma.push(e);
       events.push({ type: "equity", bot: "gamma", ts: T0 + i * 1000, equity: e });
     }
-    store(fx, events);
+    store(fx, [...events, ...delta]);
   });
+
+  // delta: cash flows between trades, a withdrawal of everything and a refund (§19).
+  const delta: TradingEvent[] = [
+    { type: "trade", bot: "delta", ts: T0 + 1000, id: "d1", pnl: 1000 },
+    { type: "cashflow", bot: "delta", ts: T0 + 2000, amount: 11_000 },
+    { type: "trade", bot: "delta", ts: T0 + 3000, id: "d2", pnl: -2200 },
+    { type: "cashflow", bot: "delta", ts: T0 + 4000, amount: -9900 },
+    { type: "equity", bot: "delta", ts: T0 + 5000, equity: 9000 },
+    { type: "cashflow", bot: "delta", ts: T0 + 6000, amount: -9000 },
+    { type: "cashflow", bot: "delta", ts: T0 + 7000, amount: 5000 },
+    { type: "trade", bot: "delta", ts: T0 + 8000, id: "d3", pnl: -500 },
+  ];
   afterAll(() => fx.close());
 
   const get = async (query: string) => {
@@ -110,6 +122,22 @@ describe("equity export", () => {
       { ts: iso(T0 + 3000), equity: 8910, drawdown: 1190 / 10_100 },
       { ts: iso(T0 + 4000), equity: 9801, drawdown: 299 / 10_100 },
     ]);
+  });
+
+  it("follows cash flows, down to an emptied account, as the live figures do (§19)", async () => {
+    const { body } = await get("bot=delta");
+    // 11000 → +11000 (peak 22000) → 19800 (10%) → withdraw 9900 (peak 11000, 10% kept) →
+    // 9000 reported (2000 / 11000) → everything withdrawn (no drawdown) → 5000 afresh → 4500 (10%).
+    expect(body.points.map((p: { equity: number }) => p.equity)).toEqual([11_000, 22_000, 19_800, 9900, 9000, 0, 5000, 4500]);
+    const dd = body.points.map((p: { drawdown: number }) => p.drawdown);
+    expect(dd[0]).toBe(0);
+    expect(dd[1]).toBe(0);
+    expect(dd[2]).toBeCloseTo(0.1, 12);
+    expect(dd[3]).toBeCloseTo(0.1, 12);
+    expect(dd[4]).toBeCloseTo(2000 / 11_000, 12);
+    expect(dd[5]).toBe(0);
+    expect(dd[6]).toBe(0);
+    expect(dd[7]).toBeCloseTo(0.1, 12);
   });
 
   it("restricts the points to the range but keeps the peak reached before it", async () => {
