@@ -4,6 +4,8 @@
 import type { Config } from "./config/index.js";
 import type { Clock } from "./domain/clock.js";
 import { Alerting } from "./engine/alerting.js";
+import { GroupAlerting } from "./engine/group-alerting.js";
+import { newAlertId } from "./domain/alert-record.js";
 import type { Engine } from "./engine/engine.js";
 import type { AlertingView } from "./exposition/metrics.js";
 import type { Logger } from "./logger.js";
@@ -23,9 +25,13 @@ import type { Journal } from "./store/journal.js";
 
 export interface AlertingRuntime {
   readonly alerting: Alerting;
+  /** The group drawdown triggers (§19). */
+  readonly groupAlerting: GroupAlerting;
   readonly channels: Channel[];
   /** After events were applied for these bots. */
   botsChanged(bots: string[]): void;
+  /** Every bot's and group's time-based conditions, now: what the evaluation timer runs (tests call it by hand). */
+  tick(): void;
   /** The alerting series of /metrics. */
   metricsView(): AlertingView;
   /** Alert records as they are created or change (the live hub listens). */
@@ -53,7 +59,10 @@ export function createAlertingRuntime(deps: {
   // Per channel, this process's delivery results (trading_notifications_total / _failures_total).
   const results = new Map<ChannelName, { sent: number; failed: number }>(channels.map((c) => [c.name, { sent: 0, failed: 0 }]));
   const alertListeners: Array<(r: AlertRecord) => void> = [];
+  let groupAlerting: GroupAlerting | undefined;
   const emitAlert = (record: AlertRecord) => {
+    // A group's record changed by a delivery or an acknowledgment: its firing state keeps up.
+    groupAlerting?.refresh(record);
     for (const l of alertListeners) {
       try {
         l(record);
@@ -112,10 +121,47 @@ export function createAlertingRuntime(deps: {
     external_url: config.external_url ?? null,
   });
   const a = alerting;
+  groupAlerting = new GroupAlerting({
+    policy: config.alerts,
+    config: config.groups_triggers,
+    persistence: store,
+    clock,
+    groups: () => engine.groups(),
+    readGroup: (group) => engine.group(group),
+    memberHealth: (bot) => a.health(bot),
+    notify: (n) => dispatcher.dispatch(n),
+    onChange: emitAlert,
+    external_url: config.external_url ?? null,
+    newId: newAlertId,
+  });
+  const groups = groupAlerting;
+  const evaluateAll = () => {
+    try {
+      a.tick();
+    } catch (err) {
+      logger.error({ err }, "alert tick failed");
+    }
+    try {
+      groups.tick();
+    } catch (err) {
+      logger.error({ err }, "group alert tick failed");
+    }
+  };
+  const evaluateGroups = (bots: string[]) => {
+    const changed = new Set(bots.flatMap((bot) => engine.groupsOf(bot)));
+    for (const group of changed) {
+      try {
+        groups.evaluate(group);
+      } catch (err) {
+        logger.error({ err, group }, "group alert evaluation failed");
+      }
+    }
+  };
 
   let tick: NodeJS.Timeout | undefined;
   return {
     alerting: a,
+    groupAlerting: groups,
     channels,
     botsChanged(bots) {
       for (const bot of bots) {
@@ -125,6 +171,7 @@ export function createAlertingRuntime(deps: {
           logger.error({ err, bot }, "alert evaluation failed");
         }
       }
+      evaluateGroups(bots);
     },
     metricsView: () => {
       const view = a.metricsView();
@@ -134,20 +181,19 @@ export function createAlertingRuntime(deps: {
         firing: view.firing.sort(byBotAndTrigger),
         alertsTotal: view.alertsTotal.sort(byBotAndTrigger),
         suppressedTotal: view.suppressedTotal.sort(byBotAndTrigger),
+        groupTriggers: groups.triggers(),
+        groupFiring: groups
+          .firing()
+          .sort((x, y) => (x.group === y.group ? x.trigger.localeCompare(y.trigger) : x.group.localeCompare(y.group))),
         notifications: [...results].map(([channel, r]) => ({ channel, ...r })),
       };
     },
     onAlert: (listener) => void alertListeners.push(listener),
+    tick: evaluateAll,
     start() {
-      // Time-based conditions (stale bots, reminders, the probe) need evaluation without events.
-      // A failing alert store (§15) throws from here; it must not end the start or the process.
-      const evaluateAll = () => {
-        try {
-          a.tick();
-        } catch (err) {
-          logger.error({ err }, "alert tick failed");
-        }
-      };
+      // Time-based conditions (stale bots, reminders, the probe, a new day for the groups) need
+      // evaluation without events. A failing alert store (§15) throws inside; evaluateAll logs it, so
+      // it never ends the start or the process.
       evaluateAll();
       tick = setInterval(evaluateAll, config.alerts.evaluation_interval_seconds * 1000);
       tick.unref();

@@ -150,6 +150,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     pipeline,
     engine,
     alerting: alerts.alerting,
+    groupAlerting: alerts.groupAlerting,
     metrics,
     clock,
     logger,

@@ -1,13 +1,16 @@
 // The built-in live dashboard (§13). Plain browser JavaScript, no build step, nothing loaded
 // from elsewhere. State arrives over /ws (metrics_update, health_update, safety_update, trade,
-// alert); the equity chart starts from /api/v1/export/equity and the alert list from
-// /api/v1/alerts/history. Everything received is written with textContent, never as HTML.
+// alert); the equity chart starts from /api/v1/export/equity, the alert list from
+// /api/v1/alerts/history and the groups row (§19) from /api/v1/groups/realtime. Everything
+// received is written with textContent, never as HTML.
+import { MAX_CHART_POINTS, chartScales, withHistory, withLivePoint } from "./chart-data.js";
+import { money, pct, ratio, renderFiringBadge, setText, setTone, signClass, signed, since } from "./format.js";
+import { createGroupsView } from "./groups.js";
 
 const params = new URLSearchParams(location.search);
 const token = params.get("token");
 const authHeaders = token ? { Authorization: `Bearer ${token}` } : {};
 
-const MAX_CHART_POINTS = 600;
 const MAX_ALERTS = 20;
 
 /** bot → { metrics, health, safety, points: [{t, equity, drawdown}], el, chartLoaded } */
@@ -15,31 +18,7 @@ const bots = new Map();
 const alerts = []; // newest first
 /** id → alert record still firing (from the history at connect, then kept current by `alert` pushes). */
 const firing = new Map();
-const SEVERITY_ORDER = ["info", "warning", "error", "critical"];
 const $ = (id) => document.getElementById(id);
-
-// ---------- formatting ----------
-const nf2 = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const money = (x) => (x === null || x === undefined ? "–" : nf2.format(x));
-const signed = (x) => (x === null || x === undefined ? "–" : (x > 0 ? "+" : "") + nf2.format(x));
-const pct = (x) => (x === null || x === undefined ? "–" : `${(x * 100).toFixed(2)}%`);
-const ratio = (x) => (x === null || x === undefined ? "–" : x.toFixed(2));
-const since = (iso) => {
-  if (!iso) return "never";
-  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.round(s / 60)}m ago` : new Date(iso).toLocaleString();
-};
-const signClass = (x) => (x > 0 ? "pos" : x < 0 ? "neg" : "");
-
-function setText(root, selector, text) {
-  const el = root.querySelector(selector);
-  el.textContent = text;
-  return el;
-}
-
-function setTone(el, base, tone) {
-  el.className = `${base} ${tone}`.trim();
-}
 
 // ---------- REST ----------
 async function getJson(path) {
@@ -56,8 +35,7 @@ async function loadChart(bot) {
     const body = await getJson(`/api/v1/export/equity?bot=${encodeURIComponent(bot)}&max_points=${MAX_CHART_POINTS / 2}`);
     const history = body.points.map((p) => ({ t: Date.parse(p.ts), equity: p.equity, drawdown: p.drawdown }));
     // Live points that arrived while loading are newer than the history: keep them after it.
-    const last = history.length ? history[history.length - 1].t : -Infinity;
-    b.points = history.concat(b.points.filter((p) => p.t > last));
+    b.points = withHistory(history, b.points);
     drawChart(b);
   } catch (err) {
     b.chartLoaded = false; // try again on the next update
@@ -77,6 +55,7 @@ async function loadAlerts() {
     firing.clear();
     for (const a of open.alerts ?? []) trackFiring(a);
     for (const b of bots.values()) renderFiring(b);
+    groups.renderAllFiring();
   } catch (err) {
     console.warn("alert history unavailable", err);
   }
@@ -152,15 +131,13 @@ function trackFiring(a) {
 
 /** Beside the health badge: how many alerts fire for the bot, coloured by the worst severity. */
 function renderFiring(b) {
-  const mine = [...firing.values()].filter((a) => a.bot === b.el.dataset.bot);
-  const badge = b.el.querySelector(".firing");
-  badge.hidden = mine.length === 0;
-  if (mine.length === 0) return;
-  const worst = mine.map((a) => a.severity).sort((x, y) => SEVERITY_ORDER.indexOf(y) - SEVERITY_ORDER.indexOf(x))[0];
-  badge.textContent = `${mine.length} firing · ${worst}`;
-  badge.className = `badge firing ${worst}`;
-  badge.title = mine.map((a) => `${a.trigger} (${a.severity})`).join(", ");
+  renderFiringBadge(
+    b.el.querySelector(".firing"),
+    [...firing.values()].filter((a) => a.bot === b.el.dataset.bot),
+  );
 }
+
+const groups = createGroupsView({ getJson, firingAlerts: () => [...firing.values()] });
 
 function renderHealth(b) {
   const h = b.health;
@@ -224,7 +201,8 @@ function renderAlerts() {
       const when = document.createElement("div");
       when.className = "when";
       const at = a.status === "resolved" ? a.resolved_at : a.started_at;
-      when.textContent = `${a.status ?? ""} · ${a.severity ?? ""} · ${a.bot} · ${a.trigger} · ${at ? new Date(at).toLocaleString() : ""}`;
+      const subject = a.group !== undefined ? `group ${a.group}` : a.bot;
+      when.textContent = `${a.status ?? ""} · ${a.severity ?? ""} · ${subject} · ${a.trigger} · ${at ? new Date(at).toLocaleString() : ""}`;
       const msg = document.createElement("div");
       msg.textContent = a.message ?? "";
       li.append(when, msg);
@@ -234,22 +212,7 @@ function renderAlerts() {
   $("no-alerts").hidden = alerts.length > 0;
 }
 
-// ---------- chart: equity line on top, drawdown area below ----------
-function addLivePoint(b, m) {
-  if (m.equity === null) return;
-  const t = m.last_event_at ? Date.parse(m.last_event_at) : Date.now();
-  const last = b.points[b.points.length - 1];
-  if (last && last.t === t && last.equity === m.equity) return;
-  b.points.push({ t: Math.max(t, last ? last.t : t), equity: m.equity, drawdown: m.drawdown ?? 0 });
-  if (b.points.length > MAX_CHART_POINTS) {
-    // Thin the older half (every other point) so the chart keeps its whole span in bounded memory.
-    const half = Math.floor(b.points.length / 2);
-    b.points = b.points
-      .slice(0, half)
-      .filter((_, i) => i % 2 === 0)
-      .concat(b.points.slice(half));
-  }
-}
+// ---------- chart: equity line on top, drawdown area below (data in chart-data.js) ----------
 
 const pendingDraws = new Set();
 function drawChart(b) {
@@ -293,25 +256,7 @@ function paint(b) {
     ctx.fillText(pts.length ? "waiting for more points…" : "no equity history yet", 8, h / 2);
     return;
   }
-  const eqH = h * 0.68;
-  const ddTop = eqH + 8;
-  const ddH = h - ddTop - 2;
-  const t0 = pts[0].t;
-  const span = Math.max(1, pts[pts.length - 1].t - t0);
-  let lo = Infinity;
-  let hi = -Infinity;
-  let maxDd = 0;
-  for (const p of pts) {
-    lo = Math.min(lo, p.equity);
-    hi = Math.max(hi, p.equity);
-    maxDd = Math.max(maxDd, p.drawdown);
-  }
-  const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.01 || 1;
-  lo -= pad;
-  hi += pad;
-  const x = (p) => ((p.t - t0) / span) * (w - 4) + 2;
-  const yEq = (p) => 4 + (1 - (p.equity - lo) / (hi - lo)) * (eqH - 8);
-  const yDd = (p) => ddTop + (maxDd > 0 ? p.drawdown / maxDd : 0) * ddH;
+  const { eqH, ddTop, high, low, maxDd, x, yEq, yDd } = chartScales(pts, w, h);
 
   ctx.strokeStyle = css.getPropertyValue("--accent");
   ctx.lineWidth = 1.5;
@@ -328,9 +273,9 @@ function paint(b) {
   ctx.fill();
 
   ctx.fillStyle = css.getPropertyValue("--muted");
-  ctx.fillText(money(hi - pad), 4, 12);
+  ctx.fillText(money(high), 4, 12);
   // A flat curve has one value: label it once, not at both edges.
-  if (hi - pad !== lo + pad) ctx.fillText(money(lo + pad), 4, eqH - 2);
+  if (high !== low) ctx.fillText(money(low), 4, eqH - 2);
   ctx.fillText(`max DD ${pct(maxDd)}`, 4, h - 4);
 }
 
@@ -357,6 +302,7 @@ function onMessage(event) {
     alerts.length = Math.min(alerts.length, MAX_ALERTS);
     trackFiring(msg.data);
     if (bots.has(msg.data.bot)) renderFiring(bots.get(msg.data.bot));
+    if (msg.data.group !== undefined) groups.renderFiring(msg.data.group);
     return renderAlerts();
   }
   if (msg.type === "trade") return; // the metrics_update that follows carries the new figures
@@ -364,9 +310,10 @@ function onMessage(event) {
   if (msg.type === "metrics_update") {
     b.metrics = msg.data;
     renderMetrics(b);
-    addLivePoint(b, msg.data);
+    b.points = withLivePoint(b.points, msg.data);
     drawChart(b);
     loadChart(msg.bot);
+    groups.changed();
   } else if (msg.type === "health_update") {
     b.health = msg.data;
     renderHealth(b);
@@ -385,6 +332,7 @@ function connect() {
     backoffMs = 500;
     setConnection("up", "live");
     loadAlerts(); // alerts raised while we were away
+    groups.load();
   };
   ws.onmessage = onMessage;
   ws.onclose = () => {

@@ -9,10 +9,17 @@
  */
 export const BOT_IDENTITY = ["job", "instance", "bot"] as const;
 const ON_BOT = `on(${BOT_IDENTITY.join(", ")})`;
+/** The same for a group (§19): its series carry `group` instead of `bot`. */
+export const GROUP_IDENTITY = ["job", "instance", "group"] as const;
+const ON_GROUP = `on(${GROUP_IDENTITY.join(", ")})`;
+
+/** Whom a rule is about: a bot (trading_alert_* config series) or a group (trading_group_alert_*). */
+export type RuleScope = "bot" | "group";
+const ON: Record<RuleScope, string> = { bot: ON_BOT, group: ON_GROUP };
 
 /** `trading_alert_<kind>{trigger="<id>"}`: the effective configured value the exporter publishes. */
-export function triggerConfig(kind: "threshold" | "min_trades" | "enabled", trigger: string): string {
-  return `trading_alert_${kind}{trigger="${trigger}"}`;
+export function triggerConfig(kind: "threshold" | "min_trades" | "enabled", trigger: string, scope: RuleScope = "bot"): string {
+  return `trading_${scope === "group" ? "group_" : ""}alert_${kind}{trigger="${trigger}"}`;
 }
 
 /**
@@ -20,13 +27,13 @@ export function triggerConfig(kind: "threshold" | "min_trades" | "enabled", trig
  * (what `$value` shows) and its labels. `group_left` makes the metric side the "many" side: each
  * config series matches every metric series of its bot, and the output keeps the metric's labels.
  */
-export function compareWithConfig(metric: string, op: ">=" | "<", config: string): string {
-  return `${metric}\n  ${op} ${ON_BOT} group_left()\n${config}`;
+export function compareWithConfig(metric: string, op: ">=" | "<", config: string, scope: RuleScope = "bot"): string {
+  return `${metric}\n  ${op} ${ON[scope]} group_left()\n${config}`;
 }
 
-/** Keep only bots whose trigger is enabled (`trading_alert_enabled == 1`). */
-export function gateOnEnabled(condition: string, trigger: string): string {
-  return `(\n${indent(condition)}\n)\nand ${ON_BOT}\n(${triggerConfig("enabled", trigger)} == 1)`;
+/** Keep only bots (groups) whose trigger is enabled (`trading_alert_enabled == 1`). */
+export function gateOnEnabled(condition: string, trigger: string, scope: RuleScope = "bot"): string {
+  return `(\n${indent(condition)}\n)\nand ${ON[scope]}\n(${triggerConfig("enabled", trigger, scope)} == 1)`;
 }
 
 /** Intersect two per-bot conditions, keeping the left side's value. */
@@ -51,15 +58,16 @@ export function templateLookup(
     metric: string;
     trigger?: string;
     /** e.g. " >= 0" to drop NaN (then "unknown" is shown) */ filter?: string;
-    /** "exporter": a series of the exporter itself, with no `bot` label. */
-    scope?: "bot" | "exporter";
+    /** Whose series: a bot's (default), a group's (§19, label `group`), or the exporter's own (no such label). */
+    scope?: RuleScope | "exporter";
   },
   format: string,
 ): string {
   const triggerMatcher = selector.trigger === undefined ? "" : `,trigger=\\"${selector.trigger}\\"`;
-  const [botMatcher, botArg] = selector.scope === "exporter" ? ["", ""] : [",bot=%q", " $labels.bot"];
+  const scope = selector.scope ?? "bot";
+  const [subjectMatcher, subjectArg] = scope === "exporter" ? ["", ""] : [`,${scope}=%q`, ` $labels.${scope}`];
   const query =
-    `printf "${selector.metric}{job=%q,instance=%q${botMatcher}${triggerMatcher}}${selector.filter ?? ""}" ` +
-    `$labels.job $labels.instance${botArg}`;
+    `printf "${selector.metric}{job=%q,instance=%q${subjectMatcher}${triggerMatcher}}${selector.filter ?? ""}" ` +
+    `$labels.job $labels.instance${subjectArg}`;
   return `{{ with ${query} | query }}{{ . | first | value | ${format} }}{{ else }}unknown{{ end }}`;
 }

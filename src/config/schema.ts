@@ -14,7 +14,7 @@ import {
   timeZone,
   webOrigin,
 } from "./fields.js";
-import { botTriggersSchema, triggersSchema } from "./triggers.js";
+import { botTriggersSchema, groupTriggersSchema, triggersSchema } from "./triggers.js";
 // The registries declare `notifications` and `sources` (the one layer crossing config makes: see docs/architecture.md).
 import { notificationsSchema } from "../notify/channels/index.js";
 import { sourcesSchema } from "../sources/definitions/index.js";
@@ -151,6 +151,8 @@ export const configSchema = z.strictObject({
       error: "must be a mapping of group name to bot names",
     })
     .default({}),
+  /** §19: the three drawdown triggers for groups, same defaults as the bots'. */
+  groups_triggers: groupTriggersSchema,
   health,
   api_probe: apiProbe,
   triggers: triggersSchema,

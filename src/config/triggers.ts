@@ -10,6 +10,7 @@ import {
   type TriggerOverride,
   type TriggerSettings,
 } from "../domain/trigger-defaults.js";
+import { GROUP_TRIGGER_IDS, type GroupTriggerConfig } from "../domain/group-triggers.js";
 
 /** The global `triggers.<id>` section: an override merged onto the §7 defaults. */
 function triggerSettingsSchema(id: TriggerId) {
@@ -32,3 +33,12 @@ export const botTriggersSchema = z.strictObject(overrideShape).prefault({});
 
 export type TriggersConfig = Record<TriggerId, TriggerSettings>;
 export type BotTriggerOverrides = Partial<Record<TriggerId, TriggerOverride>>;
+
+/** `groups_triggers:` — the three drawdown triggers for every group (§19); only what the file sets. */
+export const groupTriggersSchema = z
+  .strictObject(
+    Object.fromEntries(GROUP_TRIGGER_IDS.map((id) => [id, triggerOverrideSchema(id).optional()])) as {
+      [K in keyof Required<GroupTriggerConfig>]: z.ZodOptional<z.ZodType<TriggerOverride>>;
+    },
+  )
+  .prefault({});

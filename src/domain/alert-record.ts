@@ -20,10 +20,8 @@ export interface Delivery {
   at: number;
 }
 
-/** §7 alert record. Times are epoch ms; the REST layer formats them. */
-export interface AlertRecord {
+interface AlertRecordFields {
   id: string;
-  bot: string;
   trigger: string;
   severity: Severity;
   status: "firing" | "resolved";
@@ -39,9 +37,28 @@ export interface AlertRecord {
   acknowledged_by: string | null;
 }
 
+/** §7 alert record of a bot. Times are epoch ms; the REST layer formats them. */
+export interface BotAlertRecord extends AlertRecordFields {
+  bot: string;
+  group?: undefined;
+}
+
+/** §19: a group's drawdown alert carries `group` instead of `bot`. */
+export interface GroupAlertRecord extends AlertRecordFields {
+  group: string;
+  bot?: undefined;
+}
+
+export type AlertRecord = BotAlertRecord | GroupAlertRecord;
+
+/** "bot alpha" / "group fleet": whom an alert is about, in a message. */
+export function alertSubject(r: AlertRecord): string {
+  return r.group !== undefined ? `group ${r.group}` : `bot ${r.bot}`;
+}
+
 export type NotificationKind = "firing" | "reminder" | "resolved" | "test";
 
-/** One alert on its way to the channels, with the bot's health at the time. */
+/** One alert on its way to the channels, with the bot's health (a group's: its worst member's) at the time. */
 export interface Notification {
   kind: NotificationKind;
   alert: AlertRecord;

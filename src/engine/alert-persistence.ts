@@ -4,12 +4,14 @@
 // src/store/alert-store.ts implements it with SQLite; tests may hand in any other implementation.
 import type { AlertRecord, Delivery, Severity } from "../domain/alert-record.js";
 import type { TriggerId, TriggerOverride } from "../domain/trigger-defaults.js";
-import type { TriggerState } from "./alert-state.js";
+import type { GroupTriggerState, TriggerState } from "./alert-state.js";
 
 export interface HistoryFilter {
   bot?: string;
   trigger?: string;
   status?: "firing" | "resolved";
+  /** A group's alerts (§19); `bot` matches bots' alerts only. */
+  group?: string;
   /** Epoch ms: alerts that started at or after it. */
   since?: number;
   limit?: number;
@@ -37,12 +39,16 @@ export interface AlertCounter {
 export interface AlertChanges {
   records: AlertRecord[];
   states: TriggerState[];
+  /** Group drawdown triggers (§19): kept beside the bots' states. */
+  groupStates?: GroupTriggerState[];
   counts: { bot: string; trigger: string; severity: Severity; suppressed: boolean }[];
 }
 
 export interface AlertPersistence {
   /** Every persisted (bot, trigger) state, with its firing record. */
   loadStates(): TriggerState[];
+  /** Every persisted (group, trigger) state, with its firing record. */
+  loadGroupStates(): GroupTriggerState[];
   loadOverrides(): StoredOverride[];
   loadCounters(): AlertCounter[];
   /** Writes the outcome of one evaluation atomically (records, states and counters together); throws if it could not. */

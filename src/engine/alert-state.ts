@@ -16,6 +16,7 @@
 // - Resolution is notified when `send_resolved` and the alert was notified; resolved messages don't
 //   restart the cooldown (they say "all clear", not "something is wrong").
 import type { AlertRecord, Severity } from "../domain/alert-record.js";
+import type { GroupTriggerId } from "../domain/group-triggers.js";
 import type { TriggerId } from "../domain/trigger-defaults.js";
 
 export interface AlertPolicy {
@@ -26,15 +27,26 @@ export interface AlertPolicy {
 
 export const ALERT_POLICY_DEFAULTS: AlertPolicy = { cooldown_seconds: 300, repeat_interval_seconds: 3600, send_resolved: true };
 
-/** What is remembered per (bot, trigger); persisted so a restart neither re-sends nor forgets. */
-export interface TriggerState {
-  bot: string;
+interface AlertStateFields {
   trigger: TriggerId;
   /** The alert currently firing; null when the condition is inactive. */
   firing: AlertRecord | null;
   /** When the last firing or reminder notification went out (epoch ms); cooldown and reminders count from it. */
   last_notified_at: number | null;
 }
+
+/** What is remembered per (bot, trigger); persisted so a restart neither re-sends nor forgets. */
+export interface TriggerState extends AlertStateFields {
+  bot: string;
+}
+
+/** The same per (group, trigger) of a group's drawdown triggers (§19). */
+export interface GroupTriggerState extends AlertStateFields {
+  group: string;
+  trigger: GroupTriggerId;
+}
+
+type AnyState = TriggerState | GroupTriggerState;
 
 /** A trigger's condition as evaluated now (from src/domain/triggers.ts) with its effective severity. */
 export interface Observation {
@@ -52,8 +64,8 @@ export interface NotifyAction {
   record: AlertRecord;
 }
 
-export interface Transition {
-  state: TriggerState;
+export interface Transition<S extends AnyState = TriggerState> {
+  state: S;
   /** Notifications to hand to the dispatcher, in order. */
   notify: NotifyAction[];
   /** Records created or updated (state-machine fields only: deliveries and acks live elsewhere). */
@@ -70,9 +82,15 @@ export function initialState(bot: string, trigger: TriggerId): TriggerState {
   return { bot, trigger, firing: null, last_notified_at: null };
 }
 
-/** Advances one (bot, trigger) by one evaluation. */
-export function stepAlert(state: TriggerState, obs: Observation, now: number, policy: AlertPolicy, newId: () => string): Transition {
-  const unchanged: Transition = { state, notify: [], save: [], fired: false, suppressed: false, changed: false };
+/** Advances one (bot, trigger) or (group, trigger) by one evaluation. */
+export function stepAlert<S extends AnyState>(
+  state: S,
+  obs: Observation,
+  now: number,
+  policy: AlertPolicy,
+  newId: () => string,
+): Transition<S> {
+  const unchanged: Transition<S> = { state, notify: [], save: [], fired: false, suppressed: false, changed: false };
   const firing = state.firing;
 
   if (firing === null) {
@@ -81,7 +99,7 @@ export function stepAlert(state: TriggerState, obs: Observation, now: number, po
     const cooling = last !== null && now - last < policy.cooldown_seconds * 1000;
     const record: AlertRecord = {
       id: newId(),
-      bot: state.bot,
+      ...subjectOf(state),
       trigger: state.trigger,
       severity: obs.severity,
       status: "firing",
@@ -143,6 +161,11 @@ export function stepAlert(state: TriggerState, obs: Observation, now: number, po
     suppressed: false,
     changed: true,
   };
+}
+
+/** A record names its bot, or (a group's alert) its group instead. */
+function subjectOf(state: AnyState): { bot: string } | { group: string } {
+  return "group" in state ? { group: state.group } : { bot: state.bot };
 }
 
 function finiteOrNull(n: number): number | null {

@@ -237,9 +237,12 @@ export class Alerting {
     }
   }
 
-  /** Keeps the in-memory firing record (deliveries, ack) equal to the stored one, and tells listeners. */
+  /**
+   * Keeps the in-memory firing record (deliveries, ack) equal to the stored one, and tells listeners
+   * (a group's record is kept current by GroupAlerting, which the runtime tells).
+   */
   private refreshFiring(record: AlertRecord): void {
-    if (isTriggerId(record.trigger)) {
+    if (record.bot !== undefined && isTriggerId(record.trigger)) {
       const states = this.statesOf(record.bot);
       const i = TRIGGER_IDS.indexOf(record.trigger);
       const state = states[i];

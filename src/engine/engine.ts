@@ -98,6 +98,11 @@ export class Engine {
     return [...this.groupStates.keys()];
   }
 
+  /** The groups `bot` is a member of, in config order. */
+  groupsOf(bot: string): string[] {
+    return (this.groupsOfBot.get(bot) ?? []).map((g) => g.group);
+  }
+
   hasGroup(group: string): boolean {
     return this.groupStates.has(group);
   }

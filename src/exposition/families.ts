@@ -25,6 +25,9 @@ export interface AlertingView {
   alertsTotal: Array<{ bot: string; trigger: string; severity: string; count: number }>;
   suppressedTotal: Array<{ bot: string; trigger: string; count: number }>;
   notifications: Array<{ channel: string; sent: number; failed: number }>;
+  /** The group drawdown triggers (§19): effective settings per (group, trigger), and what fires. */
+  groupTriggers?: Array<{ group: string; trigger: string; enabled: boolean; threshold: number | null }>;
+  groupFiring?: Array<{ group: string; trigger: string; severity: string }>;
 }
 
 export interface BotView {

@@ -1,4 +1,5 @@
-// The per-group series of §19 (label `group`), read from the engine's group figures at scrape time.
+// The per-group series of §19 (label `group`), read from the engine's group figures at scrape time,
+// and the group drawdown triggers' settings and firing state, read from the alerting view.
 import type { GroupSnapshot } from "../domain/snapshots.js";
 import { family, type Family } from "./families.js";
 
@@ -25,3 +26,28 @@ export const GROUP_FAMILIES: Family[] = GROUP_GAUGES.map(([name, help, value]) =
     for (const g of view.groups) add(value(g), g.group);
   }),
 );
+
+/** The group triggers' settings (the group Prometheus rules read them) and the native firing state. */
+export const GROUP_ALERTING_FAMILIES: Family[] = [
+  family(
+    "trading_group_alert_threshold",
+    "Effective threshold of each group drawdown trigger.",
+    "gauge",
+    ["group", "trigger"],
+    (view, add) => {
+      for (const t of view.alerting?.groupTriggers ?? []) if (t.threshold !== null) add(t.threshold, t.group, t.trigger);
+    },
+  ),
+  family("trading_group_alert_enabled", "1 when the group drawdown trigger is enabled.", "gauge", ["group", "trigger"], (view, add) => {
+    for (const t of view.alerting?.groupTriggers ?? []) add(t.enabled ? 1 : 0, t.group, t.trigger);
+  }),
+  family(
+    "trading_group_alert_firing",
+    "1 while the native group alert is firing.",
+    "gauge",
+    ["group", "trigger", "severity"],
+    (view, add) => {
+      for (const f of view.alerting?.groupFiring ?? []) add(1, f.group, f.trigger, f.severity);
+    },
+  ),
+];

@@ -21,7 +21,7 @@ import {
 } from "./families.js";
 import { ExpositionRegistry, ReadyFamily } from "./ready-family.js";
 import { SOURCE_FAMILIES } from "./source-metrics.js";
-import { GROUP_FAMILIES } from "./group-metrics.js";
+import { GROUP_ALERTING_FAMILIES, GROUP_FAMILIES } from "./group-metrics.js";
 import { STORE_FAMILIES } from "./store-metrics.js";
 
 export type { AlertingView } from "./families.js";
@@ -89,6 +89,7 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
     ...(source.alerting ? ALERTING_FAMILIES : []),
     ...(source.sources ? SOURCE_FAMILIES : []),
     ...GROUP_FAMILIES,
+    ...(source.alerting ? GROUP_ALERTING_FAMILIES : []),
     ...EXPORTER_FAMILIES,
     ...(source.store ? STORE_FAMILIES : []),
   ];

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Clock } from "../domain/clock.js";
 import type { Alerting } from "../engine/alerting.js";
 import { TriggerChangeError } from "../engine/trigger-table.js";
+import type { GroupAlerting } from "../engine/group-alerting.js";
 import { CHANNEL_NAMES, sendTest, type AlertRecord, type Channel } from "../notify/index.js";
 import { parseJsonBody } from "./ingest-router.js";
 import { isoOrNull } from "./json.js";
@@ -23,6 +24,7 @@ export const alertTestSchema = z.strictObject({ channel: z.enum([...CHANNEL_NAME
 export const ackSchema = z.strictObject({ by: z.string().max(200).optional() });
 export const historyQuerySchema = z.strictObject({
   bot: z.string().optional(),
+  group: z.string().optional(),
   trigger: z.string().optional(),
   status: z.enum(["firing", "resolved"]).optional(),
   since: z
@@ -62,6 +64,8 @@ function rateLimiter(perMinute: number, clock: Clock) {
 
 export interface AlertsRouterDeps {
   alerting: Alerting;
+  /** Absent: no group triggers (an app without groups). */
+  groupAlerting?: Pick<GroupAlerting, "triggers">;
   channels: Channel[];
   clock: Clock;
   externalUrl: string | null;
@@ -93,7 +97,20 @@ export function alertsRouter(deps: AlertsRouterDeps): Router {
     res.json(alertJson(record));
   });
 
-  router.get("/api/v1/alerts/triggers", (_req, res) => void res.json({ triggers: alerting.triggers() }));
+  router.get(
+    "/api/v1/alerts/triggers",
+    (_req, res) =>
+      void res.json({
+        triggers: alerting.triggers(),
+        group_triggers: (deps.groupAlerting?.triggers() ?? []).map(({ group, trigger, enabled, severity, threshold }) => ({
+          group,
+          trigger,
+          enabled,
+          severity,
+          threshold,
+        })),
+      }),
+  );
 
   router.put("/api/v1/alerts/triggers/:trigger", (req, res) => {
     try {

@@ -31,6 +31,8 @@ export interface AppDeps {
   pipeline: IngestPipeline;
   engine: Engine;
   alerting: Alerting;
+  /** The group drawdown triggers (§19), listed by `GET /api/v1/alerts/triggers`. */
+  groupAlerting?: AlertsRouterDeps["groupAlerting"];
   metrics: MetricsEndpoint;
   clock: Clock;
   logger: Logger;
@@ -40,7 +42,7 @@ export interface AppDeps {
   /** Why the exporter is not ready (stopping, the store failing: §15); empty when it is. */
   notReadyReasons: () => string[];
   /** `POST /api/v1/alerts/test`: the channels and its rate limit. */
-  alertTest: Omit<AlertsRouterDeps, "alerting" | "clock">;
+  alertTest: Omit<AlertsRouterDeps, "alerting" | "groupAlerting" | "clock">;
   export: ExportRouterDeps;
   /** The Freqtrade webhook receiver, when `sources.freqtrade_webhook` is configured (§18). */
   freqtradeWebhook?: FreqtradeWebhookReceiver;
@@ -88,7 +90,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(ingestRouter(deps.pipeline));
   app.use(realtimeRouter(deps.engine, deps.clock));
   app.use(healthRouter(deps.engine, deps.alerting, deps.clock));
-  app.use(alertsRouter({ ...deps.alertTest, alerting: deps.alerting, clock: deps.clock }));
+  app.use(alertsRouter({ ...deps.alertTest, alerting: deps.alerting, groupAlerting: deps.groupAlerting, clock: deps.clock }));
   app.use(exportRouter(deps.export));
   app.use(openApiRouter());
 

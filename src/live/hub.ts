@@ -79,9 +79,15 @@ export class LiveHub {
     this.broadcast("trade", bot, tradeRecord(trade, effectiveReturn ?? trade.return ?? null));
   }
 
-  /** Call with the alert record in its REST shape (as `/api/v1/alerts/history` returns it). */
-  alert<R extends { bot: string }>(record: R): void {
-    this.broadcast("alert", record.bot, record);
+  /**
+   * Call with the alert record in its REST shape (as `/api/v1/alerts/history` returns it). A group's
+   * alert (§19) names no bot: its frame carries `group`, and only clients that follow every bot get it.
+   */
+  alert<R extends { bot?: string; group?: string }>(record: R): void {
+    if (record.bot !== undefined) return this.broadcast("alert", record.bot, record);
+    const frame = JSON.stringify({ type: "alert", group: record.group, ts: new Date(this.clock.now()).toISOString(), data: record });
+    // No bot is named "" (§3): a client with a bot filter never wants it, one without does.
+    for (const client of this.clientSet) client.send("", "alert", frame);
   }
 
   close(): void {

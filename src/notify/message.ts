@@ -1,7 +1,8 @@
 // What a notification says, decided once for every channel as a list of labelled facts, so all
-// channels say the same thing: what fired, on which bot, the value against the threshold, the
-// severity, when, the bot's health and a link to the dashboard. Each channel lays it out itself.
-import type { Notification } from "../domain/alert-record.js";
+// channels say the same thing: what fired, on which bot (or group, §19), the value against the
+// threshold, the severity, when, the bot's health (a group's: its worst member's) and a link to the
+// dashboard. Each channel lays it out itself.
+import { alertSubject, type Notification } from "../domain/alert-record.js";
 import type { Fact, MessageContent, RenderedMessage } from "./channel.js";
 import { formatDuration, isoUtc, triggerText, valueAgainstThreshold } from "./trigger-text.js";
 
@@ -10,11 +11,11 @@ function titleOf(n: Notification): string {
   const sev = a.severity.toUpperCase();
   switch (n.kind) {
     case "firing":
-      return `[${sev}] ${a.trigger} on bot ${a.bot}`;
+      return `[${sev}] ${a.trigger} on ${alertSubject(a)}`;
     case "reminder":
-      return `[${sev}] Reminder: ${a.trigger} still firing on bot ${a.bot}`;
+      return `[${sev}] Reminder: ${a.trigger} still firing on ${alertSubject(a)}`;
     case "resolved":
-      return `[RESOLVED] ${a.trigger} on bot ${a.bot}`;
+      return `[RESOLVED] ${a.trigger} on ${alertSubject(a)}`;
     case "test":
       return "[TEST] trading-exporter test notification";
   }
@@ -34,7 +35,7 @@ function contentOf(n: Notification): MessageContent {
   if (a.message && n.kind !== "test") summary.push(a.message);
 
   const facts: Fact[] = [
-    { label: "Bot", value: a.bot },
+    a.group !== undefined ? { label: "Group", value: a.group } : { label: "Bot", value: a.bot },
     { label: "Trigger", value: a.trigger },
     { label: "Severity", value: a.severity },
   ];

@@ -91,6 +91,7 @@ function historyParams(): Param[] {
   const schema = z.toJSONSchema(historyQuerySchema, { io: "input" }) as { properties: Record<string, JsonSchema> };
   const words: Record<string, string> = {
     bot: "Only this bot's alerts",
+    group: "Only this group's alerts (§19)",
     trigger: "Only this trigger's alerts",
     status: "Only firing or only resolved alerts",
     since: "Only alerts started at or after this ISO-8601 time",
@@ -183,10 +184,10 @@ export function apiPaths(): Record<string, Record<string, unknown>> {
     "/api/v1/alerts/triggers": {
       get: operation({
         id: "getTriggers",
-        summary: "Effective trigger settings per bot (config file and run-time changes merged)",
+        summary: "Effective trigger settings per bot (config file and run-time changes merged) and per group",
         tag: "alerts",
         access: "read",
-        ok: { description: "One row per (bot, trigger)", content: json("TriggerTableResponse") },
+        ok: { description: "One row per (bot, trigger) and per (group, drawdown trigger)", content: json("TriggerTableResponse") },
       }),
     },
     "/api/v1/alerts/triggers/{trigger}": {

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { CHANNEL_NAMES } from "../config/index.js";
 import { SEVERITIES } from "../domain/alert-record.js";
+import { GROUP_TRIGGER_IDS } from "../domain/group-triggers.js";
 import { TRIGGER_IDS } from "../domain/trigger-defaults.js";
 
 /** ISO-8601 UTC as `Date.toISOString()` writes it. */
@@ -149,9 +150,8 @@ export const deliverySchema = z.strictObject({
   at: isoOrNull,
 });
 
-export const alertRecordSchema = z.strictObject({
+const alertRecordFields = {
   id: z.string(),
-  bot: z.string(),
   trigger: z.enum(TRIGGER_IDS),
   severity: z.enum(SEVERITIES),
   status: z.enum(["firing", "resolved"]),
@@ -165,7 +165,17 @@ export const alertRecordSchema = z.strictObject({
   deliveries: z.array(deliverySchema),
   acknowledged_at: isoOrNull,
   acknowledged_by: z.string().nullable(),
-});
+};
+
+/** A bot's alert (§7), or a group's drawdown alert (§19), which names `group` instead of `bot`. */
+export const alertRecordSchema = z.union([
+  z.strictObject({ bot: z.string(), ...alertRecordFields }),
+  z.strictObject({
+    group: z.string().meta({ description: "A group's drawdown alert (§19) names its group instead of a bot" }),
+    ...alertRecordFields,
+    trigger: z.enum(GROUP_TRIGGER_IDS),
+  }),
+]);
 
 export const alertHistoryResponseSchema = z.strictObject({ alerts: z.array(alertRecordSchema) });
 
@@ -178,7 +188,18 @@ export const triggerRowSchema = z.strictObject({
   min_trades: z.number().int().nullable().meta({ description: "low_win_rate only; null elsewhere" }),
 });
 
-export const triggerTableResponseSchema = z.strictObject({ triggers: z.array(triggerRowSchema) });
+export const groupTriggerRowSchema = z.strictObject({
+  group: z.string(),
+  trigger: z.enum(GROUP_TRIGGER_IDS),
+  enabled: z.boolean(),
+  severity: z.enum(SEVERITIES),
+  threshold: z.number(),
+});
+
+export const triggerTableResponseSchema = z.strictObject({
+  triggers: z.array(triggerRowSchema),
+  group_triggers: z.array(groupTriggerRowSchema).meta({ description: "The group drawdown triggers (§19), from `groups_triggers`" }),
+});
 
 export const triggerChangeResponseSchema = z.strictObject({
   trigger: z.enum(TRIGGER_IDS),

@@ -4,7 +4,8 @@
 import type Database from "better-sqlite3";
 import type { AlertRecord, Delivery, Severity } from "../domain/alert-record.js";
 import { isTriggerId, type TriggerId, type TriggerOverride } from "../domain/trigger-defaults.js";
-import type { TriggerState } from "../engine/alert-state.js";
+import { isGroupTriggerId } from "../domain/group-triggers.js";
+import type { GroupTriggerState, TriggerState } from "../engine/alert-state.js";
 import type { AlertChanges, AlertCounter, AlertPersistence, HistoryFilter, StoredOverride } from "../engine/alert-persistence.js";
 
 const SCHEMA = `
@@ -35,6 +36,13 @@ CREATE TABLE IF NOT EXISTS alert_trigger_state (
   last_notified_at INTEGER,
   PRIMARY KEY (bot, trigger)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alert_group_trigger_state (
+  group_name TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  alert_id TEXT,
+  last_notified_at INTEGER,
+  PRIMARY KEY (group_name, trigger)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS alert_trigger_overrides (
   trigger TEXT NOT NULL,
   bot TEXT NOT NULL,
@@ -57,10 +65,13 @@ CREATE TABLE IF NOT EXISTS alert_counters (
 
 /** Bot names never are empty (§3), so '' stands for "all bots" in the overrides table. */
 const ALL_BOTS = "";
+/** ...and for "no bot" in alert_records: a group's alert (§19) has `group_name` instead. */
+const NO_BOT = "";
 
 interface RecordRow {
   id: string;
   bot: string;
+  group_name: string | null;
   trigger: string;
   severity: string;
   status: string;
@@ -77,13 +88,13 @@ interface RecordRow {
 }
 
 const RECORD_COLUMNS =
-  "id, bot, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed, deliveries, acknowledged_at, acknowledged_by";
+  "id, bot, group_name, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed, deliveries, acknowledged_at, acknowledged_by";
 
 function statements(db: Database.Database) {
   return {
     insertRecord: db.prepare(
-      `INSERT INTO alert_records (id, bot, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed)
-       VALUES (@id, @bot, @trigger, @severity, @status, @value, @threshold, @message, @started_at, @resolved_at, @notified, @suppressed)
+      `INSERT INTO alert_records (id, bot, group_name, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed)
+       VALUES (@id, @bot, @group_name, @trigger, @severity, @status, @value, @threshold, @message, @started_at, @resolved_at, @notified, @suppressed)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, resolved_at = excluded.resolved_at,
          notified = excluded.notified, suppressed = excluded.suppressed`,
     ),
@@ -100,6 +111,11 @@ function statements(db: Database.Database) {
        ON CONFLICT (bot, trigger) DO UPDATE SET alert_id = excluded.alert_id, last_notified_at = excluded.last_notified_at`,
     ),
     loadStates: db.prepare("SELECT bot, trigger, alert_id, last_notified_at FROM alert_trigger_state"),
+    putGroupState: db.prepare(
+      `INSERT INTO alert_group_trigger_state (group_name, trigger, alert_id, last_notified_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (group_name, trigger) DO UPDATE SET alert_id = excluded.alert_id, last_notified_at = excluded.last_notified_at`,
+    ),
+    loadGroupStates: db.prepare("SELECT group_name, trigger, alert_id, last_notified_at FROM alert_group_trigger_state"),
     getOverride: db.prepare("SELECT enabled, threshold, min_trades, severity FROM alert_trigger_overrides WHERE trigger = ? AND bot = ?"),
     putOverride: db.prepare(
       `INSERT INTO alert_trigger_overrides (trigger, bot, enabled, threshold, min_trades, severity, updated_at)
@@ -126,6 +142,10 @@ export class AlertStore implements AlertPersistence {
   ) {
     this.historySize = options.historySize;
     db.exec(SCHEMA);
+    // Group alerts (§19) came later: a database from before gets the column (NULL for bots' alerts).
+    const columns = db.prepare("PRAGMA table_info(alert_records)").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "group_name")) db.exec("ALTER TABLE alert_records ADD COLUMN group_name TEXT");
+    db.exec("CREATE INDEX IF NOT EXISTS alert_records_group ON alert_records (group_name, seq)");
     this.stmt = statements(db);
   }
 
@@ -141,6 +161,9 @@ export class AlertStore implements AlertPersistence {
       for (const record of changes.records) this.stmt.insertRecord.run(toRow(record));
       for (const s of changes.states) {
         this.stmt.putState.run(s.bot, s.trigger, s.firing?.id ?? null, s.last_notified_at);
+      }
+      for (const s of changes.groupStates ?? []) {
+        this.stmt.putGroupState.run(s.group, s.trigger, s.firing?.id ?? null, s.last_notified_at);
       }
       for (const c of changes.counts) this.stmt.count.run(c.bot, c.trigger, c.severity, c.suppressed ? 1 : 0);
       // Alerts change rarely (transitions only), so pruning on every write costs nothing noticeable.
@@ -158,6 +181,7 @@ export class AlertStore implements AlertPersistence {
     const conditions = (
       [
         ["bot = ?", filter.bot],
+        ["group_name = ?", filter.group],
         ["trigger = ?", filter.trigger],
         ["status = ?", filter.status],
         ["started_at >= ?", filter.since],
@@ -191,6 +215,28 @@ export class AlertStore implements AlertPersistence {
       const record = row.alert_id === null ? undefined : this.get(row.alert_id);
       out.push({
         bot: row.bot,
+        trigger: row.trigger,
+        firing: record && record.status === "firing" ? record : null,
+        last_notified_at: row.last_notified_at,
+      });
+    }
+    return out;
+  }
+
+  /** Every persisted (group, trigger) state of the group drawdown triggers (§19). */
+  loadGroupStates(): GroupTriggerState[] {
+    const rows = this.stmt.loadGroupStates.all() as {
+      group_name: string;
+      trigger: string;
+      alert_id: string | null;
+      last_notified_at: number | null;
+    }[];
+    const out: GroupTriggerState[] = [];
+    for (const row of rows) {
+      if (!isGroupTriggerId(row.trigger)) continue;
+      const record = row.alert_id === null ? undefined : this.get(row.alert_id);
+      out.push({
+        group: row.group_name,
         trigger: row.trigger,
         firing: record && record.status === "firing" ? record : null,
         last_notified_at: row.last_notified_at,
@@ -249,7 +295,8 @@ function overrideFromRow(row: OverrideRow | undefined): TriggerOverride {
 function toRow(r: AlertRecord) {
   return {
     id: r.id,
-    bot: r.bot,
+    bot: r.bot ?? NO_BOT,
+    group_name: r.group ?? null,
     trigger: r.trigger,
     severity: r.severity,
     status: r.status,
@@ -264,9 +311,10 @@ function toRow(r: AlertRecord) {
 }
 
 function fromRow(row: RecordRow): AlertRecord {
+  const subject = row.group_name === null ? { bot: row.bot } : { group: row.group_name };
   return {
     id: row.id,
-    bot: row.bot,
+    ...subject,
     trigger: row.trigger,
     severity: row.severity as Severity,
     status: row.status as AlertRecord["status"],

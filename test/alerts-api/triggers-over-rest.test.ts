@@ -91,7 +91,7 @@ const scenarios: Scenario[] = [
     fire: async () => {
       await send([{ type: "heartbeat", bot: "stale" }]);
       h.clock.advance(601_000); // stale_after_seconds = 600
-      h.exporter.alerts.alerting.tick(); // the 5 s evaluation tick, run by hand with the fake clock
+      h.exporter.alerts.tick(); // the 5 s evaluation tick, run by hand with the fake clock
     },
     resolve: () => send([{ type: "heartbeat", bot: "stale" }]),
   },

@@ -38,7 +38,8 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
   const problems: string[] = [];
 
   beforeAll(async () => {
-    live = await startLiveExporter(TOKEN);
+    // Two groups (§19): fleet of the two seeded bots, desk of a bot that reports only at the end.
+    live = await startLiveExporter(TOKEN, { groups: { fleet: ["alpha", "beta"], desk: ["delta"] } });
     const T = Date.now() - 60_000;
     const seeded = await live.post([
       { type: "equity", bot: "alpha", ts: T, equity: 10_000 },
@@ -197,6 +198,25 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
     await page.screenshot({ path: join(RESULTS, "dashboard.png"), fullPage: true });
   });
 
+  it("shows a card per group with its fleet figures, above the bots", async () => {
+    const group = (name: string) => page.locator(`[data-testid=group-card][data-group="${name}"]`);
+    await expect.poll(() => page.locator("[data-testid=group-card]").count()).toBe(2);
+    expect(
+      await page
+        .getByTestId("groups")
+        .locator("[data-testid=group-card]")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-group"))),
+    ).toEqual(["desk", "fleet"]);
+    // alpha 10800 (+250 since) + beta 9700; beta joined at 10000 (the peak scaled to 20800), then lost 300.
+    await expect.poll(() => group("fleet").getByTestId("equity").textContent()).toBe(money(20_750));
+    expect(await group("fleet").getByTestId("members").textContent()).toBe("alpha, beta");
+    expect(await group("fleet").getByTestId("total-pnl").textContent()).toBe("+750.00");
+    expect(await group("fleet").getByTestId("drawdown").textContent()).toBe(`${((50 / 20_800) * 100).toFixed(2)}%`);
+    expect(await group("fleet").getByTestId("firing").isHidden()).toBe(true);
+    // A group whose only member has not reported yet reads as zeros.
+    expect(await group("desk").getByTestId("equity").textContent()).toBe(money(0));
+  });
+
   it("labels the chart's time axis with the span of its points", async () => {
     const axis = card("alpha").getByTestId("time-axis");
     await expect.poll(() => axis.locator(".t-start").textContent()).not.toBe("");
@@ -240,4 +260,18 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
     // While the exporter was down, a reconnect attempt may have failed; nothing else may.
     expect(problems.slice(before).filter((p) => !/WebSocket connection to .* failed/.test(p))).toEqual([]);
   }, 30_000);
+
+  it("marks a group whose drawdown alerts fire, names the group in the alert list, and clears when they resolve", async () => {
+    const desk = page.locator('[data-testid=group-card][data-group="desk"]');
+    // delta, desk's only member, loses 25%: the group's daily, weekly and total drawdown all fire.
+    expect((await live.post({ type: "trade", bot: "delta", id: "d1", pnl: -2500 })).status).toBe(200);
+    await expect.poll(() => desk.getByTestId("firing").textContent()).toBe("3 firing · critical");
+    await expect.poll(() => desk.getByTestId("drawdown").textContent()).toBe("25.00%");
+    expect(await page.getByTestId("alerts").locator("li", { hasText: "group desk · total_drawdown" }).count()).toBe(1);
+    await page.screenshot({ path: join(RESULTS, "dashboard-groups.png"), fullPage: true });
+    expect((await live.post({ type: "trade", bot: "delta", id: "d2", pnl: 2500 })).status).toBe(200);
+    await expect.poll(() => desk.getByTestId("firing").isHidden()).toBe(true);
+    await expect.poll(() => desk.getByTestId("drawdown").textContent()).toBe("0.00%");
+    expect(problems).toEqual([]);
+  });
 });

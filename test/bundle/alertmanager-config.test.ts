@@ -40,7 +40,7 @@ describe.skipIf(amtool.skipReason)("alertmanager.yml with amtool", () => {
   it("passes amtool check-config, templates included", async () => {
     const result = await run(bin, ["check-config", configPath]);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toContain("3 inhibit rules");
+    expect(result.output).toContain("5 inhibit rules");
     expect(result.output).toContain("1 templates");
   });
 
@@ -61,7 +61,7 @@ describe.skipIf(amtool.skipReason)("alertmanager.yml with amtool", () => {
 
   it("routes every alert of the Prometheus rules by its severity label", async () => {
     const alerts = rules.groups.flatMap((group) => group.rules);
-    expect(alerts).toHaveLength(12);
+    expect(alerts).toHaveLength(15);
     for (const alert of alerts) {
       const receiver = receiverFor[alert.labels.severity];
       expect(receiver, `${alert.alert} has severity ${alert.labels.severity}`).toBeDefined();

@@ -42,10 +42,19 @@ function localConfig(dir: string, http: HttpCapture, smtp: SmtpCapture): string 
 function alert(alertname: string, severity: string, bot?: string) {
   const labels: Record<string, string> = { alertname, severity, job: "trading-exporter" };
   if (bot) labels.bot = bot;
+  return withLabels(labels, bot);
+}
+
+/** A group's drawdown alert (§19): `group` instead of `bot`. */
+function groupAlert(alertname: string, severity: string, group: string) {
+  return withLabels({ alertname, severity, job: "trading-exporter", group }, group);
+}
+
+function withLabels(labels: Record<string, string>, bot: string | undefined) {
   return {
     labels,
     annotations: {
-      summary: `Bot ${bot}: ${alertname} summary`,
+      summary: `Bot ${bot}: ${labels.alertname} summary`,
       description: `Bot ${bot} is 7% below today's equity high, at or above the alert threshold of 5%.`,
       dashboard: `http://localhost:3000/d/trading-bot/trading-bot?var-bot=${bot}`,
     },
@@ -99,7 +108,7 @@ describe.skipIf(binary.skipReason)("alertmanager.yml in a real Alertmanager", ()
     return (await response.json()) as ApiAlert[];
   }
 
-  it("inhibits per bot: kill switch mutes the other trading alerts, total mutes weekly+daily, weekly mutes daily", async () => {
+  it("inhibits per bot and per group: kill switch mutes the other trading alerts, total mutes weekly+daily, weekly mutes daily", async () => {
     const posted = [
       alert("TradingKillSwitchActive", "critical", "halted"),
       alert("TradingDailyDrawdown", "warning", "halted"),
@@ -113,10 +122,15 @@ describe.skipIf(binary.skipReason)("alertmanager.yml in a real Alertmanager", ()
       alert("TradingWeeklyDrawdown", "error", "sliding"),
       alert("TradingDailyDrawdown", "warning", "sliding"),
       alert("TradingExporterDown", "critical"),
+      // Groups (§19): the same drawdown chain per group, and a kill switch on a member mutes no group alert.
+      alert("TradingKillSwitchActive", "critical", "member"),
+      groupAlert("TradingGroupTotalDrawdown", "critical", "fleet"),
+      groupAlert("TradingGroupDailyDrawdown", "warning", "fleet"),
+      groupAlert("TradingGroupDailyDrawdown", "warning", "desk"),
     ];
     await post(posted);
 
-    const key = (a: ApiAlert) => `${a.labels.bot ?? "-"}/${a.labels.alertname}`;
+    const key = (a: ApiAlert) => `${a.labels.bot ?? (a.labels.group ? `group:${a.labels.group}` : "-")}/${a.labels.alertname}`;
     const expected: Record<string, string | null> = {
       "halted/TradingKillSwitchActive": null,
       "halted/TradingDailyDrawdown": "halted/TradingKillSwitchActive",
@@ -130,6 +144,10 @@ describe.skipIf(binary.skipReason)("alertmanager.yml in a real Alertmanager", ()
       "sliding/TradingWeeklyDrawdown": null,
       "sliding/TradingDailyDrawdown": "sliding/TradingWeeklyDrawdown",
       "-/TradingExporterDown": null,
+      "member/TradingKillSwitchActive": null,
+      "group:fleet/TradingGroupTotalDrawdown": null,
+      "group:fleet/TradingGroupDailyDrawdown": "group:fleet/TradingGroupTotalDrawdown",
+      "group:desk/TradingGroupDailyDrawdown": null,
     };
     // The inhibitor learns about source alerts asynchronously: wait until every expected inhibition is
     // in place (or time out), then compare the whole picture.

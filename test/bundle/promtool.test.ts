@@ -24,7 +24,8 @@ interface RuleTestFile {
   }[];
 }
 
-// §7: trigger id and default severity per alert (plus the exporter's own liveness and storage alerts).
+// §7: trigger id and default severity per alert (plus the exporter's own liveness and storage alerts),
+// and the three drawdown triggers for groups (§19).
 const EXPECTED_ALERTS: Record<string, { trigger: string; severity: string }> = {
   TradingDailyDrawdown: { trigger: "daily_drawdown", severity: "warning" },
   TradingWeeklyDrawdown: { trigger: "weekly_drawdown", severity: "error" },
@@ -38,15 +39,23 @@ const EXPECTED_ALERTS: Record<string, { trigger: string; severity: string }> = {
   TradingExporterDown: { trigger: "exporter_down", severity: "critical" },
   TradingExporterStorageLow: { trigger: "storage_low", severity: "warning" },
   TradingExporterStoreFailing: { trigger: "store_failing", severity: "critical" },
+  TradingGroupDailyDrawdown: { trigger: "daily_drawdown", severity: "warning" },
+  TradingGroupWeeklyDrawdown: { trigger: "weekly_drawdown", severity: "error" },
+  TradingGroupTotalDrawdown: { trigger: "total_drawdown", severity: "critical" },
 };
 /** The exporter's own alerts: no §7 trigger, so no trading_alert_enabled gate. */
 const EXPORTER_ALERTS = ["TradingExporterDown", "TradingExporterStorageLow", "TradingExporterStoreFailing"];
+/** The config series a rule reads: trading_alert_* for bots, trading_group_alert_* for groups. */
+const configPrefix = (alertname: string) => (alertname.startsWith("TradingGroup") ? "trading_group_alert_" : "trading_alert_");
 const THRESHOLD_ALERTS = [
   "TradingDailyDrawdown",
   "TradingWeeklyDrawdown",
   "TradingTotalDrawdown",
   "TradingConsecutiveLosses",
   "TradingLowWinRate",
+  "TradingGroupDailyDrawdown",
+  "TradingGroupWeeklyDrawdown",
+  "TradingGroupTotalDrawdown",
 ];
 
 const rules = (
@@ -59,14 +68,14 @@ const rules = (
 const unitTests = testFiles.flatMap((file) => (parse(readFileSync(join(prometheusDir, file), "utf8")) as RuleTestFile).tests);
 
 describe("prometheus/rules/trading-alerts.yml", () => {
-  it("has one alert per §7 trigger plus the exporter's own, with the §7 trigger id and default severity", () => {
+  it("has one alert per §7 trigger plus the exporter's own and the group drawdowns, with the trigger id and default severity", () => {
     expect(Object.fromEntries(rules.map((rule) => [rule.alert, rule.labels]))).toEqual(EXPECTED_ALERTS);
   });
 
   it("carries summary, description and a dashboard link on every alert", () => {
     for (const rule of rules) {
       expect(Object.keys(rule.annotations).sort(), rule.alert).toEqual(["dashboard", "description", "summary"]);
-      expect(rule.annotations.dashboard, rule.alert).toMatch(/^http:\/\/localhost:3000\/d\/trading-(bot|exporter)\//);
+      expect(rule.annotations.dashboard, rule.alert).toMatch(/^http:\/\/localhost:3000\/d\/trading-(bot|exporter|overview)\//);
     }
   });
 
@@ -78,11 +87,11 @@ describe("prometheus/rules/trading-alerts.yml", () => {
         numbers.every((n) => n === "1"),
         `${rule.alert}: ${rule.expr}`,
       ).toBe(true);
-      expect(rule.expr, rule.alert).toContain(`trading_alert_enabled{trigger="${EXPECTED_ALERTS[rule.alert]!.trigger}"} == 1`);
+      expect(rule.expr, rule.alert).toContain(`${configPrefix(rule.alert)}enabled{trigger="${EXPECTED_ALERTS[rule.alert]!.trigger}"} == 1`);
     }
     for (const name of THRESHOLD_ALERTS) {
       const rule = rules.find((r) => r.alert === name)!;
-      expect(rule.expr, name).toContain(`trading_alert_threshold{trigger="${EXPECTED_ALERTS[name]!.trigger}"}`);
+      expect(rule.expr, name).toContain(`${configPrefix(name)}threshold{trigger="${EXPECTED_ALERTS[name]!.trigger}"}`);
     }
     expect(rules.find((r) => r.alert === "TradingLowWinRate")!.expr).toContain('trading_alert_min_trades{trigger="low_win_rate"}');
   });
@@ -102,7 +111,8 @@ describe("prometheus/rules/trading-alerts.yml", () => {
       const trigger = EXPECTED_ALERTS[alertname]!.trigger;
       const disabledSomewhere = cases.some(({ test }) =>
         test.input_series.some(
-          (s) => s.series.startsWith("trading_alert_enabled") && s.series.includes(`"${trigger}"`) && /(^|\s)0(\s|$)/.test(s.values),
+          (s) =>
+            s.series.startsWith(`${configPrefix(alertname)}enabled`) && s.series.includes(`"${trigger}"`) && /(^|\s)0(\s|$)/.test(s.values),
         ),
       );
       expect(disabledSomewhere, `${alertname} has a case with trading_alert_enabled 0`).toBe(true);
@@ -112,7 +122,9 @@ describe("prometheus/rules/trading-alerts.yml", () => {
       const changesThreshold = unitTests.some((test) =>
         test.input_series.some(
           (s) =>
-            s.series.startsWith("trading_alert_threshold") && s.series.includes(`"${trigger}"`) && new Set(s.values.split(/\s+/)).size > 1,
+            s.series.startsWith(`${configPrefix(alertname)}threshold`) &&
+            s.series.includes(`"${trigger}"`) &&
+            new Set(s.values.split(/\s+/)).size > 1,
         ),
       );
       expect(changesThreshold, `${alertname} has a case where the threshold changes`).toBe(true);
@@ -152,6 +164,19 @@ describe.skipIf(promtool.skipReason)("promtool", () => {
       "ignores trading_alert_enabled",
       (rules: string) =>
         rules.replace(/\n\s*and on\(job, instance, bot\)\n\s*\(trading_alert_enabled\{trigger="daily_drawdown"\} == 1\)/, ""),
+    ],
+    [
+      "ignores trading_group_alert_enabled",
+      (rules: string) =>
+        rules.replace(/\n\s*and on\(job, instance, group\)\n\s*\(trading_group_alert_enabled\{trigger="total_drawdown"\} == 1\)/, ""),
+    ],
+    [
+      "compares a group's drawdown with another trigger's threshold",
+      (rules: string) =>
+        rules.replace(
+          /trading_group_drawdown_ratio\n(\s+)>= on\(job, instance, group\) group_left\(\)\n(\s+)trading_group_alert_threshold\{trigger="total_drawdown"\}/,
+          'trading_group_drawdown_ratio\n$1>= on(job, instance, group) group_left()\n$2trading_group_alert_threshold{trigger="weekly_drawdown"}',
+        ),
     ],
     [
       "drops the min_trades condition",

@@ -12,7 +12,7 @@ const DOC = readFileSync(join(import.meta.dirname, "../../docs/configuration.md"
 function leafPaths(path: (string | number)[] = [], shown: string[] = []): string[] {
   const out: string[] = [];
   for (const key of knownKeysAt(path)) {
-    const inTriggers = path[path.length - 1] === "triggers";
+    const inTriggers = ["triggers", "groups_triggers"].includes(String(path[path.length - 1]));
     const next = [...path, key];
     const label = [...shown, inTriggers ? "<id>" : key];
     if (next.join(".") === "bots") out.push(...leafPaths([...next, "x"], [...label, "<name>"]));

@@ -125,6 +125,7 @@ describe("full.yaml", () => {
         "beta.v2": { triggers: { kill_switch_activation: { enabled: false } } },
       },
       groups: { fleet: ["alpha", "beta.v2"] },
+      groups_triggers: { total_drawdown: { threshold: 0.15 }, daily_drawdown: { enabled: false, severity: "error" } },
       health: { position_utilization_degraded: 0.9, stale_after_seconds: 300 },
       api_probe: {
         url: "http://127.0.0.1:8080/api/v1/ping",

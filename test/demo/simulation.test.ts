@@ -59,7 +59,7 @@ describe("a minute of the demo through the exporter", () => {
       h.clock.set(state.t);
       const { state: next, events } = simulateStep(state, rng);
       if (events.length > 0) await h.exporter.ingest(events);
-      h.exporter.alerts.alerting.tick(); // the 5 s evaluation, for time-based triggers (bot_stale)
+      h.exporter.alerts.tick(); // the 5 s evaluation, for time-based triggers (bot_stale)
       for (const bot of BOTS) {
         const safety = h.exporter.engine.safety(bot);
         const health = botHealth(safety, safety.last_event_at, h.clock.now(), settings);

@@ -14,7 +14,8 @@ const FIXTURE = join(import.meta.dirname, "../fixtures/metrics-contract.txt");
 let h: Harness;
 let text: string;
 beforeAll(async () => {
-  h = await startHarness();
+  // A group (§19) so the trading_group_* series are in the contract too.
+  h = await startHarness({ groups: { fleet: ["alpha", "beta"] } });
   const res = await h.post("/api/v1/events", [
     { type: "trade", bot: "alpha", id: "1", pnl: 12.5 },
     { type: "trade", bot: "alpha", id: "2", pnl: -3 },

@@ -4,9 +4,11 @@ import type { AlertRecord, Notification, NotifyLogger } from "../../src/notify/t
 export const T0 = Date.UTC(2024, 4, 6, 14, 30, 0); // 2024-05-06T14:30:00.000Z
 
 export function alertRecord(over: Partial<AlertRecord> = {}): AlertRecord {
+  const { bot, group, ...rest } = over;
+  // A group's record (§19) names its group instead of the bot.
+  const subject = group !== undefined ? { group } : { bot: bot ?? "alpha" };
   return {
     id: "a-1",
-    bot: "alpha",
     trigger: "daily_drawdown",
     severity: "warning",
     status: "firing",
@@ -20,7 +22,8 @@ export function alertRecord(over: Partial<AlertRecord> = {}): AlertRecord {
     deliveries: [],
     acknowledged_at: null,
     acknowledged_by: null,
-    ...over,
+    ...rest,
+    ...subject,
   };
 }
 

@@ -21,6 +21,25 @@ describe("renderMessage", () => {
     expect(email.render(m).html).toContain("6.20% (threshold ≥ 5.00%)");
   });
 
+  it("a group's drawdown alert (§19) names the group, not a bot, in every format", () => {
+    const m = renderMessage(
+      notification({
+        alert: { group: "fleet", trigger: "total_drawdown", severity: "critical", value: 0.21, threshold: 0.2 },
+        health: { level: "DEGRADED", reasons: ["bravo: circuit breaker open"] },
+      }),
+    );
+    expect(m.title).toBe("[CRITICAL] total_drawdown on group fleet");
+    expect(m.text).toContain("Group: fleet");
+    expect(m.text).not.toContain("Bot:");
+    expect(m.text).toContain("Value: 21.00% (threshold ≥ 20.00%)");
+    expect(m.text).toContain("Health: DEGRADED — bravo: circuit breaker open");
+    expect(telegram.render(m)).toContain("<b>Group:</b> fleet");
+    expect(JSON.stringify(slack.render(m).blocks)).toContain("*Group*\\nfleet");
+    expect(email.render(m).html).toContain("fleet");
+    expect(webhook.render(m).alert).toMatchObject({ group: "fleet" });
+    expect(webhook.render(m).alert).not.toHaveProperty("bot");
+  });
+
   it("formats counts as integers and the win-rate threshold as a lower bound", () => {
     const losses = renderMessage(notification({ alert: { trigger: "consecutive_losses", value: 12, threshold: 10 } }));
     expect(losses.text).toContain("Value: 12 (threshold ≥ 10)");

@@ -87,7 +87,7 @@ async function expectSameFigures(when: string): Promise<void> {
  */
 function advance(ms: number): void {
   clock.advance(ms);
-  for (const r of [reference, pruned]) r.exporter.alerts.alerting.tick();
+  for (const r of [reference, pruned]) r.exporter.alerts.tick();
 }
 
 const storedEvents = () => pruned.exporter.journal.db.prepare("SELECT COUNT(*) AS n FROM events").get() as { n: number };

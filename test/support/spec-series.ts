@@ -36,6 +36,18 @@ export const SPEC_SERIES: Record<string, "gauge" | "counter"> = {
   trading_cagr_ratio: "gauge",
   trading_calmar_ratio: "gauge",
   trading_net_cashflow: "gauge",
+  // §19 groups (label `group`)
+  trading_group_equity: "gauge",
+  trading_group_peak_equity: "gauge",
+  trading_group_drawdown_ratio: "gauge",
+  trading_group_max_drawdown_ratio: "gauge",
+  trading_group_daily_drawdown_ratio: "gauge",
+  trading_group_weekly_drawdown_ratio: "gauge",
+  trading_group_daily_pnl: "gauge",
+  trading_group_weekly_pnl: "gauge",
+  trading_group_realized_pnl: "gauge",
+  trading_group_daily_sharpe_ratio: "gauge",
+  trading_group_alert_firing: "gauge",
   // Health
   trading_kill_switch_active: "gauge",
   trading_circuit_breaker_open: "gauge",

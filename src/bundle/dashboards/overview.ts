@@ -1,13 +1,14 @@
-// "Trading overview": every bot side by side, so an operator sees at a glance which bot needs a look.
-// Series link to the per-bot dashboard.
+// "Trading overview": every bot side by side, so an operator sees at a glance which bot needs a look,
+// then the groups (§19). Series link to the per-bot dashboard.
 import { BOT_DASHBOARD_LINK, DashboardBuilder, datasourceVariable, labelVariable } from "./builder.js";
 import type { Dashboard } from "./model.js";
+import { addGroupPanels } from "./overview-groups.js";
 import { HEALTH_STATES, HEALTH_LEVEL_EXPR } from "./states.js";
 
 const BOTS = 'bot=~"$bot"';
 
 export function overviewDashboard(): Dashboard {
-  return new DashboardBuilder({
+  const bots = new DashboardBuilder({
     uid: "trading-overview",
     title: "Trading overview",
     description: "All bots reported by trading-exporter: equity, risk, performance and health side by side.",
@@ -143,6 +144,6 @@ export function overviewDashboard(): Dashboard {
       decimals: 0,
       links: [BOT_DASHBOARD_LINK],
       queries: [{ expr: `trading_consecutive_losses{${BOTS}}`, legend: "{{bot}}" }],
-    })
-    .build();
+    });
+  return addGroupPanels(bots).build();
 }
