@@ -11,6 +11,17 @@ const trades = (bot: string, pnls: number[], prefix: string): Event[] =>
  * a duplicate, a breaker trip and firing alerts (native and Prometheus), so every panel has a series. */
 export const SHOWCASE_BOT = "breaker";
 
+/** The only member of group `desk`; its own drawdown alerts are switched off, so only the group's fire. */
+export const GROUP_MEMBER = "deskbot";
+export const GROUP_CONFIG = {
+  groups: { desk: [GROUP_MEMBER] },
+  bots: {
+    [GROUP_MEMBER]: {
+      triggers: { daily_drawdown: { enabled: false }, weekly_drawdown: { enabled: false }, total_drawdown: { enabled: false } },
+    },
+  },
+};
+
 /** Under the default 5 % daily threshold (3 %) until a run-time change lowers it to 2 %. */
 export const TUNED_BOT = "tune";
 export const TUNED_THRESHOLD = 0.02;
@@ -41,6 +52,9 @@ export const SCENARIO: Event[][] = [
   [{ type: "api_status", bot: "api", status: "disconnected" }],
   // One heartbeat and then silence: stale after health.stale_after_seconds (3 s in the test config).
   [{ type: "heartbeat", bot: "stale" }],
+  // Group `desk` (§19) of one bot whose own drawdown triggers are off (GROUP_CONFIG): 25 % below the
+  // group's peak fires the group's total, weekly and daily drawdowns; total inhibits the other two.
+  trades(GROUP_MEMBER, [-2500], "g"),
 ];
 
 /** Re-sends an applied trade (trading_duplicate_trades_total) with a change that makes the body unique. */
@@ -59,7 +73,9 @@ export interface ExpectedAlert {
   alertname: string;
   trigger: string;
   severity: keyof typeof RECEIVER;
-  bot: string;
+  /** A bot's alert names its bot; a group's (§19) its group instead. */
+  bot?: string;
+  group?: string;
 }
 
 export const receiverFor = (a: ExpectedAlert): string => RECEIVER[a.severity];
@@ -75,21 +91,37 @@ export const DELIVERED: ExpectedAlert[] = [
   { alertname: "TradingLowWinRate", trigger: "low_win_rate", severity: "warning", bot: "lowwin" },
   { alertname: "TradingApiDisconnected", trigger: "api_disconnected", severity: "error", bot: "api" },
   { alertname: "TradingBotStale", trigger: "bot_stale", severity: "error", bot: "stale" },
+  { alertname: "TradingGroupTotalDrawdown", trigger: "total_drawdown", severity: "critical", group: "desk" },
 ];
 
-/** Firing in Prometheus (and natively) but muted by the bundle's inhibit_rules (all `equal: [bot]`). */
+/** Firing in Prometheus (and natively) but muted by the bundle's inhibit_rules (`equal: [bot]`, for groups `[group]`). */
 export const INHIBITED: Array<ExpectedAlert & { by: string }> = [
   { alertname: "TradingDailyDrawdown", trigger: "daily_drawdown", severity: "warning", bot: "ks", by: "TradingKillSwitchActive" },
   { alertname: "TradingWeeklyDrawdown", trigger: "weekly_drawdown", severity: "error", bot: "total", by: "TradingTotalDrawdown" },
   { alertname: "TradingDailyDrawdown", trigger: "daily_drawdown", severity: "warning", bot: "total", by: "TradingTotalDrawdown" },
   { alertname: "TradingDailyDrawdown", trigger: "daily_drawdown", severity: "warning", bot: "weekly", by: "TradingWeeklyDrawdown" },
+  {
+    alertname: "TradingGroupWeeklyDrawdown",
+    trigger: "weekly_drawdown",
+    severity: "error",
+    group: "desk",
+    by: "TradingGroupTotalDrawdown",
+  },
+  {
+    alertname: "TradingGroupDailyDrawdown",
+    trigger: "daily_drawdown",
+    severity: "warning",
+    group: "desk",
+    by: "TradingGroupTotalDrawdown",
+  },
 ];
 
 /** The alert the run-time threshold change must produce. */
 export const TUNED: ExpectedAlert = { alertname: "TradingDailyDrawdown", trigger: "daily_drawdown", severity: "warning", bot: TUNED_BOT };
 
-export const pairKey = (a: { bot?: string; trigger?: string }): string => `${a.bot}/${a.trigger}`;
-export const alertKey = (a: { bot?: string; alertname?: string }): string => `${a.bot}/${a.alertname}`;
+const subject = (a: { bot?: string; group?: string }) => (a.group !== undefined ? `group:${a.group}` : `${a.bot}`);
+export const pairKey = (a: { bot?: string; group?: string; trigger?: string }): string => `${subject(a)}/${a.trigger}`;
+export const alertKey = (a: { bot?: string; group?: string; alertname?: string }): string => `${subject(a)}/${a.alertname}`;
 
 /**
  * A fixed-offset zone where it is about noon now, for `metrics.timezone`: the daily and weekly periods

@@ -29,6 +29,7 @@ import {
   alertKey,
   DELIVERED,
   DUPLICATE_BATCH,
+  GROUP_CONFIG,
   INHIBITED,
   INVALID_BATCH,
   noonTimeZone,
@@ -79,6 +80,7 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
       health: { stale_after_seconds: 3 },
       alerts: { evaluation_interval_seconds: 1 },
       notifications: { enabled: true, webhook: { enabled: true, url: nativeWebhook.url("/native"), secret: WEBHOOK_SECRET } },
+      ...GROUP_CONFIG,
     });
     exporter = await startExporterProcess(config);
     const exporterAddress = new URL(exporter.url).host;
@@ -125,7 +127,10 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
 
   function nativeFirings() {
     return nativeWebhook.requests
-      .map((req) => ({ req, body: JSON.parse(req.body) as { kind: string; alert: { bot: string; trigger: string; severity: string } } }))
+      .map((req) => ({
+        req,
+        body: JSON.parse(req.body) as { kind: string; alert: { bot?: string; group?: string; trigger: string; severity: string } },
+      }))
       .filter((m) => m.body.kind === "firing");
   }
 
@@ -151,7 +156,7 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
       for (const alert of delivered().filter((a) => alertKey(a.labels) === alertKey(expected))) {
         expect(alert.labels).toMatchObject({
           alertname: expected.alertname,
-          bot: expected.bot,
+          ...(expected.group !== undefined ? { group: expected.group } : { bot: expected.bot }),
           severity: expected.severity,
           trigger: expected.trigger,
           job: "trading-exporter",
@@ -159,8 +164,14 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
         // Routed by the bundle's severity routes to the matching receiver.
         expect(alert.receiver).toBe(receiverFor(expected));
         expect(alert.path).toBe(`/${receiverFor(expected)}`);
-        expect(alert.annotations.summary).toContain(`Bot ${expected.bot}`);
-        expect(alert.annotations.dashboard).toBe(`http://localhost:3000/d/trading-bot/trading-bot?var-bot=${expected.bot}`);
+        if (expected.group !== undefined) {
+          expect(alert.labels.bot).toBeUndefined();
+          expect(alert.annotations.summary).toContain(`Group ${expected.group}`);
+          expect(alert.annotations.dashboard).toBe("http://localhost:3000/d/trading-overview/trading-overview");
+        } else {
+          expect(alert.annotations.summary).toContain(`Bot ${expected.bot}`);
+          expect(alert.annotations.dashboard).toBe(`http://localhost:3000/d/trading-bot/trading-bot?var-bot=${expected.bot}`);
+        }
         // The description's template queries (threshold, trips, window size...) ran against this
         // Prometheus. Only the disconnected bot has no latency to show, which the template words "unknown".
         if (expected.trigger !== "api_disconnected") expect(alert.annotations.description).not.toContain("unknown");
@@ -189,8 +200,8 @@ describe.skipIf(skipReason)("exporter + Prometheus + Alertmanager with the bundl
       expect(alert.status.state, alertKey(expected)).toBe("suppressed");
       expect(alert.status.silencedBy).toEqual([]);
       // inhibitedBy lists the fingerprints of the inhibiting alerts: the same bot's `by` alert.
-      const source = all.find((a) => alertKey(a.labels) === alertKey({ bot: expected.bot, alertname: expected.by }));
-      expect(source, `${expected.by} on ${expected.bot}`).toBeDefined();
+      const source = all.find((a) => alertKey(a.labels) === alertKey({ bot: expected.bot, group: expected.group, alertname: expected.by }));
+      expect(source, `${expected.by} on ${alertKey(expected)}`).toBeDefined();
       expect(alert.status.inhibitedBy).toContain(source!.fingerprint);
     });
     // Give a wrongly uninhibited group more than its group_wait (1 s) to flush, then check none did.
