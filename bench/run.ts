@@ -18,6 +18,7 @@ export const BENCHES = [
   "websocket.ts",
   "restart.ts",
   "export-memory.ts",
+  "export-loop-lag.ts",
 ];
 
 /** Runs one bench in its own process; its progress goes to our stderr, its JSON line is returned. */

@@ -147,7 +147,9 @@ async function streamBody(res: Response, chunks: Iterable<Paced<string>>): Promi
     const ok = res.write(pending);
     pending = "";
     if (!ok) await drained(res);
-    else await nextTurn();
+    // Also after a drain: on a fast socket the write completes at once and `drain` comes in the
+    // same turn (next tick), which would make the whole export one long turn.
+    await nextTurn();
     if (clientGone(res)) return;
   }
   res.end(pending);

@@ -20,7 +20,7 @@ import { tradeRecord, type TradeRecord } from "../domain/trade-record.js";
 
 const PAGE_ROWS = 500;
 /** Rows read between two PAUSEs: a few milliseconds of parsing. */
-export const SCAN_ROWS_PER_PAUSE = 1000;
+export const SCAN_ROWS_PER_PAUSE = 500;
 /** Yielded by the queries between rows: time to let other work run. */
 export const PAUSE: unique symbol = Symbol("pause");
 export type Paced<T> = T | typeof PAUSE;
@@ -90,12 +90,21 @@ function startingEquity(db: Database.Database, bot: string, initialEquity: numbe
   return row?.equity ?? initialEquity;
 }
 
+/** Rows read so far by one query, across bots: PAUSE comes every SCAN_ROWS_PER_PAUSE of them. */
+export interface ScanCount {
+  rows: number;
+}
+
 /** Replays one bot's equity moves in journal order, yielding each trade with its effective return. */
-export function* replayTrades(db: Database.Database, bot: string, initialEquity: number): Generator<Paced<TradeStep>> {
+export function* replayTrades(
+  db: Database.Database,
+  bot: string,
+  initialEquity: number,
+  scanned: ScanCount = { rows: 0 },
+): Generator<Paced<TradeStep>> {
   const stmt = db.prepare(PAGE_SQL);
   const cursors = EQUITY_MOVES.map((type) => new JournalCursor(stmt, type, bot));
   let equity = startingEquity(db, bot, initialEquity);
-  let scanned = 0;
   for (;;) {
     let next: JournalCursor | undefined;
     for (const c of cursors) {
@@ -104,7 +113,7 @@ export function* replayTrades(db: Database.Database, bot: string, initialEquity:
     }
     const row = next?.take();
     if (!row) return;
-    if (++scanned % SCAN_ROWS_PER_PAUSE === 0) yield PAUSE;
+    if (++scanned.rows % SCAN_ROWS_PER_PAUSE === 0) yield PAUSE;
     const event = JSON.parse(row.body) as EquityMove;
     if (event.type === "trade") {
       yield { seq: row.seq, trade: event, tradeReturn: event.return ?? (equity > 0 ? event.pnl / equity : null) };
@@ -166,8 +175,9 @@ export function* exportTrades(
   initialEquity: (bot: string) => number,
 ): Generator<Paced<TradeRecord>> {
   const bots = query.bot === null ? journalBots(db) : [query.bot];
+  const scanned: ScanCount = { rows: 0 };
   for (const bot of bots) {
-    for (const step of replayTrades(db, bot, initialEquity(bot))) {
+    for (const step of replayTrades(db, bot, initialEquity(bot), scanned)) {
       if (step === PAUSE) yield PAUSE;
       else if (inRange(step.trade.ts, query.range)) yield tradeRecord(step.trade, step.tradeReturn);
     }

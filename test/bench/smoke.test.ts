@@ -82,6 +82,19 @@ describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
     expect(run.batch_ingest.events_per_second).toBeGreaterThan(0);
   });
 
+  it("export loop lag: every trade exported, the empty range empty, a curve per bot, lags measured", async () => {
+    const r = await smoke("export-loop-lag.ts");
+    expect(r.events).toBe(20_000);
+    expect(r.csv_all_trades.rows).toBe(16_000);
+    expect(r.empty_range.rows).toBe(19_000);
+    expect(r.equity_curves.requests).toBe(100);
+    for (const k of ["csv_all_trades", "empty_range", "equity_curves"]) {
+      expect(r[k].rows_per_second).toBeGreaterThan(0);
+      expect(r[k].p99_ms).toBeLessThanOrEqual(r[k].max_ms);
+      expect(r[k].cpu_max_ms).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it("export memory: both exports streamed every row", async () => {
     const r = await smoke("export-memory.ts");
     expect(r.big.rows).toBe(5000);
