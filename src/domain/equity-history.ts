@@ -7,7 +7,7 @@
 // on ties). When there are too many buckets, neighbours merge and `size` doubles — merging keeps the
 // extremes exactly, so the curve's global equity minimum and maximum and its max-drawdown point
 // always survive, as do the first and last points.
-import { decodeNumber, encodeNumber, type JsonNumber } from "./json-number.js";
+import { packFloats, unpackFloats } from "./packed-floats.js";
 
 export interface EquityPoint {
   /** The point's ordinal in the curve: 1, 2, … */
@@ -25,19 +25,26 @@ interface Bucket {
   maxDrawdown: EquityPoint;
 }
 
-/** JSON state: the distinct kept points, and buckets as the ordinals of their three points. */
+/**
+ * JSON state: the distinct kept points, and buckets as the ordinals of their three points, both as
+ * packed doubles (packed-floats.ts): a snapshot of 100 bots' curves stays a few milliseconds' work.
+ */
 export interface EquityHistoryState {
-  points: Array<[n: number, ts: number, equity: JsonNumber, drawdown: JsonNumber]>;
-  /** null while every point is kept as it is. */
-  buckets: Array<[minEquity: number, maxEquity: number, maxDrawdown: number]> | null;
+  /** n, ts, equity, drawdown of each kept point, in curve order. */
+  points: string;
+  /** The ordinals of each bucket's lowest-equity, highest-equity and deepest-drawdown points; null while every point is kept as it is. */
+  buckets: string | null;
   size: number;
   count: number;
   first: number | null;
   last: number | null;
 }
 
-/** Points each bot's curve keeps (what the dashboard's chart and a default export ask for at most). */
-export const EQUITY_HISTORY_POINTS = 1000;
+/**
+ * Points each bot's curve keeps at most: as many as the dashboard's chart holds. Every snapshot
+ * carries them, so more would make each snapshot (and the start) longer for little on a chart.
+ */
+export const EQUITY_HISTORY_POINTS = 600;
 
 export class EquityDownsampler {
   private raw: EquityPoint[] | null = [];
@@ -47,6 +54,9 @@ export class EquityDownsampler {
   private first: EquityPoint | null = null;
   private last: EquityPoint | null = null;
   private readonly maxBuckets: number;
+  /** points() and toState() until the next point comes (an idle bot's are not rebuilt per snapshot). */
+  private cachedPoints: EquityPoint[] | null = null;
+  private cachedState: EquityHistoryState | null = null;
 
   constructor(private readonly maxPoints: number) {
     if (!Number.isInteger(maxPoints) || maxPoints < 5) throw new RangeError("maxPoints must be an integer ≥ 5");
@@ -66,6 +76,8 @@ export class EquityDownsampler {
 
   /** Adds a point (points come in curve order; `n` must grow). */
   add(p: EquityPoint): void {
+    this.cachedPoints = null;
+    this.cachedState = null;
     this.first ??= p;
     this.last = p;
     const ordinal = this.count++;
@@ -80,20 +92,59 @@ export class EquityDownsampler {
     this.addToBucket(p, ordinal);
   }
 
-  /** At most `maxPoints` points, in curve order (all of them when there are few enough). */
-  points(): EquityPoint[] {
-    if (this.raw) return [...this.raw];
-    const keep = new Map<number, EquityPoint>();
-    for (const p of [this.first, this.last]) if (p) keep.set(p.n, p);
-    for (const b of this.buckets) for (const p of [b.minEquity, b.maxEquity, b.maxDrawdown]) keep.set(p.n, p);
-    return [...keep.values()].sort((a, b) => a.n - b.n);
+  /** At most `maxPoints` points, in curve order (all of them when there are few enough). Do not modify. */
+  points(): readonly EquityPoint[] {
+    this.cachedPoints ??= this.raw ? [...this.raw] : this.bucketPoints();
+    return this.cachedPoints;
+  }
+
+  /**
+   * Buckets hold consecutive ordinals, so bucket order is curve order: each bucket's (≤ 3) points in
+   * order, the curve's first point before them and its last after, the same point once.
+   */
+  private bucketPoints(): EquityPoint[] {
+    const out: EquityPoint[] = [];
+    const push = (p: EquityPoint) => {
+      if (out.length === 0 || out[out.length - 1]!.n < p.n) out.push(p);
+    };
+    if (this.first) push(this.first);
+    for (const b of this.buckets) {
+      const [x, y, z] = sortedByN(b.minEquity, b.maxEquity, b.maxDrawdown);
+      push(x);
+      push(y);
+      push(z);
+    }
+    if (this.last) push(this.last);
+    return out;
   }
 
   toState(): EquityHistoryState {
-    const enc = (p: EquityPoint): EquityHistoryState["points"][number] => [p.n, p.ts, encodeNumber(p.equity), encodeNumber(p.drawdown)];
+    this.cachedState ??= this.buildState();
+    return this.cachedState;
+  }
+
+  private buildState(): EquityHistoryState {
+    const points = this.points();
+    const flat = new Float64Array(points.length * 4);
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i]!;
+      flat[i * 4] = p.n;
+      flat[i * 4 + 1] = p.ts;
+      flat[i * 4 + 2] = p.equity;
+      flat[i * 4 + 3] = p.drawdown;
+    }
+    let refs: Float64Array | null = null;
+    if (!this.raw) {
+      refs = new Float64Array(this.buckets.length * 3);
+      this.buckets.forEach((b, i) => {
+        refs![i * 3] = b.minEquity.n;
+        refs![i * 3 + 1] = b.maxEquity.n;
+        refs![i * 3 + 2] = b.maxDrawdown.n;
+      });
+    }
     return {
-      points: this.points().map(enc),
-      buckets: this.raw ? null : this.buckets.map((b) => [b.minEquity.n, b.maxEquity.n, b.maxDrawdown.n]),
+      points: packFloats(flat),
+      buckets: refs && packFloats(refs),
       size: this.size,
       count: this.count,
       first: this.first?.n ?? null,
@@ -103,8 +154,12 @@ export class EquityDownsampler {
 
   static fromState(maxPoints: number, s: EquityHistoryState): EquityDownsampler {
     const d = new EquityDownsampler(maxPoints);
+    const flat = unpackFloats(s.points);
     const byN = new Map<number, EquityPoint>();
-    for (const [n, ts, equity, drawdown] of s.points) byN.set(n, { n, ts, equity: decodeNumber(equity), drawdown: decodeNumber(drawdown) });
+    for (let i = 0; i + 3 < flat.length; i += 4) {
+      const p = { n: flat[i]!, ts: flat[i + 1]!, equity: flat[i + 2]!, drawdown: flat[i + 3]! };
+      byN.set(p.n, p);
+    }
     const point = (n: number | null): EquityPoint | null => {
       if (n === null) return null;
       const p = byN.get(n);
@@ -116,10 +171,14 @@ export class EquityDownsampler {
     d.first = point(s.first);
     d.last = point(s.last);
     if (s.buckets === null) {
-      d.raw = [...byN.values()].sort((a, b) => a.n - b.n);
+      d.raw = [...byN.values()];
     } else {
       d.raw = null;
-      d.buckets = s.buckets.map(([lo, hi, dd]) => ({ minEquity: point(lo)!, maxEquity: point(hi)!, maxDrawdown: point(dd)! }));
+      const refs = unpackFloats(s.buckets);
+      d.buckets = [];
+      for (let i = 0; i + 2 < refs.length; i += 3) {
+        d.buckets.push({ minEquity: point(refs[i]!)!, maxEquity: point(refs[i + 1]!)!, maxDrawdown: point(refs[i + 2]!)! });
+      }
     }
     return d;
   }
@@ -152,6 +211,13 @@ export class EquityDownsampler {
     this.buckets = merged;
     this.size *= 2;
   }
+}
+
+function sortedByN(a: EquityPoint, b: EquityPoint, c: EquityPoint): [EquityPoint, EquityPoint, EquityPoint] {
+  if (a.n > b.n) [a, b] = [b, a];
+  if (b.n > c.n) [b, c] = [c, b];
+  if (a.n > b.n) [a, b] = [b, a];
+  return [a, b, c];
 }
 
 /** Folds `later` (points after `into`'s) into `into`; ties keep the earlier point. */

@@ -135,7 +135,7 @@ export class Engine {
   }
 
   /** The bot's equity curve at the engine's resolution (at most EQUITY_HISTORY_POINTS); empty for an unknown bot. */
-  equityCurve(bot: string): { total: number; points: EquityPoint[] } {
+  equityCurve(bot: string): { total: number; points: readonly EquityPoint[] } {
     const h = this.botStates.get(bot)?.history;
     return h ? { total: h.total, points: h.points() } : { total: 0, points: [] };
   }

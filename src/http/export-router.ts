@@ -29,7 +29,7 @@ export interface ExportRouterDeps {
   /** §5: where each bot's equity starts (`bots.<name>.initial_equity` or the default). */
   initialEquity: (bot: string) => number;
   /** The bot's equity curve as the engine keeps it (empty for a bot without events). */
-  equityCurve: (bot: string) => { total: number; points: EquityPoint[] };
+  equityCurve: (bot: string) => { total: number; points: readonly EquityPoint[] };
   /** Registers each trade export while it reads the journal (enter() returns the release), so retention waits for it. */
   readers?: { enter(): () => void };
   logger?: { error(obj: object, msg: string): void };

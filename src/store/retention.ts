@@ -106,7 +106,7 @@ export class Retention {
     try {
       const before = this.opts.clock.now() - this.opts.retentionDays * DAY_MS;
       if (!this.stopped && this.receivedBefore(journal.prunedThrough(), before)) {
-        const limit = this.coveredThrough(before);
+        const limit = await this.coveredThrough(before);
         for (;;) {
           await Promise.race([this.opts.readers.idle(), this.stopping]);
           if (this.stopped) break;
@@ -136,23 +136,25 @@ export class Retention {
    * current state when the event after it is old enough to go (at most twice: then both cover
    * every event there is).
    */
-  private coveredThrough(before: number): number {
+  private async coveredThrough(before: number): Promise<number> {
     for (let written = 0; ; written++) {
-      const usable = this.usableSnapshots();
+      const usable = await this.usableSnapshots();
       const cover = usable.length >= 2 ? Math.min(usable[0]!, usable[1]!) : 0;
       if (written === 2 || (usable.length >= 2 && !this.receivedBefore(cover, before))) return cover;
       this.opts.snapshotNow();
     }
   }
 
-  /** Sequence numbers of the snapshots a restart could restore, newest first. */
-  private usableSnapshots(): number[] {
+  /** Sequence numbers of the snapshots a restart could restore, newest first (each tried once, in a turn of its own). */
+  private async usableSnapshots(): Promise<number[]> {
     const usable: number[] = [];
     for (const snap of this.opts.journal.snapshots()) {
       if (snap.fingerprint !== this.fingerprint) continue;
       try {
-        if (!this.verified.has(snap.id))
+        if (!this.verified.has(snap.id)) {
+          await new Promise<void>((r) => setImmediate(r));
           Engine.fromSnapshot(JSON.parse(snap.data) as EngineSnapshotData, this.opts.settings, this.opts.clock);
+        }
         this.verified.add(snap.id);
         usable.push(snap.seq);
       } catch (err) {

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";
 import { EQUITY_HISTORY_POINTS } from "../../src/domain/equity-history.js";
+import { packFloats, unpackFloats } from "../../src/domain/packed-floats.js";
 import type { TradingEvent } from "../../src/domain/events.js";
 import { Engine } from "../../src/engine/engine.js";
 import { baseSettings, DAY0 } from "../support/figures-cases.js";
@@ -83,5 +84,28 @@ describe("the engine's equity curve", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("packed doubles in snapshots", () => {
+  it("round-trip bit for bit (NaN, ±Infinity, −0, subnormals included) as standard base64 of little-endian bytes", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double(), { maxLength: 50 }), (values) => {
+        const text = packFloats(values);
+        const bytes = Buffer.alloc(values.length * 8);
+        values.forEach((v, i) => bytes.writeDoubleLE(v, i * 8));
+        expect(text).toBe(bytes.toString("base64"));
+        const back = Array.from(unpackFloats(text));
+        expect(back.length).toBe(values.length);
+        back.forEach((v, i) => expect(Object.is(v, values[i])).toBe(true));
+      }),
+    );
+    expect(Array.from(unpackFloats(packFloats([NaN, -0, Infinity, -Infinity, 5e-324])))).toEqual([NaN, -0, Infinity, -Infinity, 5e-324]);
+  });
+
+  it("refuses text that is not whole packed doubles", () => {
+    expect(() => unpackFloats("abc")).toThrow(/multiple of 4/);
+    expect(() => unpackFloats("AAAA")).toThrow(/whole number of doubles/);
+    expect(() => unpackFloats("AAAAAAAA!AA=")).toThrow(/not base64/);
   });
 });

@@ -19,7 +19,7 @@ function naiveCurve(equities: number[], initial: number): EquityPoint[] {
   });
 }
 
-function extremes(points: EquityPoint[]) {
+function extremes(points: readonly EquityPoint[]) {
   const by = (better: (a: EquityPoint, b: EquityPoint) => boolean) => points.reduce((best, p) => (better(p, best) ? p : best));
   return {
     min: by((a, b) => a.equity < b.equity),
