@@ -71,6 +71,41 @@ describe("trading-exporter send", () => {
     expect(missing.stderr).toContain("--amount is required");
   });
 
+  it("gives a cash flow an id once and keeps it when it retries after a lost answer: applied once", async () => {
+    const bodies: Array<{ type: string; id?: string }> = [];
+    let calls = 0;
+    // The first attempt reaches the exporter, which applies it, but its answer is lost on the way back.
+    const lossy: typeof fetch = async (input, init) => {
+      // The client sends its body as a string.
+      const sent = JSON.parse(init?.body as string) as Array<{ type: string; id?: string }>;
+      expect(sent).toHaveLength(1);
+      bodies.push(sent[0]!);
+      const res = await fetch(input, init);
+      if (++calls === 1) throw new TypeError("fetch failed: the connection was reset");
+      return res;
+    };
+    let stdout = "";
+    const code = await sendVerb(
+      ["cashflow", "--bot", "cf-retry", "--amount", "750", "--url", url],
+      { HMAC_SECRET: SECRET },
+      {
+        stdout: { write: (s: string) => (stdout += s) },
+        stderr: { write: () => true },
+        cwd: dir,
+        fetchImpl: lossy,
+      },
+    );
+    expect(code).toBe(0);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]!.type).toBe("cashflow");
+    expect(bodies[0]!.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bodies[1]!.id).toBe(bodies[0]!.id);
+    expect(JSON.parse(stdout)).toEqual({ accepted: 0, duplicates: 1 });
+    const snap = await realtime("cf-retry");
+    expect(snap.net_cashflow).toBe(750);
+    expect(snap.equity).toBe(10_750);
+  });
+
   it("reports a re-send of the same trade id as a duplicate and applies it once", async () => {
     // Usually within the same second as the first send: the identical signature is refused as a
     // replay and send signs again in the next second; either way the answer is a duplicate.
