@@ -1,10 +1,11 @@
-// The nine alert triggers of §7: how configuration layers combine into the effective settings of
-// one (bot, trigger), and the pure evaluation of a trigger's condition (their ids and defaults are
-// in trigger-defaults.ts).
+// The alert triggers of §7: how configuration layers combine into the effective settings of one
+// (bot, trigger), and evaluating and describing a trigger through its definition
+// (src/domain/triggers/; ids and defaults as a table in trigger-defaults.ts).
 import { z } from "zod";
 import { botNameField } from "./fields.js";
-import type { PerformanceSnapshot, SafetySnapshot } from "./snapshots.js";
-import { formatDuration, type BotHealth } from "./health.js";
+import type { PerformanceSnapshot } from "./snapshots.js";
+import type { TriggerContext, TriggerEvaluation } from "./trigger.js";
+import { triggerDefinition } from "./triggers/index.js";
 import {
   applyOverride,
   defaultSettings,
@@ -16,6 +17,7 @@ import {
   type TriggerSettings,
 } from "./trigger-defaults.js";
 
+export type { TriggerContext, TriggerEvaluation };
 export type TriggerOverrides = Partial<Record<TriggerId, TriggerOverride>>;
 
 /** The config-file part: `triggers.<id>` and `bots.<bot>.triggers.<id>`. */
@@ -87,68 +89,14 @@ function withoutNulls(layer: TriggerSettings | TriggerOverride | undefined): Tri
   return out;
 }
 
-/** What a trigger sees of a bot besides its performance. */
-export interface TriggerContext {
-  safety: SafetySnapshot;
-  health: BotHealth;
-  now: number;
-  /** `health.stale_after_seconds`: bot_stale reports its silence against it. */
-  staleAfterSeconds: number;
-}
-
-export interface TriggerEvaluation {
-  active: boolean;
-  /**
-   * The observed figure: a ratio (drawdowns, win rate), a count (consecutive losses), seconds of
-   * silence (bot_stale), or 1/0 for the on/off triggers.
-   */
-  value: number;
-  /** The threshold compared against; stale_after_seconds for bot_stale; null for on/off triggers. */
-  threshold: number | null;
-}
-
-/**
- * Evaluates one trigger's condition (§7). A disabled trigger is never active; an undefined figure
- * (NaN) never fires. Runs after every event, so it builds no text: see describeTrigger.
- */
+/** Evaluates one trigger's condition (§7), as its definition says. Runs after every event, so it builds no text: see describeTrigger. */
 export function evaluateTrigger(
   id: TriggerId,
   perf: PerformanceSnapshot,
   ctx: TriggerContext,
   settings: TriggerSettings,
 ): TriggerEvaluation {
-  const th = settings.threshold ?? Number.NaN;
-  const on = settings.enabled;
-  // `>=` is false when either side is NaN.
-  switch (id) {
-    case "daily_drawdown":
-      return { active: on && perf.daily_drawdown >= th, value: perf.daily_drawdown, threshold: th };
-    case "weekly_drawdown":
-      return { active: on && perf.weekly_drawdown >= th, value: perf.weekly_drawdown, threshold: th };
-    case "total_drawdown":
-      return { active: on && perf.drawdown >= th, value: perf.drawdown, threshold: th };
-    case "consecutive_losses":
-      return { active: on && perf.consecutive_losses >= th, value: perf.consecutive_losses, threshold: th };
-    case "low_win_rate": {
-      const enough = perf.window_trades >= (settings.min_trades ?? 0);
-      return { active: on && enough && perf.win_rate < th, value: perf.win_rate, threshold: th };
-    }
-    case "circuit_breaker_trip":
-      return flag(on, ctx.safety.circuit_breaker.open);
-    case "kill_switch_activation":
-      return flag(on, ctx.safety.kill_switch.active);
-    case "api_disconnected":
-      return flag(on, ctx.health.api.status === "disconnected");
-    case "bot_stale": {
-      const last = ctx.safety.last_event_at;
-      const silence = last === null ? 0 : Math.max(0, Math.floor((ctx.now - last) / 1000));
-      return { active: on && ctx.health.stale, value: silence, threshold: ctx.staleAfterSeconds };
-    }
-  }
-}
-
-function flag(enabled: boolean, condition: boolean): TriggerEvaluation {
-  return { active: enabled && condition, value: condition ? 1 : 0, threshold: null };
+  return triggerDefinition(id).evaluate(perf, ctx, settings);
 }
 
 /** The alert message: the figure against the threshold, in words an operator reads at 3 a.m. */
@@ -159,52 +107,7 @@ export function describeTrigger(
   ctx: TriggerContext,
   settings: TriggerSettings,
 ): string {
-  const { value, threshold } = evaluation;
-  const cmp = (fires: boolean, yes: string, no: string) => (fires ? yes : no);
-  switch (id) {
-    case "daily_drawdown":
-    case "weekly_drawdown":
-    case "total_drawdown": {
-      const what = id === "daily_drawdown" ? "daily drawdown" : id === "weekly_drawdown" ? "weekly drawdown" : "drawdown from peak";
-      return `${what} ${pct(value)} ${cmp(value >= (threshold ?? NaN), "≥", "<")} threshold ${pct(threshold ?? NaN)}`;
-    }
-    case "consecutive_losses":
-      return `${value} consecutive losing trades (threshold ${threshold})`;
-    case "low_win_rate": {
-      const n = perf.window_trades;
-      const minTrades = settings.min_trades ?? 0;
-      if (n < minTrades) return `win rate ${pct(value)} over ${n} trades (needs at least ${minTrades} trades)`;
-      return `win rate ${pct(value)} over the last ${n} trades ${cmp(value < (threshold ?? NaN), "<", "≥")} threshold ${pct(threshold ?? NaN)}`;
-    }
-    case "circuit_breaker_trip": {
-      const cb = ctx.safety.circuit_breaker;
-      return cb.open ? withReason("circuit breaker open", cb.reason) : "circuit breaker closed";
-    }
-    case "kill_switch_activation": {
-      const ks = ctx.safety.kill_switch;
-      return ks.active ? withReason("kill switch active", ks.reason) : "kill switch inactive";
-    }
-    case "api_disconnected": {
-      const api = ctx.health.api;
-      const failures = `${api.consecutive_failures} consecutive failure${api.consecutive_failures === 1 ? "" : "s"}`;
-      const detail = api.source === "probe" ? ` (probe: ${failures})` : api.source === "bot" ? " (reported by bot)" : "";
-      return `exchange API ${api.status ?? "status unknown"}${detail}`;
-    }
-    case "bot_stale": {
-      const limit = formatDuration(ctx.staleAfterSeconds * 1000);
-      return ctx.health.stale
-        ? `no event for ${formatDuration(value * 1000)} (stale after ${limit})`
-        : `last event ${formatDuration(value * 1000)} ago (stale after ${limit})`;
-    }
-  }
-}
-
-function pct(ratio: number): string {
-  return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(2)}%` : "n/a";
-}
-
-function withReason(what: string, reason: string | null): string {
-  return reason ? `${what}: ${reason}` : what;
+  return triggerDefinition(id).describe(evaluation, perf, ctx, settings);
 }
 
 /** Body of PUT /api/v1/alerts/triggers/{trigger}: an override, for all bots or for one (`bot`). */

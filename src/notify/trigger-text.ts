@@ -1,7 +1,7 @@
 // How each §7 trigger reads to a human: what it means, how its value is formatted (ratios as
-// percent, counts as integers) and which way the threshold points.
-
-export type ValueKind = "ratio" | "count" | "seconds" | "flag" | "number";
+// percent, counts as integers) and which way the threshold points, as its definition declares.
+import type { ValueKind } from "../domain/trigger.js";
+import { findTrigger } from "../domain/triggers/index.js";
 
 export interface TriggerText {
   description: string;
@@ -10,20 +10,10 @@ export interface TriggerText {
   comparator: "≥" | "<";
 }
 
-const TRIGGERS: Record<string, TriggerText> = {
-  daily_drawdown: { description: "Daily drawdown reached its limit", kind: "ratio", comparator: "≥" },
-  weekly_drawdown: { description: "Weekly drawdown reached its limit", kind: "ratio", comparator: "≥" },
-  total_drawdown: { description: "Drawdown from the equity peak reached its limit", kind: "ratio", comparator: "≥" },
-  circuit_breaker_trip: { description: "Circuit breaker tripped: the bot paused trading", kind: "flag", comparator: "≥" },
-  kill_switch_activation: { description: "Kill switch activated: the bot stopped trading", kind: "flag", comparator: "≥" },
-  consecutive_losses: { description: "Too many consecutive losing trades", kind: "count", comparator: "≥" },
-  low_win_rate: { description: "Win rate fell below its limit", kind: "ratio", comparator: "<" },
-  api_disconnected: { description: "Exchange API disconnected", kind: "flag", comparator: "≥" },
-  bot_stale: { description: "Bot went silent: no event within the stale limit", kind: "seconds", comparator: "≥" },
-};
-
+/** The trigger's wording from its definition; an id this version does not know (an old record) reads generically. */
 export function triggerText(trigger: string): TriggerText {
-  return TRIGGERS[trigger] ?? { description: `Alert ${trigger}`, kind: "number", comparator: "≥" };
+  const t = findTrigger(trigger);
+  return t ? { description: t.meaning, ...t.value } : { description: `Alert ${trigger}`, kind: "number", comparator: "≥" };
 }
 
 export function formatValue(value: number, kind: ValueKind): string {

@@ -1,18 +1,25 @@
 // The registries of the extension points: every list that names channels is derived from
-// src/notify/channels/index.ts, every list that names sources from src/sources/definitions/index.ts.
+// src/notify/channels/index.ts, every list that names sources from src/sources/definitions/index.ts,
+// every list that names triggers from src/domain/triggers/index.ts.
 // Each check below walks a registry and fails if one consumer (config schema, environment
 // variables, secret files and redaction, the test-message route, the OpenAPI document, the client's
-// type, buildChannels, startSources) misses an entry or names one it does not have.
+// type, buildChannels, startSources, the trigger table, the notifier's wording, the Prometheus
+// rules) misses an entry or names one it does not have.
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ALERTS } from "../../src/bundle/alert-catalog.js";
 import type { AlertChannel } from "../../src/client.js";
 import { configSchema, ENV_VARS, isSecretKey, knownKeysAt, loadConfig, redactConfig, type ConfigInput } from "../../src/config/index.js";
+import { TRIGGER_DEFAULTS, TRIGGER_IDS as TABLE_IDS } from "../../src/domain/trigger-defaults.js";
+import { effectiveTriggerTable } from "../../src/domain/triggers.js";
+import { TRIGGERS } from "../../src/domain/triggers/index.js";
 import type { IngestPipeline } from "../../src/ingest/pipeline.js";
 import { alertTestSchema } from "../../src/http/alerts-router.js";
 import { LOG_REDACT_PATHS, silentLogger } from "../../src/logger.js";
 import { buildChannels, type NotificationsSettings } from "../../src/notify/build.js";
 import { CHANNEL_DEFINITIONS, CHANNEL_NAMES, CHANNELS, type ChannelName } from "../../src/notify/channels/index.js";
+import { triggerText } from "../../src/notify/trigger-text.js";
 import { openApiDocument } from "../../src/openapi/document.js";
 import { SOURCE_DEFINITIONS, SOURCE_KEYS, SOURCES, type SourceKey } from "../../src/sources/definitions/index.js";
 import { startSources } from "../../src/sources/start.js";
@@ -195,5 +202,54 @@ describe("the source registry", () => {
       const sources = await started({ [key]: [ENTRY[key]] });
       expect(sources.length, key).toBe(1);
     }
+  });
+});
+
+describe("the trigger registry", () => {
+  const ids = TRIGGERS.map((t) => t.id);
+
+  it("lists each trigger once; the trigger table and its defaults are read from it", () => {
+    expect(ids.length).toBeGreaterThanOrEqual(9);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(TABLE_IDS).toEqual(ids);
+    for (const t of TRIGGERS) {
+      expect(TRIGGER_DEFAULTS[t.id], t.id).toEqual({
+        threshold: t.threshold?.default ?? null,
+        severity: t.severity,
+        min_trades: t.minTrades,
+        condition: t.condition,
+      });
+    }
+    expect(effectiveTriggerTable(["alpha"]).map((r) => r.trigger)).toEqual(ids);
+  });
+
+  it("the config has a section per trigger, globally and per bot", () => {
+    expect(knownKeysAt(["triggers"])).toEqual(ids);
+    expect(knownKeysAt(["bots", "alpha", "triggers"])).toEqual(ids);
+    for (const t of TRIGGERS) {
+      // A threshold only where the trigger has one; min_trades only where it waits for trades.
+      expect(knownKeysAt(["triggers", t.id]).includes("threshold"), t.id).toBe(t.threshold !== null);
+      expect(knownKeysAt(["triggers", t.id]).includes("min_trades"), t.id).toBe(t.minTrades !== null);
+    }
+  });
+
+  it("the OpenAPI document names exactly the triggers", () => {
+    const doc = openApiDocument() as unknown as { components: { schemas: Record<string, any> }; paths: Record<string, any> };
+    expect(doc.components.schemas.AlertRecord.properties.trigger.enum).toEqual(ids);
+    const put = doc.paths["/api/v1/alerts/triggers/{trigger}"].put;
+    expect(put.parameters.find((p: { name: string }) => p.name === "trigger").schema.enum).toEqual(ids);
+  });
+
+  it("each trigger has its own wording in notifications and one Prometheus rule with its id and severity", () => {
+    for (const t of TRIGGERS) {
+      expect(triggerText(t.id), t.id).toEqual({ description: t.meaning, ...t.value });
+      const rules = ALERTS.filter((a) => a.trigger === t.id);
+      expect(
+        rules.map((r) => [r.alert, r.severity]),
+        t.id,
+      ).toEqual([[t.rule.alert, t.severity]]);
+      expect(rules[0]!.expr, t.id).toContain(`trading_alert_enabled{trigger="${t.id}"} == 1`);
+    }
+    expect(new Set(ALERTS.map((a) => a.alert)).size).toBe(ALERTS.length);
   });
 });

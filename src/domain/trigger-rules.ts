@@ -1,5 +1,7 @@
-// Small PromQL building blocks for the alert rules. Every trading alert joins a per-bot metric with the
-// exporter's own view of the trigger configuration (§9 "Alerting"), so no threshold is repeated here.
+// The Prometheus side of a trigger (§14): small PromQL building blocks (the bundle's own exporter
+// alerts use them too) and the two shapes most trigger rules take. Every trading alert joins a per-bot metric with the exporter's own view of the
+// trigger configuration (§9 "Alerting"), so no threshold is repeated in a rule.
+import type { TriggerRule } from "./trigger.js";
 
 /**
  * The identity of one bot inside Prometheus: the scrape target (job, instance) plus the `bot` label.
@@ -70,4 +72,41 @@ export function templateLookup(
     `printf "${selector.metric}{job=%q,instance=%q${subjectMatcher}${triggerMatcher}}${selector.filter ?? ""}" ` +
     `$labels.job $labels.instance${subjectArg}`;
   return `{{ with ${query} | query }}{{ . | first | value | ${format} }}{{ else }}unknown{{ end }}`;
+}
+
+export const PERCENT = "humanizePercentage";
+export const COUNT = 'printf "%.0f"';
+
+/** The trigger's configured threshold, printed in an annotation. */
+export const thresholdText = (trigger: string, format: string): string =>
+  templateLookup({ metric: "trading_alert_threshold", trigger }, format);
+
+/** A rule of the form "metric >= configured threshold". */
+export function atOrAboveThreshold(opts: {
+  alert: string;
+  trigger: string;
+  metric: string;
+  what: string;
+  format: string;
+  /** The description's opening, given the humanized value; the threshold sentence is appended. */
+  describe: (value: string) => string;
+}): TriggerRule {
+  return {
+    alert: opts.alert,
+    expr: gateOnEnabled(compareWithConfig(opts.metric, ">=", triggerConfig("threshold", opts.trigger)), opts.trigger),
+    summary: `Bot {{ $labels.bot }}: ${opts.what} reached its alert threshold`,
+    description:
+      `${opts.describe(`{{ $value | ${opts.format} }}`)}, ` +
+      `at or above the alert threshold of ${thresholdText(opts.trigger, opts.format)}.`,
+  };
+}
+
+/** A rule of the form "a one-hot/boolean state gauge is 1". */
+export function stateIsOn(opts: { alert: string; trigger: string; selector: string; summary: string; description: string }): TriggerRule {
+  return {
+    alert: opts.alert,
+    expr: gateOnEnabled(`${opts.selector} == 1`, opts.trigger),
+    summary: opts.summary,
+    description: opts.description,
+  };
 }
