@@ -1,9 +1,10 @@
 // The Prometheus side of §7: one alert per trigger, from the trigger definitions (src/domain/triggers/),
-// with the same ids and default severities as the native notifier, plus the exporter's own alerts.
+// with the same ids and default severities as the native notifier, plus the exporter's own alerts
+// and the group triggers' (§19).
 // Conditions read thresholds from the exporter's metrics (§9).
 import type { Severity } from "../domain/alert-record.js";
 import { templateLookup } from "../domain/trigger-rules.js";
-import { TRIGGERS } from "../domain/triggers/index.js";
+import { GROUP_TRIGGERS, TRIGGERS } from "../domain/triggers/index.js";
 
 export interface AlertDefinition {
   alert: string;
@@ -71,3 +72,12 @@ export const ALERTS: readonly AlertDefinition[] = [
   ...TRIGGERS.map((t) => ({ ...t.rule, trigger: t.id, severity: t.severity, for: "0s", dashboardUid: "trading-bot" })),
   ...EXPORTER_ALERTS,
 ];
+
+/** The group drawdown alerts (§19), on the groups' summed-equity series, linking the overview. */
+export const GROUP_ALERTS: readonly AlertDefinition[] = GROUP_TRIGGERS.map((t) => ({
+  ...t.group.rule,
+  trigger: t.id,
+  severity: t.severity,
+  for: "0s",
+  dashboardUid: "trading-overview",
+}));

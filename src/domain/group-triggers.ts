@@ -1,15 +1,20 @@
-// The three drawdown triggers of §7 applied to groups (§19): same ids, defaults and severities as
-// the bots', configured once for every group under `groups_triggers.<id>` (enabled, threshold,
-// severity), and evaluated on a group's figures.
-import { applyOverride, defaultSettings, type TriggerId, type TriggerOverride, type TriggerSettings } from "./trigger-defaults.js";
-import type { TriggerEvaluation } from "./triggers.js";
+// The triggers of §7 that apply to groups (§19, the three drawdowns): same ids, defaults and
+// severities as the bots', configured once for every group under `groups_triggers.<id>` (enabled,
+// threshold, severity), and evaluated on a group's figures by the group part of their definitions
+// (src/domain/triggers/).
 import type { GroupSnapshot } from "./snapshots.js";
+import { applyOverride, defaultSettings, type TriggerOverride, type TriggerSettings } from "./trigger-defaults.js";
+import type { TriggerEvaluation } from "./trigger.js";
+import { GROUP_TRIGGERS, type GroupTriggerId } from "./triggers/index.js";
 
-export const GROUP_TRIGGER_IDS = ["daily_drawdown", "weekly_drawdown", "total_drawdown"] as const satisfies readonly TriggerId[];
-export type GroupTriggerId = (typeof GROUP_TRIGGER_IDS)[number];
+export type { GroupTriggerId };
+
+export const GROUP_TRIGGER_IDS: readonly GroupTriggerId[] = GROUP_TRIGGERS.map((t) => t.id);
+
+const BY_ID = new Map(GROUP_TRIGGERS.map((t) => [t.id, t.group]));
 
 export function isGroupTriggerId(value: string): value is GroupTriggerId {
-  return (GROUP_TRIGGER_IDS as readonly string[]).includes(value);
+  return BY_ID.has(value as GroupTriggerId);
 }
 
 /** `groups_triggers:` as parsed (only what the file sets). */
@@ -20,32 +25,12 @@ export function effectiveGroupTriggerSettings(id: GroupTriggerId, config: GroupT
   return applyOverride(defaultSettings(id), config[id]);
 }
 
-function drawdownOf(id: GroupTriggerId, g: GroupSnapshot): number {
-  switch (id) {
-    case "daily_drawdown":
-      return g.daily_drawdown;
-    case "weekly_drawdown":
-      return g.weekly_drawdown;
-    case "total_drawdown":
-      return g.drawdown;
-  }
-}
-
-/** A disabled trigger never fires; a NaN figure never fires (`>=` is false). */
+/** A disabled trigger never fires; a NaN figure never fires. */
 export function evaluateGroupTrigger(id: GroupTriggerId, g: GroupSnapshot, settings: TriggerSettings): TriggerEvaluation {
-  const threshold = settings.threshold ?? Number.NaN;
-  const value = drawdownOf(id, g);
-  return { active: settings.enabled && value >= threshold, value, threshold };
+  return BY_ID.get(id)!.evaluate(g, settings);
 }
 
-/** "fleet (alpha, bravo): drawdown from peak 21.00% ≥ threshold 20.00%". */
+/** "summed equity of alpha, bravo: drawdown from peak 21.00% ≥ threshold 20.00%". */
 export function describeGroupTrigger(id: GroupTriggerId, evaluation: TriggerEvaluation, g: GroupSnapshot): string {
-  const what = id === "daily_drawdown" ? "daily drawdown" : id === "weekly_drawdown" ? "weekly drawdown" : "drawdown from peak";
-  const { value, threshold } = evaluation;
-  const th = threshold ?? Number.NaN;
-  return `summed equity of ${g.members.join(", ")}: ${what} ${pct(value)} ${value >= th ? "≥" : "<"} threshold ${pct(th)}`;
-}
-
-function pct(ratio: number): string {
-  return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(2)}%` : "n/a";
+  return BY_ID.get(id)!.describe(evaluation, g);
 }

@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { Severity } from "./alert-record.js";
 import type { BotHealth } from "./health.js";
-import type { PerformanceSnapshot, SafetySnapshot } from "./snapshots.js";
+import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "./snapshots.js";
 
 /** Effective settings of one trigger (for one bot). `threshold`/`min_trades` are null where not applicable. */
 export interface TriggerSettings {
@@ -69,10 +69,20 @@ export interface TriggerDefinition<Id extends string = string> {
   /** The alert message: the figure against the threshold, in words an operator reads at 3 a.m. */
   readonly describe: (evaluation: TriggerEvaluation, perf: PerformanceSnapshot, ctx: TriggerContext, settings: TriggerSettings) => string;
   readonly rule: TriggerRule;
+  /** The trigger applied to a group's summed equity (§19), for the triggers that apply to groups. */
+  readonly group?: GroupTrigger;
 }
 
-/** Identity, kept as a function so a definition's id stays a literal type. */
-export function defineTrigger<Id extends string>(definition: TriggerDefinition<Id>): TriggerDefinition<Id> {
+/** A trigger on a group (§19): same id, defaults and severity, evaluated on the group's figures. */
+export interface GroupTrigger {
+  readonly evaluate: (g: GroupSnapshot, settings: TriggerSettings) => TriggerEvaluation;
+  readonly describe: (evaluation: TriggerEvaluation, g: GroupSnapshot) => string;
+  /** On the group's series (label `group`), reading trading_group_alert_*. */
+  readonly rule: TriggerRule;
+}
+
+/** Identity, kept as a function so a definition's id stays a literal type and its group part shows in its type. */
+export function defineTrigger<const D extends TriggerDefinition<string>>(definition: D): D {
   return definition;
 }
 

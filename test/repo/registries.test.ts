@@ -8,12 +8,13 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ALERTS } from "../../src/bundle/alert-catalog.js";
+import { ALERTS, GROUP_ALERTS } from "../../src/bundle/alert-catalog.js";
 import type { AlertChannel } from "../../src/client.js";
 import { configSchema, ENV_VARS, isSecretKey, knownKeysAt, loadConfig, redactConfig, type ConfigInput } from "../../src/config/index.js";
 import { TRIGGER_DEFAULTS, TRIGGER_IDS as TABLE_IDS } from "../../src/domain/trigger-defaults.js";
 import { effectiveTriggerTable } from "../../src/domain/triggers.js";
-import { TRIGGERS } from "../../src/domain/triggers/index.js";
+import { GROUP_TRIGGER_IDS } from "../../src/domain/group-triggers.js";
+import { GROUP_TRIGGERS, TRIGGERS } from "../../src/domain/triggers/index.js";
 import type { IngestPipeline } from "../../src/ingest/pipeline.js";
 import { alertTestSchema } from "../../src/http/alerts-router.js";
 import { LOG_REDACT_PATHS, silentLogger } from "../../src/logger.js";
@@ -235,7 +236,9 @@ describe("the trigger registry", () => {
 
   it("the OpenAPI document names exactly the triggers", () => {
     const doc = openApiDocument() as unknown as { components: { schemas: Record<string, any> }; paths: Record<string, any> };
-    expect(doc.components.schemas.AlertRecord.properties.trigger.enum).toEqual(ids);
+    // A record is a bot's (any trigger) or a group's (the group triggers).
+    const record = doc.components.schemas.AlertRecord.anyOf.find((r: { properties: object }) => "bot" in r.properties);
+    expect(record.properties.trigger.enum).toEqual(ids);
     const put = doc.paths["/api/v1/alerts/triggers/{trigger}"].put;
     expect(put.parameters.find((p: { name: string }) => p.name === "trigger").schema.enum).toEqual(ids);
   });
@@ -251,5 +254,23 @@ describe("the trigger registry", () => {
       expect(rules[0]!.expr, t.id).toContain(`trading_alert_enabled{trigger="${t.id}"} == 1`);
     }
     expect(new Set(ALERTS.map((a) => a.alert)).size).toBe(ALERTS.length);
+  });
+
+  it("the triggers with a group part are the group triggers: config, OpenAPI and rules name exactly those", () => {
+    const groupIds = GROUP_TRIGGERS.map((t) => t.id);
+    expect(groupIds.length).toBeGreaterThan(0);
+    expect(GROUP_TRIGGER_IDS).toEqual(groupIds);
+    expect(knownKeysAt(["groups_triggers"])).toEqual(groupIds);
+    const schemas = (openApiDocument() as unknown as { components: { schemas: Record<string, any> } }).components.schemas;
+    const groupEnums = JSON.stringify(schemas).match(/"enum":\[[^\]]*\]/g) ?? [];
+    expect(groupEnums).toContain(`"enum":${JSON.stringify(groupIds)}`);
+    for (const t of GROUP_TRIGGERS) {
+      const rules = GROUP_ALERTS.filter((a) => a.trigger === t.id);
+      expect(
+        rules.map((r) => [r.alert, r.severity]),
+        t.id,
+      ).toEqual([[t.group.rule.alert, t.severity]]);
+      expect(rules[0]!.expr, t.id).toContain(`trading_group_alert_enabled{trigger="${t.id}"} == 1`);
+    }
   });
 });

@@ -2,7 +2,7 @@
 // one line in TRIGGERS; the trigger ids, defaults and override schemas (trigger-defaults.ts), the
 // evaluation and messages (triggers.ts), the notifier's wording and the bundle's Prometheus rules
 // read this list.
-import type { TriggerDefinition } from "../trigger.js";
+import type { GroupTrigger, TriggerDefinition } from "../trigger.js";
 import { apiDisconnected, botStale, circuitBreakerTrip, killSwitchActivation } from "./bot-state.js";
 import { dailyDrawdown, totalDrawdown, weeklyDrawdown } from "./drawdowns.js";
 import { consecutiveLosses, lowWinRate } from "./trade-streaks.js";
@@ -38,3 +38,11 @@ export function triggerDefinition(id: TriggerId): TriggerDefinition<TriggerId> {
 export function findTrigger(id: string): TriggerDefinition<TriggerId> | undefined {
   return BY_ID.get(id);
 }
+
+type WithGroup = Extract<(typeof TRIGGERS)[number], { group: GroupTrigger }>;
+/** The triggers that apply to groups too (§19): those whose definition has a group part. */
+export type GroupTriggerId = WithGroup["id"];
+
+export const GROUP_TRIGGERS: readonly (TriggerDefinition<GroupTriggerId> & { group: GroupTrigger })[] = TRIGGERS.filter(
+  (t): t is WithGroup => "group" in t && t.group !== undefined,
+);
