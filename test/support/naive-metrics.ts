@@ -164,10 +164,17 @@ export function naivePerformance(bot: string, history: TradingEvent[], settings:
   const dailyReturns: number[] = [];
   let prev = initial;
   for (let d = effDay[0]!; d <= Math.max(today, lastDay); d++) {
+    const inD = byDay.get(d);
+    // A day without events carries the equity: its return is 0 by definition (also when that
+    // equity is 0 or infinite, where end / start would read NaN).
+    if (inD === undefined) {
+      dailyReturns.push(0);
+      continue;
+    }
     let start = prev;
     let factor = 1;
     let end = prev;
-    (byDay.get(d) ?? []).forEach((i) => {
+    inD.forEach((i) => {
       const ev = events[i]!;
       if (ev.type === "cashflow") {
         factor *= equityBefore[i]! / start;
