@@ -17,6 +17,7 @@ import {
   type Channel,
   type ChannelName,
   type Delivery,
+  type RenderedMessage,
 } from "./notify/index.js";
 import { ApiProbe } from "./sources/api-probe.js";
 import { AlertStore } from "./store/alert-store.js";
@@ -36,6 +37,10 @@ export interface AlertingRuntime {
   metricsView(): AlertingView;
   /** Alert records as they are created or change (the live hub listens). */
   onAlert(listener: (record: AlertRecord) => void): void;
+  /** Hands a message made elsewhere (a digest, §19) to the same queues and retries, on these channels. */
+  send(message: RenderedMessage, channels: readonly ChannelName[]): void;
+  /** Every delivery result, by message id (a digest's results go to its record this way). */
+  onDelivery(listener: (id: string, delivery: Delivery) => void): void;
   start(): void;
   /** Stops timers and the probe, lets queued notifications go out for up to `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -59,6 +64,7 @@ export function createAlertingRuntime(deps: {
   // Per channel, this process's delivery results (trading_notifications_total / _failures_total).
   const results = new Map<ChannelName, { sent: number; failed: number }>(channels.map((c) => [c.name, { sent: 0, failed: 0 }]));
   const alertListeners: Array<(r: AlertRecord) => void> = [];
+  const deliveryListeners: Array<(id: string, d: Delivery) => void> = [];
   let groupAlerting: GroupAlerting | undefined;
   const emitAlert = (record: AlertRecord) => {
     // A group's record changed by a delivery or an acknowledgment: its firing state keeps up.
@@ -84,6 +90,7 @@ export function createAlertingRuntime(deps: {
       else if (tally) tally.failed++;
       const record = alerting?.recordDelivery(alertId, delivery);
       if (record) emitAlert(record);
+      for (const l of deliveryListeners) l(alertId, delivery);
     },
   });
 
@@ -189,6 +196,8 @@ export function createAlertingRuntime(deps: {
       };
     },
     onAlert: (listener) => void alertListeners.push(listener),
+    send: (message, only) => dispatcher.dispatchMessage(message, only),
+    onDelivery: (listener) => void deliveryListeners.push(listener),
     tick: evaluateAll,
     start() {
       // Time-based conditions (stale bots, reminders, the probe, a new day for the groups) need

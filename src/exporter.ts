@@ -15,6 +15,7 @@ import { JournalReaders, Retention } from "./store/retention.js";
 import { StoreHealth } from "./store/store-health.js";
 import { resolveHmacSecrets } from "./store/hmac-secret.js";
 import { VERSION } from "./version.js";
+import { createDigestRuntime, type DigestRuntime } from "./digest-runtime.js";
 import { createAlertingRuntime, type AlertingRuntime, type NotifyRetry } from "./alerting-runtime.js";
 import { healthEntry, safetyEntry } from "./http/health-router.js";
 import { alertJson } from "./http/alerts-router.js";
@@ -45,6 +46,8 @@ export interface Exporter {
   readonly journal: Journal;
   readonly metrics: ExporterMetrics;
   readonly alerts: AlertingRuntime;
+  /** The daily and weekly digests (§19). */
+  readonly digests: DigestRuntime;
   /** Pruning of raw events, when `retention_days` is set (§15). */
   readonly retention: Retention | null;
   readonly app: ReturnType<typeof createApp>;
@@ -96,6 +99,9 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   let hub: LiveHub | undefined;
   // Sources start with alerting already listening, before the app takes requests.
   alerts.start();
+  // Digests read the restored figures and alerts; the first check sends one missed while down (§19).
+  const digests = createDigestRuntime({ config, engine, alerts, journal, clock, logger });
+  digests.start();
   const ways = await startSources(config, {
     pipeline,
     journal,
@@ -162,6 +168,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
       externalUrl: config.external_url ?? null,
       testPerMinute: config.alerts.test_rate_limit_per_minute,
     },
+    digests: { sendTest: (kind, channel) => digests.sendTest(kind, channel), testPerMinute: config.alerts.test_rate_limit_per_minute },
     export: {
       // Read at each request: the journal opens a new connection when it recovers from a read-only start.
       get db() {
@@ -197,6 +204,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     journal,
     metrics,
     alerts,
+    digests,
     retention,
     app,
     ingest: (body) => pipeline.ingest(body),
@@ -245,6 +253,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
         });
       }
       await pipeline.close();
+      digests.stop();
       await alerts.stop();
       store.close();
       journal.close();

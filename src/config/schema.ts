@@ -15,6 +15,7 @@ import {
   webOrigin,
 } from "./fields.js";
 import { botTriggersSchema, groupTriggersSchema, triggersSchema } from "./triggers.js";
+import { digestsSchema } from "./digests.js";
 // The registries declare `notifications` and `sources` (the one layer crossing config makes: see docs/architecture.md).
 import { notificationsSchema } from "../notify/channels/index.js";
 import { sourcesSchema } from "../sources/definitions/index.js";
@@ -157,6 +158,7 @@ export const configSchema = z.strictObject({
   api_probe: apiProbe,
   triggers: triggersSchema,
   alerts,
+  digests: digestsSchema,
   websocket,
   notifications: notificationsSchema,
   sources: sourcesSchema,

@@ -102,6 +102,29 @@ export class TimeZoneCalendar {
     return wall + (((ts % 1000) + 1000) % 1000);
   }
 
+  /**
+   * The instant local day `day` shows the wall-clock time `minuteOfDay` (minutes after midnight).
+   * Twice (clocks set back): the first time. Never (clocks jump over it): the moment of the jump,
+   * the first instant after which the local time is past it.
+   */
+  instantAt(day: number, minuteOfDay: number): number {
+    this.conversions++;
+    const wall = day * DAY_MS + minuteOfDay * 60_000;
+    // The offsets in force half a day either side: any transition near `wall` lies between them.
+    const offsets = [wall - 12 * 3_600_000, wall + 12 * 3_600_000].map((t) => this.wallClock(t) - t);
+    const exact = offsets.map((o) => wall - o).filter((t) => this.wallClock(t) === wall);
+    if (exact.length > 0) return Math.min(...exact);
+    // In a gap: bisect between the two readings for the first instant whose local time is past `wall`.
+    let lo = wall - Math.max(...offsets);
+    let hi = wall - Math.min(...offsets);
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.wallClock(mid) >= wall) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+
   private dayNumberAt(ts: number): number {
     return Math.floor(this.wallClock(ts) / DAY_MS);
   }

@@ -34,7 +34,7 @@ export const historyQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
-function validate<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+export function validate<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.map((i) => ({ index: 0, path: i.path.map(String).join(".") || "(root)", message: i.message }));
@@ -42,12 +42,12 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
 }
 
 /** A body is optional on these POSTs; when present it must be JSON. */
-function optionalJson(req: Request): unknown {
+export function optionalJson(req: Request): unknown {
   return Buffer.isBuffer(req.body) && req.body.length > 0 ? parseJsonBody(req) : {};
 }
 
 /** At most `perMinute` test sends in any rolling minute: a test message goes to real people. */
-function rateLimiter(perMinute: number, clock: Clock) {
+export function rateLimiter(perMinute: number, clock: Clock) {
   const sent: number[] = [];
   return () => {
     const now = clock.now();

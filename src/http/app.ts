@@ -9,6 +9,7 @@ import type { IngestPipeline } from "../ingest/pipeline.js";
 import type { Logger } from "../logger.js";
 import { openApiRouter } from "../openapi/router.js";
 import { alertsRouter, type AlertsRouterDeps } from "./alerts-router.js";
+import { digestsRouter, type DigestsRouterDeps } from "./digests-router.js";
 import { exportRouter, type ExportRouterDeps } from "./export-router.js";
 import { freqtradeWebhookRouter, type FreqtradeWebhookReceiver } from "./freqtrade-webhook-router.js";
 import { healthRouter } from "./health-router.js";
@@ -44,6 +45,8 @@ export interface AppDeps {
   /** `POST /api/v1/alerts/test`: the channels and its rate limit. */
   alertTest: Omit<AlertsRouterDeps, "alerting" | "groupAlerting" | "clock">;
   export: ExportRouterDeps;
+  /** `POST /api/v1/digests/test` (§19). */
+  digests?: Omit<DigestsRouterDeps, "clock">;
   /** The Freqtrade webhook receiver, when `sources.freqtrade_webhook` is configured (§18). */
   freqtradeWebhook?: FreqtradeWebhookReceiver;
   /** Directory served at `/` (the built-in dashboard); a plain landing page when absent. */
@@ -91,6 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(realtimeRouter(deps.engine, deps.clock));
   app.use(healthRouter(deps.engine, deps.alerting, deps.clock));
   app.use(alertsRouter({ ...deps.alertTest, alerting: deps.alerting, groupAlerting: deps.groupAlerting, clock: deps.clock }));
+  if (deps.digests) app.use(digestsRouter({ ...deps.digests, clock: deps.clock }));
   app.use(exportRouter(deps.export));
   app.use(openApiRouter());
 

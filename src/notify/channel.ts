@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Clock } from "../domain/clock.js";
 import type { Notification, NotificationKind } from "../domain/alert-record.js";
+import type { DigestReport } from "../domain/digest-report.js";
 import {
   isGiven,
   sectionSchema,
@@ -33,7 +34,7 @@ export interface MessageContent {
 }
 
 /** One notification made ready once for every channel; each channel renders its own body from it. */
-export interface RenderedMessage {
+export interface AlertMessage {
   kind: NotificationKind;
   alertId: string;
   /** e.g. "[CRITICAL] kill_switch_activation on bot alpha"; the email subject. */
@@ -44,6 +45,21 @@ export interface RenderedMessage {
   /** The notification itself, for channels that send the record rather than words (webhook). */
   notification: Notification;
 }
+
+/** A digest (§19) made ready for every channel that renders digests. */
+export interface DigestMessage {
+  kind: "digest";
+  /** The digest's id: deliveries are reported under it. */
+  alertId: string;
+  /** "Daily digest · Mon 5 Jan 2026"; the email subject. */
+  title: string;
+  /** The digest as plain text (the email's text part). */
+  text: string;
+  digest: DigestReport;
+}
+
+/** What the queues carry and a channel sends: an alert's message or a digest. */
+export type RenderedMessage = AlertMessage | DigestMessage;
 
 export interface Channel<Name extends string = string> {
   readonly name: Name;
@@ -62,7 +78,7 @@ export interface ChannelContext<Section> {
 
 type EnabledShape = { enabled: z.ZodDefault<z.ZodBoolean> };
 
-export interface ChannelSpec<Name extends string, S extends z.ZodRawShape, K extends string & keyof S, Payload> {
+export interface ChannelSpec<Name extends string, S extends z.ZodRawShape, K extends string & keyof S, Payload, DigestPayload = Payload> {
   name: Name;
   /** How prose calls it ("Slack"). */
   label: string;
@@ -82,16 +98,27 @@ export interface ChannelSpec<Name extends string, S extends z.ZodRawShape, K ext
     ctx: ChannelContext<LooseSection<z.output<SectionSchema<EnabledShape & S, K>>>>,
   ) => Channel<Name>;
   /**
-   * The channel's body for one message: pure, so tests and other message kinds (digests, §19) can
-   * render without a receiver. The sender calls it on every send.
+   * The channel's body for one alert message: pure, so tests can render without a receiver. The
+   * sender calls the definition's `render`, which picks this or `renderDigest`.
    */
-  render: (message: RenderedMessage) => Payload;
+  render: (message: AlertMessage) => Payload;
+  /** The channel's body for a digest (§19), laid out for a phone; a channel without one gets no digests. */
+  renderDigest?: (message: DigestMessage) => DigestPayload;
 }
 
-export type ChannelDefinition<Name extends string, S extends z.ZodRawShape, K extends string & keyof S, Payload> = Omit<
-  ChannelSpec<Name, S, K, Payload>,
-  "settings" | "secrets" | "required" | "whenEnabled" | "env"
-> & {
+export type ChannelDefinition<
+  Name extends string,
+  S extends z.ZodRawShape,
+  K extends string & keyof S,
+  Payload,
+  DigestPayload = Payload,
+> = Omit<ChannelSpec<Name, S, K, Payload, DigestPayload>, "settings" | "secrets" | "required" | "whenEnabled" | "env" | "render"> & {
+  /** The body of any message: an alert's through the spec's `render`, a digest's through `renderDigest`. */
+  render: ((message: AlertMessage) => Payload) &
+    ((message: DigestMessage) => DigestPayload) &
+    ((message: RenderedMessage) => Payload | DigestPayload);
+  /** Whether the channel renders digests. */
+  digests: boolean;
   secrets: readonly SecretKey<K>[];
   env: { enabled?: string; vars: readonly SectionEnvVar<string & keyof S>[] };
   /** `notifications.<name>`: strict, defaulted (disabled), every secret also as `<key>_file`. */
@@ -104,11 +131,12 @@ export interface AnyChannelDefinition extends ChannelDeclaration {
   readonly config: z.ZodType;
   readonly create: (section: { enabled: boolean }, ctx: ChannelContext<Record<string, unknown>>) => Channel;
   readonly render: (message: RenderedMessage) => unknown;
+  readonly digests: boolean;
 }
 
-export function defineChannel<Name extends string, S extends z.ZodRawShape, K extends string & keyof S, Payload>(
-  spec: ChannelSpec<Name, S, K, Payload>,
-): ChannelDefinition<Name, S, K, Payload> {
+export function defineChannel<Name extends string, S extends z.ZodRawShape, K extends string & keyof S, Payload, DigestPayload = Payload>(
+  spec: ChannelSpec<Name, S, K, Payload, DigestPayload>,
+): ChannelDefinition<Name, S, K, Payload, DigestPayload> {
   const secrets = spec.secrets ?? [];
   const section = ["notifications", spec.name];
   const shape = { enabled: z.boolean().default(false), ...spec.settings } as EnabledShape & S;
@@ -120,6 +148,11 @@ export function defineChannel<Name extends string, S extends z.ZodRawShape, K ex
     }
     spec.whenEnabled?.(value as z.output<SectionSchema<EnabledShape & S, K>>, ctx);
   }).prefault({} as never);
-  const { name, label, create, render } = spec;
-  return { name, label, secrets, env: spec.env ?? { vars: [] }, config, create, render };
+  const { name, label, create, renderDigest } = spec;
+  const render = ((message: RenderedMessage): Payload | DigestPayload => {
+    if (message.kind !== "digest") return spec.render(message);
+    if (!renderDigest) throw new Error(`the ${label} channel renders no digest`);
+    return renderDigest(message);
+  }) as ChannelDefinition<Name, S, K, Payload, DigestPayload>["render"];
+  return { name, label, secrets, env: spec.env ?? { vars: [] }, config, create, render, renderDigest, digests: renderDigest !== undefined };
 }

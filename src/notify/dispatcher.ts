@@ -87,6 +87,18 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Enqueue a message made elsewhere (a digest, §19) on the named channels (every one when absent),
+   * with the same queues, retries and delivery reports as alerts. Never throws.
+   */
+  dispatchMessage(message: RenderedMessage, only?: readonly ChannelName[]): void {
+    if (this.stopController.signal.aborted) {
+      this.logger.warn({ alert_id: message.alertId }, "notifier stopped: message dropped");
+      return;
+    }
+    for (const q of this.queues) if (!only || only.includes(q.channel.name)) this.enqueue(q, message);
+  }
+
   /** Resolves when every queue is empty and nothing is in flight. */
   idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();

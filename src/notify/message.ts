@@ -3,7 +3,7 @@
 // threshold, the severity, when, the bot's health (a group's: its worst member's) and a link to the
 // dashboard. Each channel lays it out itself.
 import { alertSubject, type Notification } from "../domain/alert-record.js";
-import type { Fact, MessageContent, RenderedMessage } from "./channel.js";
+import type { AlertMessage, Fact, MessageContent } from "./channel.js";
 import { formatDuration, isoUtc, triggerText, valueAgainstThreshold } from "./trigger-text.js";
 
 function titleOf(n: Notification): string {
@@ -65,7 +65,7 @@ function renderText(c: MessageContent): string {
 }
 
 /** The content every channel lays out (src/notify/channels/): decided here once, so all say the same. */
-export function renderMessage(n: Notification): RenderedMessage {
+export function renderMessage(n: Notification): AlertMessage {
   const content = contentOf(n);
   return { kind: n.kind, alertId: n.alert.id, title: content.title, text: renderText(content), content, notification: n };
 }

@@ -3,7 +3,7 @@
 // channels in parallel; the Telegram rate gate still applies because it lives in the channel.
 import type { Clock } from "../domain/clock.js";
 import { systemClock } from "../domain/clock.js";
-import type { Channel, ChannelName, Notification, NotifyLogger } from "./types.js";
+import type { Channel, ChannelName, Delivery, Notification, NotifyLogger, RenderedMessage } from "./types.js";
 import { silentLogger } from "../logger.js";
 import { renderMessage } from "./message.js";
 import { DEFAULT_RETRY_POLICY, deliver } from "./deliver.js";
@@ -57,9 +57,17 @@ export async function sendTest(channels: Channel[], which: ChannelName | "all", 
   const clock = opts.clock ?? systemClock;
   const chosen = which === "all" ? channels : channels.filter((c) => c.name === which);
   if (which !== "all" && chosen.length === 0) return [{ channel: which, ok: false, error: "channel not configured" }];
-  const message = renderMessage(testNotification(clock.now(), opts));
+  return (await sendNow(chosen, renderMessage(testNotification(clock.now(), opts)), opts)).map(testResult);
+}
+
+/** A delivery as the test routes answer it. */
+export function testResult(d: Delivery): TestResult {
+  return d.ok ? { channel: d.channel, ok: true } : { channel: d.channel, ok: false, error: d.error ?? "failed" };
+}
+
+/** One attempt of `message` on each of `channels`, in parallel; the delivery per channel. */
+export function sendNow(channels: Channel[], message: RenderedMessage, opts: SendTestOptions = {}): Promise<Delivery[]> {
   const policy = { ...DEFAULT_RETRY_POLICY, attempts: 1, timeoutMs: opts.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs };
-  const ctx = { clock, sleep: realSleep, logger: opts.logger ?? silentLogger };
-  const deliveries = await Promise.all(chosen.map((c) => deliver(c, message, policy, ctx)));
-  return deliveries.map((d) => (d.ok ? { channel: d.channel, ok: true } : { channel: d.channel, ok: false, error: d.error ?? "failed" }));
+  const ctx = { clock: opts.clock ?? systemClock, sleep: realSleep, logger: opts.logger ?? silentLogger };
+  return Promise.all(channels.map((c) => deliver(c, message, policy, ctx)));
 }

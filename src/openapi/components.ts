@@ -18,6 +18,7 @@ import {
   tradeSchema,
 } from "../domain/events.js";
 import { ackSchema, alertTestSchema } from "../http/alerts-router.js";
+import { digestTestSchema } from "../http/digests-router.js";
 import * as res from "./response-schemas.js";
 
 export type JsonSchema = Record<string, unknown>;
@@ -40,6 +41,7 @@ const REQUESTS: Record<string, z.ZodType> = {
   TradeInput: tradeWithoutType,
   AlertTestRequest: alertTestSchema,
   AckRequest: ackSchema,
+  DigestTestRequest: digestTestSchema,
 };
 
 const RESPONSES: Record<string, z.ZodType> = {
@@ -55,6 +57,7 @@ const RESPONSES: Record<string, z.ZodType> = {
   BotSafety: res.botSafetySchema,
   SafetyResponse: res.safetyResponseSchema,
   AlertTestResponse: res.alertTestResponseSchema,
+  DigestTestResponse: res.alertTestResponseSchema,
   Delivery: res.deliverySchema,
   AlertRecord: res.alertRecordSchema,
   AlertHistoryResponse: res.alertHistoryResponseSchema,

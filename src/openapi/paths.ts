@@ -158,6 +158,20 @@ export function apiPaths(): Record<string, Record<string, unknown>> {
         problems: [422, 429],
       }),
     },
+    "/api/v1/digests/test": {
+      post: operation({
+        id: "sendTestDigest",
+        summary: "Send a digest of the period so far now (§19), one attempt on each channel",
+        tag: "alerts",
+        access: "signed",
+        description:
+          "`kind` (daily or weekly) picks the schedule whose period it reports; `channel` all sends on the digest's channels " +
+          "(`digests.<kind>.channels`, or every enabled one), a name on that configured channel. It counts for no period.",
+        body: { ref: "DigestTestRequest", required: false },
+        ok: { description: "One result per channel tried", content: json("DigestTestResponse") },
+        problems: [422, 429],
+      }),
+    },
     "/api/v1/alerts/history": {
       get: operation({
         id: "getAlertHistory",

@@ -154,6 +154,11 @@ describe("full.yaml", () => {
         evaluation_interval_seconds: 10,
         test_rate_limit_per_minute: 3,
       },
+      digests: {
+        daily: { enabled: true, at: "07:30", channels: ["slack", "email"] },
+        weekly: { enabled: true, day: "friday", at: "18:00", channels: [] },
+        catch_up_hours: 4,
+      },
       websocket: {
         metrics_interval_ms: 500,
         max_buffered_bytes: 2_097_152,

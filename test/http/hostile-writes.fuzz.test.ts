@@ -185,7 +185,13 @@ function headersFor(mode: SigMode, method: string, path: string, body: string, c
 const signedRoutes = [
   { method: "POST", path: fc.constant("/api/v1/events"), body: H.hostileEventsBody, valid: fc.constantFrom(...H.VALID_EVENTS) },
   { method: "POST", path: fc.constant("/api/v1/trades"), body: H.hostileEventsBody, valid: fc.constant({ bot: "a", id: "t-new", pnl: 1 }) },
-  { method: "POST", path: fc.constant("/api/v1/alerts/test"), body: H.hostileAlertBody, valid: fc.constant({}) },
+  // The two test-message routes share one entry (and its share of the runs): each is refused the other's bodies too.
+  {
+    method: "POST",
+    path: fc.constantFrom("/api/v1/alerts/test", "/api/v1/digests/test"),
+    body: fc.oneof(H.hostileAlertBody, H.hostileDigestBody),
+    valid: fc.constant({}),
+  },
   {
     method: "POST",
     path: fc.string({ minLength: 1, maxLength: 40 }).map((id) => `/api/v1/alerts/${encodeURIComponent(id)}/ack`),
@@ -253,6 +259,7 @@ describe("hostile writes", () => {
         "POST /api/v1/events",
         "POST /api/v1/trades",
         "POST /api/v1/alerts/test",
+        "POST /api/v1/digests/test",
         "POST /api/v1/alerts/{id}/ack",
         "PUT /api/v1/alerts/triggers/{trigger}",
         `POST ${WEBHOOK}`,
@@ -306,7 +313,7 @@ describe("hostile writes", () => {
 
   it("refuses bodies over the limit on every route, before or while reading them", async () => {
     const big = "x".repeat(MAX_BODY_BYTES + 1);
-    for (const path of ["/api/v1/events", "/api/v1/trades", "/api/v1/alerts/test", "/api/v1/alerts/1/ack"]) {
+    for (const path of ["/api/v1/events", "/api/v1/trades", "/api/v1/alerts/test", "/api/v1/digests/test", "/api/v1/alerts/1/ack"]) {
       expectProblem(await send("POST", path, signed("POST", path, big), big, false), `oversize ${path}`);
       sent++;
     }

@@ -77,6 +77,10 @@ describe("documented answers match real ones", () => {
     const test = await h.post("/api/v1/alerts/test", { channel: "slack" });
     expect(test.status).toBe(200);
     check(schemas.alertTestResponseSchema, test.body);
+
+    const digest = await h.post("/api/v1/digests/test", { kind: "weekly", channel: "slack" });
+    expect(digest.status).toBe(200);
+    check(schemas.alertTestResponseSchema, digest.body);
   });
 
   it("GET /api/v1/export/trades and /export/equity", async () => {

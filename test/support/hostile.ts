@@ -183,6 +183,14 @@ export const hostileAlertBody: fc.Arbitrary<Hostile> = fc.oneof(
   fc.oneof(fc.constant([]), fc.constant([{}]), notAString, weirdText),
 );
 
+/** A digest test request that must be refused (§19). */
+export const hostileDigestBody: fc.Arbitrary<Hostile> = fc.oneof(
+  fc.record({ kind: fc.oneof(notAString, fc.constantFrom("monthly", "DAILY", "", "daily ")) }),
+  fc.record({ kind: fc.constant("weekly"), channel: fc.oneof(notAString, fc.constantFrom("sms", "ALL", "")) }),
+  fc.record({ extra: fc.oneof(notAString, weirdText) }),
+  fc.oneof(fc.constant([]), fc.constant([{}]), notAString, weirdText),
+);
+
 /** A trigger patch that must be refused. */
 export const hostileTriggerBody: fc.Arbitrary<Hostile> = fc.oneof(
   fc.record({

@@ -6,7 +6,15 @@ import type NodeMailer from "nodemailer";
 import type { Mail } from "nodemailer";
 import { z } from "zod";
 import { int, mailbox, nonEmpty, requireWhenEnabled } from "../../config/fields.js";
-import { defineChannel, type Channel, type MessageContent, type RenderedMessage } from "../channel.js";
+import {
+  defineChannel,
+  type AlertMessage,
+  type Channel,
+  type DigestMessage,
+  type MessageContent,
+  type RenderedMessage,
+} from "../channel.js";
+import { alertText, botFigures, firedCountText, groupFigures, overviewText, periodText } from "../digest-text.js";
 import { DeliveryError, describeNetworkError, receiverDetail } from "../delivery-error.js";
 import { escapeHtml } from "../message.js";
 
@@ -121,6 +129,78 @@ export function renderEmailHtml(c: MessageContent): string {
   );
 }
 
+// Digest (§19) HTML for a phone first: one column at most 600 px wide, a card per group and bot with
+// its two main figures large and the rest two to a row. Inline styles and layout tables, because
+// mail clients drop <style> blocks and flexbox.
+const FONT = "-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const HEALTH_COLOURS: Record<string, string> = { HEALTHY: "#1a7f37", DEGRADED: "#9a6700", CRITICAL: "#cf222e" };
+
+function digestCard(title: string, badge: string | null, figures: Array<[string, string]>): string {
+  const e = escapeHtml;
+  const cell = ([label, value]: [string, string], big: boolean) => {
+    const colour = label === "P&L" ? (value.startsWith("+") ? "#1a7f37" : value.startsWith("-") ? "#cf222e" : "#111827") : "#111827";
+    const size = big ? "20px" : "15px";
+    return (
+      `<td width="50%" valign="top" style="padding:6px 8px 6px 0">` +
+      `<div style="font-size:12px;color:#6b7280;text-transform:uppercase;letter-spacing:.04em">${e(label)}</div>` +
+      `<div style="font-size:${size};font-weight:${big ? 700 : 500};color:${colour}">${e(value)}</div></td>`
+    );
+  };
+  const rows: string[] = [];
+  for (let i = 0; i < figures.length; i += 2) {
+    rows.push(`<tr>${cell(figures[i]!, i === 0)}${figures[i + 1] ? cell(figures[i + 1]!, i === 0) : "<td></td>"}</tr>`);
+  }
+  const pill = badge
+    ? `<span style="float:right;font-size:12px;font-weight:700;color:#fff;background:${HEALTH_COLOURS[badge] ?? "#6b7280"};border-radius:10px;padding:2px 8px">${e(badge)}</span>`
+    : "";
+  return (
+    `<tr><td style="padding:0 0 12px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" ` +
+    `style="background:#ffffff;border:1px solid #e5e7eb;border-radius:10px"><tr><td style="padding:12px 14px">` +
+    `<div style="font-size:17px;font-weight:700;margin-bottom:4px">${pill}${title}</div>` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows.join("")}</table></td></tr></table></td></tr>`
+  );
+}
+
+export function renderEmailDigestHtml(m: DigestMessage): string {
+  const d = m.digest;
+  const e = escapeHtml;
+  const cards = [
+    ...d.groups.map((g) =>
+      digestCard(
+        `Group ${e(g.group)} <span style="font-size:13px;font-weight:400;color:#6b7280">${e(g.members.join(", "))}</span>`,
+        null,
+        groupFigures(g),
+      ),
+    ),
+    ...d.bots.map((b) => digestCard(e(b.bot), b.health, botFigures(b))),
+  ];
+  const list = (items: string[]) =>
+    items.length === 0
+      ? ""
+      : `<ul style="margin:6px 0 0;padding-left:18px">${items.map((t) => `<li style="margin:3px 0">${e(t)}</li>`).join("")}</ul>`;
+  const alerts =
+    `<tr><td style="padding:0 0 12px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#ffffff;border:1px solid #e5e7eb;border-radius:10px"><tr><td style="padding:12px 14px;font-size:15px">` +
+    `<div><b>Alerts fired:</b> ${e(firedCountText(d))}</div>${list(d.fired.map((a) => alertText(a, d.timezone)))}` +
+    `<div style="margin-top:10px"><b>Still firing:</b> ${d.firing.length === 0 ? "none" : d.firing.length}</div>${list(d.firing.map((a) => alertText(a, d.timezone)))}` +
+    `</td></tr></table></td></tr>`;
+  const link = d.external_url
+    ? `<tr><td align="center" style="padding:4px 0 16px"><a href="${e(d.external_url)}" style="display:inline-block;background:#0969da;color:#ffffff;text-decoration:none;font-weight:600;border-radius:8px;padding:10px 18px">Open the dashboard</a></td></tr>`
+    : "";
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${e(m.title)}</title></head><body style="margin:0;padding:0;background:#f3f4f6">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6"><tr><td align="center" style="padding:12px">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;font-family:${FONT};color:#111827">` +
+    `<tr><td style="padding:4px 2px 12px"><div style="font-size:21px;font-weight:700">${e(m.title)}</div>` +
+    `<div style="font-size:13px;color:#6b7280;margin-top:2px">${e(periodText(d))}</div>` +
+    `<div style="font-size:14px;margin-top:6px">${e(overviewText(d))}</div></td></tr>` +
+    cards.join("") +
+    alerts +
+    link +
+    `</table></td></tr></table></body></html>`
+  );
+}
+
 /** `to` may be one address, a comma-separated string (like EMAIL_TO) or a list. */
 const recipients = z
   .union([z.string(), z.array(z.string())], { error: "must be an e-mail address or a list of them" })
@@ -173,5 +253,6 @@ export const email = defineChannel({
       to: ctx.required("to"),
     });
   },
-  render: (message: RenderedMessage): EmailPayload => ({ text: message.text, html: renderEmailHtml(message.content) }),
+  render: (message: AlertMessage): EmailPayload => ({ text: message.text, html: renderEmailHtml(message.content) }),
+  renderDigest: (message: DigestMessage): EmailPayload => ({ text: message.text, html: renderEmailDigestHtml(message) }),
 });

@@ -5,7 +5,15 @@ import { z } from "zod";
 import { httpUrl, nonEmpty } from "../../config/fields.js";
 import type { Clock } from "../../domain/clock.js";
 import { systemClock } from "../../domain/clock.js";
-import { defineChannel, type Channel, type MessageContent, type RenderedMessage } from "../channel.js";
+import {
+  defineChannel,
+  type AlertMessage,
+  type Channel,
+  type DigestMessage,
+  type MessageContent,
+  type RenderedMessage,
+} from "../channel.js";
+import { alertText, firedCountText, money, overviewText, pct, periodText, ratio, signedMoney, tradesText } from "../digest-text.js";
 import { receiverDetail } from "../delivery-error.js";
 import { parseChannelUrl, postJson, type HttpResponse } from "../http-post.js";
 import { clip, escapeHtml } from "../message.js";
@@ -97,6 +105,53 @@ export function renderTelegramHtml(c: MessageContent): string {
   return lines.join("\n");
 }
 
+// Room left under Telegram's 4096 characters for the "…and N more" line and the link.
+const TELEGRAM_DIGEST_BUDGET = 3800;
+
+/** A digest (§19): short lines per group and bot that fit a phone, as many as Telegram's limit allows. */
+export function renderTelegramDigest(m: DigestMessage): string {
+  const d = m.digest;
+  const e = escapeHtml;
+  const head = [`<b>${e(m.title)}</b>`, `<i>${e(periodText(d))}</i>`, e(overviewText(d))].join("\n");
+  const blocks = [
+    ...d.groups.map((g) =>
+      [
+        `<b>Group ${e(g.group)}</b> (${e(clip(g.members.join(", "), 200))})`,
+        `Equity ${money(g.equity)} · P&amp;L ${signedMoney(g.pnl)}`,
+        `${tradesText(g)} · DD ${pct(g.drawdown)} (max ${pct(g.max_drawdown)}) · Daily Sharpe ${ratio(g.daily_sharpe)}`,
+      ].join("\n"),
+    ),
+    ...d.bots.map((b) =>
+      [
+        `<b>${e(b.bot)}</b> · ${b.health}`,
+        `Equity ${money(b.equity)} · P&amp;L ${signedMoney(b.pnl)}`,
+        `${tradesText(b)} · DD ${pct(b.drawdown)} (max ${pct(b.max_drawdown)})`,
+        `Win rate ${pct(b.win_rate)} · Sharpe ${ratio(b.sharpe)}`,
+      ].join("\n"),
+    ),
+  ];
+  const alertLines = (lines: string[]) => lines.slice(0, 5).map((t) => `• ${e(clip(t, 200))}`);
+  const alerts = [
+    `<b>Alerts fired:</b> ${e(firedCountText(d))}`,
+    ...alertLines(d.fired.map((a) => alertText(a, d.timezone))),
+    `<b>Still firing:</b> ${d.firing.length === 0 ? "none" : d.firing.length}`,
+    ...alertLines(d.firing.map((a) => alertText(a, d.timezone))),
+  ].join("\n");
+  const parts = [head];
+  let used = head.length + alerts.length + 4;
+  let shown = 0;
+  for (const b of blocks) {
+    if (used + b.length + 2 > TELEGRAM_DIGEST_BUDGET) break;
+    parts.push(b);
+    used += b.length + 2;
+    shown++;
+  }
+  if (shown < blocks.length) parts.push(`<i>…and ${blocks.length - shown} more on the dashboard</i>`);
+  parts.push(alerts);
+  if (d.external_url) parts.push(`<a href="${e(d.external_url)}">Open the dashboard</a>`);
+  return parts.join("\n\n");
+}
+
 export const telegram = defineChannel({
   name: "telegram",
   label: "Telegram",
@@ -123,5 +178,6 @@ export const telegram = defineChannel({
       { bot_token: ctx.required("bot_token"), chat_id: ctx.required("chat_id"), api_base_url: t.api_base_url ?? DEFAULT_TELEGRAM_API },
       ctx.clock,
     ),
-  render: (message: RenderedMessage): string => renderTelegramHtml(message.content),
+  render: (message: AlertMessage): string => renderTelegramHtml(message.content),
+  renderDigest: renderTelegramDigest,
 });

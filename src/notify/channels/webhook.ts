@@ -6,7 +6,8 @@ import type { AlertRecord, Delivery, Notification, NotificationKind } from "../.
 import type { Clock } from "../../domain/clock.js";
 import { systemClock } from "../../domain/clock.js";
 import { signedHeaders } from "../../domain/signature.js";
-import { defineChannel, type Channel, type RenderedMessage } from "../channel.js";
+import type { DigestReport } from "../../domain/digest-report.js";
+import { defineChannel, type AlertMessage, type Channel, type DigestMessage, type RenderedMessage } from "../channel.js";
 import { parseChannelUrl, postJson } from "../http-post.js";
 import { isoUtc } from "../trigger-text.js";
 
@@ -37,6 +38,38 @@ export function webhookPayload(n: Notification): WebhookPayload {
     },
     health: { level: n.health.level, reasons: [...n.health.reasons] },
     external_url: n.external_url,
+  };
+}
+
+type Iso<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] extends number ? string : string | null };
+
+/** A digest (§19) as JSON: the report with ISO-8601 UTC times. */
+export interface WebhookDigestPayload {
+  kind: "digest";
+  digest: Omit<DigestReport, "period" | "generated_at" | "fired" | "firing"> & {
+    period: Iso<DigestReport["period"], "from" | "to">;
+    generated_at: string;
+    fired: Array<Iso<DigestReport["fired"][number], "started_at" | "resolved_at">>;
+    firing: Array<Iso<DigestReport["firing"][number], "started_at" | "resolved_at">>;
+  };
+}
+
+export function webhookDigestPayload(m: DigestMessage): WebhookDigestPayload {
+  const d = m.digest;
+  const line = (a: DigestReport["fired"][number]) => ({
+    ...a,
+    started_at: isoUtc(a.started_at),
+    resolved_at: a.resolved_at === null ? null : isoUtc(a.resolved_at),
+  });
+  return {
+    kind: "digest",
+    digest: {
+      ...d,
+      period: { ...d.period, from: isoUtc(d.period.from), to: isoUtc(d.period.to) },
+      generated_at: isoUtc(d.generated_at),
+      fired: d.fired.map(line),
+      firing: d.firing.map(line),
+    },
   };
 }
 
@@ -87,5 +120,6 @@ export const webhook = defineChannel({
   // The receiver must be able to check the signature (§7: "signed like §4 with its own secret").
   required: ["url", "secret"],
   create: (_section, ctx) => new WebhookChannel({ url: ctx.required("url"), secret: ctx.required("secret") }, ctx.clock),
-  render: (message: RenderedMessage): WebhookPayload => webhookPayload(message.notification),
+  render: (message: AlertMessage): WebhookPayload => webhookPayload(message.notification),
+  renderDigest: webhookDigestPayload,
 });
