@@ -49,7 +49,11 @@ export async function startExporterProcess(
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`exporter did not start in 30 s:\n${out}`)), 30_000);
+    // A process that never says it listens is killed, so a failed start leaves nothing running.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`exporter did not start in 30 s:\n${out}`));
+    }, 30_000);
     const check = () => {
       const m = /"address":"([^"]+)".*"msg":"listening"/.exec(out);
       if (m) {
