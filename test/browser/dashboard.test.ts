@@ -263,15 +263,17 @@ describe.skipIf(!HAVE_CHROMIUM)("dashboard in Chromium against the real exporter
 
   it("marks a group whose drawdown alerts fire, names the group in the alert list, and clears when they resolve", async () => {
     const desk = page.locator('[data-testid=group-card][data-group="desk"]');
+    // An alert reaches the page through the live stream; a loaded machine can take seconds for it.
+    const LIVE = { timeout: 15_000 };
     // delta, desk's only member, loses 25%: the group's daily, weekly and total drawdown all fire.
     expect((await live.post({ type: "trade", bot: "delta", id: "d1", pnl: -2500 })).status).toBe(200);
-    await expect.poll(() => desk.getByTestId("firing").textContent()).toBe("3 firing · critical");
-    await expect.poll(() => desk.getByTestId("drawdown").textContent()).toBe("25.00%");
+    await expect.poll(() => desk.getByTestId("firing").textContent(), LIVE).toBe("3 firing · critical");
+    await expect.poll(() => desk.getByTestId("drawdown").textContent(), LIVE).toBe("25.00%");
     expect(await page.getByTestId("alerts").locator("li", { hasText: "group desk · total_drawdown" }).count()).toBe(1);
     await page.screenshot({ path: join(RESULTS, "dashboard-groups.png"), fullPage: true });
     expect((await live.post({ type: "trade", bot: "delta", id: "d2", pnl: 2500 })).status).toBe(200);
-    await expect.poll(() => desk.getByTestId("firing").isHidden()).toBe(true);
-    await expect.poll(() => desk.getByTestId("drawdown").textContent()).toBe("0.00%");
+    await expect.poll(() => desk.getByTestId("firing").isHidden(), LIVE).toBe(true);
+    await expect.poll(() => desk.getByTestId("drawdown").textContent(), LIVE).toBe("0.00%");
     expect(problems).toEqual([]);
-  });
+  }, 60_000);
 });
