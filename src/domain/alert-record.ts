@@ -53,8 +53,11 @@ export type AlertRecord = BotAlertRecord | GroupAlertRecord;
 
 /** "bot alpha" / "group fleet": whom an alert is about, in a message. */
 export function alertSubject(r: AlertRecord): string {
-  return r.group !== undefined ? `group ${r.group}` : `bot ${r.bot}`;
+  return r.group !== undefined ? groupSubject(r.group) : botSubject(r.bot);
 }
+
+export const botSubject = (bot: string): string => `bot ${bot}`;
+export const groupSubject = (group: string): string => `group ${group}`;
 
 export type NotificationKind = "firing" | "reminder" | "resolved" | "test";
 

@@ -1,6 +1,7 @@
 // How a digest (§19) reads, shared by every channel's digest renderer: the title, the period in
 // the digest's timezone, money and ratios the way a trader writes them, and the plain-text version
 // (the email's text part, and what a log shows). Each channel lays the same lines out its own way.
+import { botSubject, groupSubject, SEVERITIES } from "../domain/alert-record.js";
 import type { DigestAlertLine, DigestBotLine, DigestGroupLine, DigestReport } from "../domain/digest-report.js";
 import type { DigestMessage } from "./channel.js";
 
@@ -64,8 +65,31 @@ export const tradesText = (b: { trades: number; wins?: number; losses?: number }
 const tradesCount = (b: { trades: number; wins?: number; losses?: number }): string =>
   b.trades === 0 ? "none" : `${b.trades}${b.wins !== undefined ? ` (${b.wins}W/${b.losses ?? 0}L)` : ""}`;
 
-/** The figures of one bot, as label/value pairs in reading order. */
-export function botFigures(b: DigestBotLine): Array<[string, string]> {
+/**
+ * "2 · worst error" for the alerts firing on "bot alpha" or "group fleet", or null when none is.
+ * Health (§8) does not count drawdowns, so a bot deep in one reads HEALTHY: the firing alerts
+ * beside it say what the badge does not.
+ */
+export function firingText(d: DigestReport, subject: string): string | null {
+  const own = d.firing.filter((a) => a.subject === subject);
+  if (own.length === 0) return null;
+  const worst = own.reduce((w, a) => (SEVERITIES.indexOf(a.severity) > SEVERITIES.indexOf(w) ? a.severity : w), own[0]!.severity);
+  return `${own.length} · worst ${worst}`;
+}
+
+const withFiring = (figures: Array<[string, string]>, firing: string | null): Array<[string, string]> =>
+  firing === null ? figures : [...figures, ["Alerts firing", firing]];
+
+/** The figures of one bot, as label/value pairs in reading order; its firing alerts last, when any. */
+export function botFigures(b: DigestBotLine, d: DigestReport): Array<[string, string]> {
+  return withFiring(botOwnFigures(b), firingText(d, botSubject(b.bot)));
+}
+
+export function groupFigures(g: DigestGroupLine, d: DigestReport): Array<[string, string]> {
+  return withFiring(groupOwnFigures(g), firingText(d, groupSubject(g.group)));
+}
+
+function botOwnFigures(b: DigestBotLine): Array<[string, string]> {
   return [
     ["Equity", money(b.equity)],
     ["P&L", signedMoney(b.pnl)],
@@ -76,7 +100,7 @@ export function botFigures(b: DigestBotLine): Array<[string, string]> {
   ];
 }
 
-export function groupFigures(g: DigestGroupLine): Array<[string, string]> {
+function groupOwnFigures(g: DigestGroupLine): Array<[string, string]> {
   return [
     ["Equity", money(g.equity)],
     ["P&L", signedMoney(g.pnl)],
@@ -104,8 +128,8 @@ function plainText(d: DigestReport): string {
   const block = (head: string, figures: Array<[string, string]>) => {
     lines.push(head, ...figures.map(([k, v]) => `  ${k}: ${v}`), "");
   };
-  for (const g of d.groups) block(`Group ${g.group} (${g.members.join(", ")})`, groupFigures(g));
-  for (const b of d.bots) block(`${b.bot} · ${b.health}`, botFigures(b));
+  for (const g of d.groups) block(`Group ${g.group} (${g.members.join(", ")})`, groupFigures(g, d));
+  for (const b of d.bots) block(`${b.bot} · ${b.health}`, botFigures(b, d));
   lines.push(`Alerts fired in the period: ${firedCountText(d)}`);
   for (const a of d.fired) lines.push(`  - ${alertText(a, d.timezone)}`);
   lines.push(`Still firing: ${d.firing.length === 0 ? "none" : d.firing.length}`);

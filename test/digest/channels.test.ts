@@ -125,7 +125,10 @@ describe("a test digest on every channel", () => {
       "*Win rate*\n66.67%",
       expect.stringMatching(/^\*Sharpe\*\n\d+\.\d\d$/),
     ]);
-    expect(section("*charlie* · CRITICAL")).toBeDefined();
+    expect(section("*charlie* · CRITICAL").fields.at(-1).text).toBe("*Alerts firing*\n1 · worst critical");
+    // Health does not count drawdowns: bravo reads HEALTHY, its two firing drawdown alerts say why it is not.
+    expect(section("*bravo* · HEALTHY").fields.at(-1).text).toBe("*Alerts firing*\n2 · worst error");
+    expect(section("*Group fleet* · alpha, bravo").fields.at(-1).text).toBe("*Alerts firing*\n1 · worst warning");
     expect(section("*Group fleet* · alpha, bravo").fields[1].text).toBe("*P&amp;L*\n-820.00");
     const alerts = body.blocks.find((b) => b.type === "section" && String(b.text?.text).startsWith("*Alerts fired:*"))!.text.text as string;
     expect(alerts).toContain("kill_switch_activation on bot charlie");
@@ -142,6 +145,8 @@ describe("a test digest on every channel", () => {
     ).toBe(true);
     expect(body.text).toContain("<b>alpha</b> · HEALTHY\nEquity 10,380.00 · P&amp;L +380.00\n12 trades (8W/4L) · DD 0.00% (max 0.25%)");
     expect(body.text).toContain("<b>Group fleet</b> (alpha, bravo)");
+    expect(body.text).toContain("Win rate 0.00% · Sharpe –\n⚠ <b>Alerts firing:</b> 2 · worst error");
+    expect(body.text.match(/Alerts firing:/g)).toHaveLength(3); // bravo, charlie and the group; alpha has none
     const tags = new Set((body.text.match(/<\/?([a-z]+)/g) ?? []).map((t) => t.replace(/[</]/g, "")));
     expect([...tags].sort()).toEqual(["a", "b", "i"]);
     for (const line of body.text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
@@ -152,6 +157,8 @@ describe("a test digest on every channel", () => {
     const text = mail.text!.replace(/\r\n/g, "\n");
     expect(text).toContain("alpha · HEALTHY\n  Equity: 10,380.00\n  P&L: +380.00\n  Trades: 12 (8W/4L)");
     expect(text).toContain("Dashboard: https://monitor.example.com/");
+    expect(text).toContain("bravo · HEALTHY\n  Equity: 8,800.00\n  P&L: -1,200.00");
+    expect(text).toContain("  Sharpe: –\n  Alerts firing: 2 · worst error\n");
     expect(mail.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(mail.html).toContain("max-width:600px");
     expect(mail.html).toContain("Open the dashboard");
@@ -187,7 +194,17 @@ describe("a test digest on every channel", () => {
       const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
       await page.setContent(mail.html!, { waitUntil: "load" });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-      for (const text of ["alpha", "bravo", "charlie", "Group fleet", "+380.00", "-1,200.00", "CRITICAL", "Still firing:"]) {
+      for (const text of [
+        "alpha",
+        "bravo",
+        "charlie",
+        "Group fleet",
+        "+380.00",
+        "-1,200.00",
+        "CRITICAL",
+        "2 · worst error",
+        "Still firing:",
+      ]) {
         expect(await page.getByText(text, { exact: false }).first().isVisible(), text).toBe(true);
       }
       mkdirSync(RESULTS, { recursive: true });

@@ -169,10 +169,10 @@ export function renderEmailDigestHtml(m: DigestMessage): string {
       digestCard(
         `Group ${e(g.group)} <span style="font-size:13px;font-weight:400;color:#6b7280">${e(g.members.join(", "))}</span>`,
         null,
-        groupFigures(g),
+        groupFigures(g, d),
       ),
     ),
-    ...d.bots.map((b) => digestCard(e(b.bot), b.health, botFigures(b))),
+    ...d.bots.map((b) => digestCard(e(b.bot), b.health, botFigures(b, d))),
   ];
   const list = (items: string[]) =>
     items.length === 0

@@ -64,8 +64,8 @@ export function renderSlackDigest(m: DigestMessage): SlackPayload {
     fields: figures.map(([k, v]) => ({ type: "mrkdwn", text: clip(`*${escapeSlack(k)}*\n${escapeSlack(v)}`, 2000) })),
   });
   const entries = [
-    ...d.groups.map((g) => section(`*Group ${escapeSlack(g.group)}* · ${escapeSlack(g.members.join(", "))}`, groupFigures(g))),
-    ...d.bots.map((b) => section(`*${escapeSlack(b.bot)}* · ${b.health}`, botFigures(b))),
+    ...d.groups.map((g) => section(`*Group ${escapeSlack(g.group)}* · ${escapeSlack(g.members.join(", "))}`, groupFigures(g, d))),
+    ...d.bots.map((b) => section(`*${escapeSlack(b.bot)}* · ${b.health}`, botFigures(b, d))),
   ];
   const list = (items: string[]) => items.slice(0, ALERT_LINES).map((t) => `• ${escapeSlack(t)}`);
   const alerts = [

@@ -3,6 +3,7 @@
 // Telegram allows about one message per second per chat: a RateGate spaces the sends.
 import { z } from "zod";
 import { httpUrl, nonEmpty } from "../../config/fields.js";
+import { botSubject, groupSubject } from "../../domain/alert-record.js";
 import type { Clock } from "../../domain/clock.js";
 import { systemClock } from "../../domain/clock.js";
 import {
@@ -13,7 +14,18 @@ import {
   type MessageContent,
   type RenderedMessage,
 } from "../channel.js";
-import { alertText, firedCountText, money, overviewText, pct, periodText, ratio, signedMoney, tradesText } from "../digest-text.js";
+import {
+  alertText,
+  firedCountText,
+  firingText,
+  money,
+  overviewText,
+  pct,
+  periodText,
+  ratio,
+  signedMoney,
+  tradesText,
+} from "../digest-text.js";
 import { receiverDetail } from "../delivery-error.js";
 import { parseChannelUrl, postJson, type HttpResponse } from "../http-post.js";
 import { clip, escapeHtml } from "../message.js";
@@ -108,6 +120,12 @@ export function renderTelegramHtml(c: MessageContent): string {
 // Room left under Telegram's 4096 characters for the "…and N more" line and the link.
 const TELEGRAM_DIGEST_BUDGET = 3800;
 
+/** "⚠ Alerts firing: 2 · worst error" under a bot or group with firing alerts. */
+function firingLine(d: DigestMessage["digest"], subject: string): string[] {
+  const firing = firingText(d, subject);
+  return firing === null ? [] : [`⚠ <b>Alerts firing:</b> ${firing}`];
+}
+
 /** A digest (§19): short lines per group and bot that fit a phone, as many as Telegram's limit allows. */
 export function renderTelegramDigest(m: DigestMessage): string {
   const d = m.digest;
@@ -119,6 +137,7 @@ export function renderTelegramDigest(m: DigestMessage): string {
         `<b>Group ${e(g.group)}</b> (${e(clip(g.members.join(", "), 200))})`,
         `Equity ${money(g.equity)} · P&amp;L ${signedMoney(g.pnl)}`,
         `${tradesText(g)} · DD ${pct(g.drawdown)} (max ${pct(g.max_drawdown)}) · Daily Sharpe ${ratio(g.daily_sharpe)}`,
+        ...firingLine(d, groupSubject(g.group)),
       ].join("\n"),
     ),
     ...d.bots.map((b) =>
@@ -127,6 +146,7 @@ export function renderTelegramDigest(m: DigestMessage): string {
         `Equity ${money(b.equity)} · P&amp;L ${signedMoney(b.pnl)}`,
         `${tradesText(b)} · DD ${pct(b.drawdown)} (max ${pct(b.max_drawdown)})`,
         `Win rate ${pct(b.win_rate)} · Sharpe ${ratio(b.sharpe)}`,
+        ...firingLine(d, botSubject(b.bot)),
       ].join("\n"),
     ),
   ];
