@@ -43,6 +43,20 @@ const rows: [string, string, NodeJS.ProcessEnv, (c: Config) => unknown, unknown]
   ["ALERTS_TELEGRAM_ENABLED", "TRUE", { TELEGRAM_BOT_TOKEN: "1:t", TELEGRAM_CHAT_ID: "5" }, (c) => c.notifications.telegram.enabled, true],
   ["TELEGRAM_BOT_TOKEN", "123:env-token", { TELEGRAM_CHAT_ID: "-100" }, (c) => c.notifications.telegram.bot_token, "123:env-token"],
   ["TELEGRAM_CHAT_ID", "-1009876", {}, (c) => c.notifications.telegram.chat_id, "-1009876"],
+  [
+    "ALERTS_DISCORD_ENABLED",
+    "yes",
+    { DISCORD_WEBHOOK: "https://discord.example.com/api/webhooks/1/t" },
+    (c) => c.notifications.discord.enabled,
+    true,
+  ],
+  [
+    "DISCORD_WEBHOOK",
+    "https://discord.example.com/api/webhooks/2/env-token",
+    {},
+    (c) => c.notifications.discord.webhook_url,
+    "https://discord.example.com/api/webhooks/2/env-token",
+  ],
 ];
 
 describe("every environment variable overrides the file", () => {
@@ -58,6 +72,7 @@ describe("every environment variable overrides the file", () => {
       "  slack: { webhook_url: 'https://file.example.com/s' }",
       "  email: { smtp_host: file.example.com, smtp_port: 25, smtp_user: fileuser, from: f@x.io, to: [f@x.io] }",
       "  telegram: { bot_token: 'file:token', chat_id: 1 }",
+      "  discord: { webhook_url: 'https://file.example.com/api/webhooks/1/file-token' }",
     ].join("\n"),
   );
 
@@ -170,6 +185,19 @@ describe("credentials enable their channel (credentials present = channel enable
     expect(err.message).toBe(
       "environment (TELEGRAM_BOT_TOKEN): notifications.telegram.chat_id: is required when notifications.telegram.enabled is true",
     );
+  });
+
+  it("DISCORD_WEBHOOK alone enables Discord and the master switch; ALERTS_DISCORD_ENABLED=false wins; a bad one is named, not echoed", () => {
+    const url = "https://discord.com/api/webhooks/123/env-discord-token";
+    const on = loadConfig({ env: { DISCORD_WEBHOOK: url } });
+    expect([on.notifications.discord.enabled, on.notifications.enabled]).toEqual([true, true]);
+    const off = loadConfig({ env: { DISCORD_WEBHOOK: url, ALERTS_DISCORD_ENABLED: "false" } });
+    expect([off.notifications.discord.enabled, off.notifications.enabled]).toEqual([false, false]);
+    const err = errorOf(() => loadConfig({ env: { DISCORD_WEBHOOK: "discord.com/api/webhooks/1/bare-token" } }));
+    expect(err.message).toBe(
+      "environment (DISCORD_WEBHOOK): notifications.discord.webhook_url: must be an http:// or https:// URL (got a string)",
+    );
+    expect(err.message).not.toContain("bare-token");
   });
 
   it("ALERTS_SLACK_ENABLED=true without a webhook names the variable that enabled it", () => {

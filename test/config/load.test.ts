@@ -57,7 +57,8 @@ describe("defaults (§2, §5–§7, §12)", () => {
 
   it("have no notification channel (§2)", () => {
     const n = config.notifications;
-    expect([n.enabled, n.slack.enabled, n.email.enabled, n.telegram.enabled, n.webhook.enabled]).toEqual([
+    expect([n.enabled, n.slack.enabled, n.email.enabled, n.telegram.enabled, n.webhook.enabled, n.discord.enabled]).toEqual([
+      false,
       false,
       false,
       false,
@@ -188,6 +189,7 @@ describe("full.yaml", () => {
           api_base_url: "http://127.0.0.1:8081",
         },
         webhook: { enabled: true, url: "https://hooks.example.com/trading", secret: "fixture-webhook-secret-0001" },
+        discord: { enabled: true, webhook_url: "https://discord.com/api/webhooks/123456789012345678/fixture-discord-token" },
       },
       sources: {
         freqtrade: [

@@ -37,6 +37,7 @@ const WORKING: { [N in ChannelName]: NonNullable<NotificationsSettings[N]> } = {
   email: { enabled: true, smtp_host: "127.0.0.1", smtp_port: 2525, from: "a@example.com", to: ["b@example.com"] },
   telegram: { enabled: true, bot_token: "1:t", chat_id: "7", api_base_url: "http://127.0.0.1:9" },
   webhook: { enabled: true, url: "http://127.0.0.1:9/h", secret: "hook-secret-0123456789" },
+  discord: { enabled: true, webhook_url: "http://127.0.0.1:9/api/webhooks/1/x" },
 };
 
 describe("the channel registry", () => {

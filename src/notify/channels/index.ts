@@ -4,13 +4,14 @@
 // OpenAPI document and the client's types.
 import { z } from "zod";
 import type { AnyChannelDefinition, LooseSection } from "../channel.js";
+import { discord } from "./discord.js";
 import { email } from "./email.js";
 import { slack } from "./slack.js";
 import { telegram } from "./telegram.js";
 import { webhook } from "./webhook.js";
 
 /** Every channel, in the order they are built, documented and listed. */
-export const CHANNELS = [slack, email, telegram, webhook] as const;
+export const CHANNELS = [slack, email, telegram, webhook, discord] as const;
 
 type Definitions = (typeof CHANNELS)[number];
 export type ChannelName = Definitions["name"];
