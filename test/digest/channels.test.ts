@@ -1,5 +1,5 @@
 // A digest (§19) as each channel delivers it, received by real stand-ins: local HTTP servers for
-// Slack, Telegram and a webhook, smtp-server for email; sent with POST /api/v1/digests/test. The
+// Slack, Telegram, Discord and a webhook, smtp-server for email; sent with POST /api/v1/digests/test. The
 // HTML email is rendered in Chromium at a phone's width (test-results/digest-email.png).
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import {
   hasValidSignature,
   parseMail,
   SmtpReceiver,
+  startDiscordReceiver,
   startSlackReceiver,
   startTelegramReceiver,
   startWebhookReceiver,
@@ -32,16 +33,18 @@ const at = (h: number, m = 0) => Date.UTC(2026, 0, 5, h, m);
 let slack: HttpReceiver;
 let telegram: HttpReceiver;
 let hook: HttpReceiver;
+let discordHook: HttpReceiver;
 let smtp: SmtpReceiver;
 let h: Harness;
 let mail: ParsedMail;
 let results: Array<{ channel: string; ok: boolean; error?: string }>;
 
 beforeAll(async () => {
-  [slack, telegram, hook, smtp] = await Promise.all([
+  [slack, telegram, hook, discordHook, smtp] = await Promise.all([
     startSlackReceiver(),
     startTelegramReceiver(),
     startWebhookReceiver(),
+    startDiscordReceiver(),
     SmtpReceiver.start(),
   ]);
   h = await startHarness(
@@ -56,6 +59,7 @@ beforeAll(async () => {
         telegram: { enabled: true, bot_token: TOKEN, chat_id: 77, api_base_url: telegram.url("") },
         email: { enabled: true, smtp_host: smtp.host, smtp_port: smtp.port, from: "exporter@example.com", to: "trader@example.com" },
         webhook: { enabled: true, url: hook.url("/digest"), secret: WEBHOOK_SECRET },
+        discord: { enabled: true, webhook_url: discordHook.url("/api/webhooks/4242/digest-discord-token") },
       },
     },
     { now: NOW },
@@ -86,7 +90,7 @@ function digestRequest(r: HttpReceiver, isDigest: (body: any) => boolean) {
 
 afterAll(async () => {
   await h?.stop();
-  await Promise.all([slack?.close(), telegram?.close(), hook?.close(), smtp?.close()]);
+  await Promise.all([slack?.close(), telegram?.close(), hook?.close(), discordHook?.close(), smtp?.close()]);
 });
 
 describe("a test digest on every channel", () => {
@@ -96,10 +100,11 @@ describe("a test digest on every channel", () => {
       ["email", true, undefined],
       ["telegram", true, undefined],
       ["webhook", true, undefined],
+      ["discord", true, undefined],
     ]);
     const [record] = h.exporter.digests.records();
     expect(record).toMatchObject({ kind: "daily", period: "2026-01-05", test: true });
-    expect(record!.deliveries.map((d) => d.channel).sort()).toEqual(["email", "slack", "telegram", "webhook"]);
+    expect(record!.deliveries.map((d) => d.channel).sort()).toEqual(["discord", "email", "slack", "telegram", "webhook"]);
     // A test counts for no period: the scheduled digest of the day is still to come.
     expect(h.exporter.digests.records()).toHaveLength(1);
   });
@@ -150,6 +155,42 @@ describe("a test digest on every channel", () => {
     const tags = new Set((body.text.match(/<\/?([a-z]+)/g) ?? []).map((t) => t.replace(/[</]/g, "")));
     expect([...tags].sort()).toEqual(["a", "b", "i"]);
     for (const line of body.text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+
+  it("Discord: a summary embed with the period and the alerts, then an embed per group and bot with its figures inline", () => {
+    const req = digestRequest(discordHook, (b) => String(b.content).includes("digest"));
+    expect(req.path).toBe("/api/webhooks/4242/digest-discord-token?wait=true");
+    const body = JSON.parse(req.body) as {
+      content: string;
+      allowed_mentions: unknown;
+      embeds: Array<{ title: string; description?: string; url?: string; fields: Array<{ name: string; value: string; inline: boolean }> }>;
+    };
+    expect(body.content).toBe("[TEST] Daily digest · Mon 5 Jan 2026");
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+    expect(body.embeds.map((e) => e.title)).toEqual([
+      "[TEST] Daily digest · Mon 5 Jan 2026",
+      "Group fleet",
+      "alpha · HEALTHY",
+      "bravo · HEALTHY",
+      "charlie · CRITICAL",
+    ]);
+    const [summary, fleet, alpha, , charlie] = body.embeds;
+    expect(summary!.description).toContain("Mon 5 Jan, 08:00 → Mon 5 Jan, 19:00 (Europe/Berlin)");
+    expect(summary!.url).toBe("https://monitor.example.com/");
+    expect(summary!.fields[1]!.name).toBe("Still firing: 4");
+    expect(summary!.fields[1]!.value).toContain("kill\\_switch\\_activation on bot charlie");
+    expect(fleet!.description).toBe("alpha, bravo");
+    // Health does not count drawdowns: the firing alerts beside the figures say what the badge does not.
+    expect(charlie!.fields.at(-1)).toEqual({ name: "Alerts firing", value: "1 · worst critical", inline: true });
+    expect(alpha!.fields.map((f) => f.name)).not.toContain("Alerts firing");
+    expect(fleet!.fields[1]).toEqual({ name: "P&L", value: "-820.00", inline: true });
+    expect(alpha!.fields.slice(0, 5)).toEqual([
+      { name: "Equity", value: "10,380.00", inline: true },
+      { name: "P&L", value: "+380.00", inline: true },
+      { name: "Trades", value: "12 (8W/4L)", inline: true },
+      { name: "Drawdown", value: "0.00% (max 0.25%)", inline: true },
+      { name: "Win rate", value: "66.67%", inline: true },
+    ]);
   });
 
   it("email: the subject, a text part, and HTML laid out for a phone", () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { buildDigest, type PeriodTrades } from "../../src/engine/digest-builder.js";
 import { digestMessage } from "../../src/notify/digest-text.js";
+import { discord, DISCORD_LIMITS } from "../../src/notify/channels/discord.js";
 import { email } from "../../src/notify/channels/email.js";
 import { slack } from "../../src/notify/channels/slack.js";
 import { telegram } from "../../src/notify/channels/telegram.js";
@@ -61,17 +62,43 @@ describe("digest renderers at their limits", () => {
     for (const s of sections) expect(s.type === "section" && s.fields!.length).toBeLessThanOrEqual(10);
   });
 
+  it("Discord: at most 10 embeds and 6000 characters, a summary first, the rest counted", () => {
+    const { content, embeds } = discord.render(digestOf(300));
+    expect(content).toBe("Daily digest · Mon 5 Jan 2026");
+    expect(embeds).toHaveLength(DISCORD_LIMITS.embeds);
+    const chars = embeds.reduce(
+      (n, e) =>
+        n + e.title.length + (e.description?.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0),
+      0,
+    );
+    expect(chars).toBeLessThanOrEqual(DISCORD_LIMITS.total);
+    expect(embeds[0]!.title).toBe("Daily digest · Mon 5 Jan 2026");
+    expect(embeds[0]!.url).toBe("https://monitor.example.com/");
+    expect(embeds[0]!.description).toContain(`…and ${300 - (embeds.length - 1)} more on the dashboard`);
+    expect(embeds.slice(1).map((e) => e.title)).toEqual(Array.from({ length: 9 }, (_, i) => `bot-00${i} · HEALTHY`));
+    for (const e of embeds.slice(1))
+      expect(e.fields!.map((f) => f.name)).toEqual(["Equity", "P&L", "Trades", "Drawdown", "Win rate", "Sharpe"]);
+  });
+
   it("email lists every bot; a few bots are all shown everywhere with no 'more' line", () => {
     const many = email.render(digestOf(300));
     expect((many.html.match(/bot-\d{3}/g) ?? []).length).toBe(300);
     const few = digestOf(3);
     expect(telegram.render(few)).not.toContain("more on the dashboard");
     expect(JSON.stringify(slack.render(few))).not.toContain("more on the dashboard");
+    expect(JSON.stringify(discord.render(few))).not.toContain("more on the dashboard");
+    expect(discord.render(few).embeds).toHaveLength(4);
   });
 
   it("writes undefined ratios as – and null, never NaN", () => {
     const m = digestOf(2);
-    for (const out of [telegram.render(m), JSON.stringify(slack.render(m)), email.render(m).html, email.render(m).text]) {
+    for (const out of [
+      telegram.render(m),
+      JSON.stringify(slack.render(m)),
+      email.render(m).html,
+      email.render(m).text,
+      JSON.stringify(discord.render(m)),
+    ]) {
       expect(out).not.toContain("NaN");
       expect(out).toContain("–");
     }

@@ -7,7 +7,7 @@ import { DeliveryError } from "../../src/notify/delivery-error.js";
 import { Dispatcher } from "../../src/notify/dispatcher.js";
 import { renderMessage } from "../../src/notify/message.js";
 import type { Delivery } from "../../src/notify/types.js";
-import { HttpReceiver } from "../support/fake-receivers.js";
+import { type HttpReceiver, startDiscordReceiver } from "../support/fake-receivers.js";
 import { T0, capturingLogger, notification } from "./fixtures.js";
 
 const ID = "112233445566778899";
@@ -21,10 +21,8 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((r) => r.close()));
 });
 
-/** Discord with `?wait=true` answers 200 with the message it created. */
-async function startDiscordReceiver(): Promise<HttpReceiver> {
-  let n = 0;
-  const r = await HttpReceiver.start((req) => ({ status: 200, body: { id: String(++n), ...(JSON.parse(req.body) as object) } }));
+async function discordReceiver(): Promise<HttpReceiver> {
+  const r = await startDiscordReceiver();
   open.push(r);
   return r;
 }
@@ -39,7 +37,7 @@ const embedChars = (p: DiscordPayload) =>
 
 describe("Discord channel on the wire", () => {
   it("a firing alert: POST to the webhook with ?wait=true, the title as content, one embed carrying the facts", async () => {
-    const hook = await startDiscordReceiver();
+    const hook = await discordReceiver();
     await new DiscordChannel({ webhook_url: hook.url(HOOK_PATH) }).send(renderMessage(notification()), signal());
     const [req] = await hook.waitForRequests(1);
     expect(req!.method).toBe("POST");
@@ -69,7 +67,7 @@ describe("Discord channel on the wire", () => {
   });
 
   it("a resolved alert: green, the value at firing, start and resolution, stamped at the resolution", async () => {
-    const hook = await startDiscordReceiver();
+    const hook = await discordReceiver();
     const resolvedAt = T0 + 65 * 60_000;
     const message = renderMessage(
       notification({
@@ -110,7 +108,7 @@ describe("Discord channel on the wire", () => {
   });
 
   it("keeps a query the webhook URL already has (a thread) beside wait=true", async () => {
-    const hook = await startDiscordReceiver();
+    const hook = await discordReceiver();
     await new DiscordChannel({ webhook_url: hook.url(`${HOOK_PATH}?thread_id=987654321`) }).send(renderMessage(notification()), signal());
     const [req] = await hook.waitForRequests(1);
     expect(req!.path).toBe(`${HOOK_PATH}?thread_id=987654321&wait=true`);
@@ -126,7 +124,7 @@ describe("Discord rate limiting", () => {
   };
 
   it("the dispatcher waits the body's retry_after (not the header's, not its backoff), then delivers", async () => {
-    const hook = await startDiscordReceiver();
+    const hook = await discordReceiver();
     hook.replyNext(limited);
     const waits: number[] = [];
     const deliveries: Delivery[] = [];
@@ -146,7 +144,7 @@ describe("Discord rate limiting", () => {
   });
 
   it("with the real clock the retry arrives no sooner than retry_after", async () => {
-    const hook = await startDiscordReceiver();
+    const hook = await discordReceiver();
     hook.replyNext({ ...limited, headers: { "Retry-After": "1" }, body: { ...limited.body, retry_after: 0.4 } });
     const deliveries: Delivery[] = [];
     const d = new Dispatcher({
@@ -163,7 +161,7 @@ describe("Discord rate limiting", () => {
   });
 
   it("says when the limit is Discord's global one", async () => {
-    const hook = await startDiscordReceiver();
+    const hook = await discordReceiver();
     hook.replyNext({ status: 429, body: { message: "You are being rate limited.", retry_after: 0.5, global: true } });
     const err = (await new DiscordChannel({ webhook_url: hook.url(HOOK_PATH) })
       .send(renderMessage(notification()), signal())
@@ -177,7 +175,7 @@ describe("Discord rate limiting", () => {
 
 describe("Discord errors never carry the webhook's token", () => {
   it("an answer echoing the URL is scrubbed; a bad token is not retried", async () => {
-    const hook = await startDiscordReceiver();
+    const hook = await discordReceiver();
     const url = hook.url(HOOK_PATH);
     hook.replyNext({ status: 401, body: { message: `Invalid Webhook Token for ${url} (${TOKEN})`, code: 50027 } });
     const log = capturingLogger();
@@ -201,7 +199,7 @@ describe("Discord errors never carry the webhook's token", () => {
   });
 
   it("a receiver that is down gives an error without the URL", async () => {
-    const hook = await startDiscordReceiver();
+    const hook = await discordReceiver();
     const url = hook.url(HOOK_PATH);
     await hook.close();
     open.splice(open.indexOf(hook), 1);

@@ -1,4 +1,4 @@
-// Real local receivers standing in for Slack, Telegram, a generic webhook and an SMTP server.
+// Real local receivers standing in for Slack, Telegram, Discord, a generic webhook and an SMTP server.
 // Each listens on 127.0.0.1 with an ephemeral port, records what it receives, answers from a
 // script (status, headers, body, or "hang"), and must be closed by the test that started it.
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
@@ -105,6 +105,12 @@ export const startSlackReceiver = (): Promise<HttpReceiver> => HttpReceiver.star
 export const startTelegramReceiver = (): Promise<HttpReceiver> => {
   let messageId = 0;
   return HttpReceiver.start(() => ({ status: 200, body: { ok: true, result: { message_id: ++messageId } } }));
+};
+
+/** Discord's webhook with `?wait=true` answers 200 with the message it created. */
+export const startDiscordReceiver = (): Promise<HttpReceiver> => {
+  let messageId = 0;
+  return HttpReceiver.start((req) => ({ status: 200, body: { id: String(++messageId), ...(JSON.parse(req.body) as object) } }));
 };
 
 export const startWebhookReceiver = (): Promise<HttpReceiver> => HttpReceiver.start(() => ({ status: 204 }));

@@ -137,12 +137,12 @@ export function renderDiscordDigest(m: DigestMessage): DiscordPayload {
       title: clip(`Group ${g.group}`, DISCORD_LIMITS.title),
       description: clip(escapeDiscord(g.members.join(", ")), 300),
       color: DIGEST_COLOUR,
-      fields: groupFigures(g).map(([k, v]) => field(k, v, true)),
+      fields: groupFigures(g, d).map(([k, v]) => field(k, v, true)),
     })),
     ...d.bots.map((b) => ({
       title: clip(`${b.bot} · ${b.health}`, DISCORD_LIMITS.title),
       color: DIGEST_COLOUR,
-      fields: botFigures(b).map(([k, v]) => field(k, v, true)),
+      fields: botFigures(b, d).map(([k, v]) => field(k, v, true)),
     })),
   ];
   const room = DISCORD_LIMITS.embeds - 1;
