@@ -3,10 +3,11 @@
 // them — and the equity curve is served from memory. The loop's lag is measured in this process,
 // which also runs the server and reads the responses. The target is 50 ms (BENCHMARKS.md has the
 // measured figures, `npx tsx bench/export-loop-lag.ts`). A machine shared with other test files
-// makes wall-clock lag include time the process waited for a core, so the bounds here are the
-// CPU time used between two 5 ms ticks (work that held the loop, GC included) within 2× the target,
-// and the wall-clock lag within 10×: an export that held the loop — one long turn, as pacing by
-// written bytes gave for a range matching nothing — takes seconds and fails both.
+// makes wall-clock lag include time the process waited for a core (about 0.55 s seen with the load
+// average at 9 on two cores), so the bounds here are the CPU time used between two 5 ms ticks (work
+// that held the loop, GC included) within 2× the target, and the wall-clock lag within 40×: an
+// export that held the loop — one long turn, as pacing by written bytes gave for a range matching
+// nothing — holds it for the whole export, 3 s and more here, and fails both.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ExportFixture, startExportFixture } from "./journal-fixture.js";
 import { drain, insertEventMix, measureLoopLag, type EventMix, type LoopLag } from "./loop-lag.js";
@@ -16,8 +17,8 @@ const TARGET_MS = 50;
 
 function expectLoopKeptFree(lag: LoopLag): void {
   expect(lag.cpu_max_ms).toBeLessThan(2 * TARGET_MS);
-  expect(lag.max_ms).toBeLessThan(10 * TARGET_MS);
-  expect(lag.interval_max_late_ms).toBeLessThan(10 * TARGET_MS);
+  expect(lag.max_ms).toBeLessThan(40 * TARGET_MS);
+  expect(lag.interval_max_late_ms).toBeLessThan(40 * TARGET_MS);
 }
 
 let fx: ExportFixture;
