@@ -5,8 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TradingExporterClient, TradingExporterError, withId, type Ingested } from "../client.js";
-import { parseBoolean } from "../config/env.js";
-import { MAX_BATCH_EVENTS, type EventInput } from "../domain/events.js";
+import type { EventInput } from "../domain/events.js";
+import { batches, eventFromFlags, eventsFromFile } from "./send-events.js";
+import { Flags, parseFlags, UsageError } from "./send-flags.js";
 
 export const DEFAULT_URL = "http://127.0.0.1:10077";
 
@@ -39,186 +40,6 @@ export interface SendIo {
   /** Where relative paths (the default secret file, --file) start. */
   cwd?: string;
   fetchImpl?: typeof fetch;
-}
-
-class UsageError extends Error {}
-
-const VALUE_FLAGS = new Set([
-  "bot",
-  "ts",
-  "url",
-  "secret",
-  "secret-file",
-  "id",
-  "pnl",
-  "symbol",
-  "side",
-  "return",
-  "opened-at",
-  "equity",
-  "active",
-  "reason",
-  "open",
-  "max",
-  "status",
-  "latency-ms",
-  "file",
-  "amount",
-]);
-
-/** `--name value` and `--name=value`. The value is always the next word, so `--pnl -12.5` works. */
-function parseFlags(args: string[]): { kind: string | undefined; flags: Map<string, string>; help: boolean } {
-  const flags = new Map<string, string>();
-  let kind: string | undefined;
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--help" || arg === "-h") {
-      help = true;
-      continue;
-    }
-    if (!arg.startsWith("--")) {
-      if (kind !== undefined) throw new UsageError(`unexpected argument "${arg}"`);
-      kind = arg;
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option --${name}`);
-    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    if (flags.has(name)) throw new UsageError(`--${name} given twice`);
-    flags.set(name, value);
-  }
-  return { kind, flags, help };
-}
-
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
-class Flags {
-  private readonly used = new Set<string>();
-  constructor(private readonly all: Map<string, string>) {}
-
-  str(name: string, required = false): string | undefined {
-    this.used.add(name);
-    const v = this.all.get(name);
-    if (v === undefined && required) throw new UsageError(`--${name} is required`);
-    return v;
-  }
-  num(name: string, required = false): number | undefined {
-    const v = this.str(name, required);
-    if (v === undefined) return undefined;
-    if (!NUMBER.test(v.trim()) || !Number.isFinite(Number(v))) throw new UsageError(`--${name} must be a number (got "${v}")`);
-    return Number(v);
-  }
-  int(name: string, required = false): number | undefined {
-    const n = this.num(name, required);
-    if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`--${name} must be an integer (got ${n})`);
-    return n;
-  }
-  bool(name: string, required = false): boolean | undefined {
-    const v = this.str(name, required);
-    if (v === undefined) return undefined;
-    const b = parseBoolean(v);
-    if (b === undefined) throw new UsageError(`--${name} must be true or false (got "${v}")`);
-    return b;
-  }
-  oneOf<T extends string>(name: string, values: readonly T[], required = false): T | undefined {
-    const v = this.str(name, required);
-    if (v !== undefined && !values.includes(v as T)) throw new UsageError(`--${name} must be one of ${values.join(", ")} (got "${v}")`);
-    return v as T | undefined;
-  }
-  time(name: string): string | number | undefined {
-    const v = this.str(name);
-    return v !== undefined && /^\d+$/.test(v) ? Number(v) : v;
-  }
-  /** Options given that this kind does not use: a typo or a mix-up, never silently ignored. */
-  unused(): string[] {
-    return [...this.all.keys()].filter((k) => !this.used.has(k));
-  }
-}
-
-const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-
-/** The event a kind's flags describe; schema rules beyond syntax (e.g. equity > 0) are the exporter's to check. */
-function eventFromFlags(kind: string, f: Flags): Record<string, unknown> {
-  // Without --id the client gives the event one (kept across its retries).
-  const common = { bot: f.str("bot"), ts: f.time("ts"), id: f.str("id") };
-  switch (kind) {
-    case "trade":
-      return defined({
-        type: "trade",
-        ...common,
-        id: f.str("id", true),
-        pnl: f.num("pnl", true),
-        symbol: f.str("symbol"),
-        side: f.oneOf("side", ["long", "short"]),
-        return: f.num("return"),
-        opened_at: f.time("opened-at"),
-      });
-    case "equity":
-      return defined({ type: "equity", ...common, equity: f.num("equity", true) });
-    case "kill-switch":
-      return defined({ type: "kill_switch", ...common, active: f.bool("active", true), reason: f.str("reason") });
-    case "circuit-breaker":
-      return defined({ type: "circuit_breaker", ...common, open: f.bool("open", true), reason: f.str("reason") });
-    case "positions":
-      return defined({ type: "positions", ...common, open: f.int("open", true), max: f.int("max", true) });
-    case "api-status":
-      return defined({
-        type: "api_status",
-        ...common,
-        status: f.oneOf("status", ["connected", "degraded", "disconnected"], true),
-        latency_ms: f.num("latency-ms"),
-      });
-    case "heartbeat":
-      return defined({ type: "heartbeat", ...common });
-    case "cashflow":
-      return defined({ type: "cashflow", ...common, amount: f.num("amount", true), reason: f.str("reason") });
-    default:
-      throw new UsageError(`unknown kind "${kind}"`);
-  }
-}
-
-/** A JSON event, a JSON array, or JSONL. Malformed JSON is reported with its line number. */
-export function readEventsFile(text: string, file: string): unknown[] {
-  const trimmed = text.trim();
-  if (trimmed === "") throw new UsageError(`${file}: no events`);
-  try {
-    const parsed = JSON.parse(trimmed) as unknown;
-    return Array.isArray(parsed) ? parsed : [parsed];
-  } catch {
-    // Not one JSON document: JSONL, one event per line.
-  }
-  const events: unknown[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === "") return;
-    try {
-      events.push(JSON.parse(line));
-    } catch (err) {
-      throw new UsageError(`${file}:${i + 1}: not valid JSON (${(err as Error).message})`);
-    }
-  });
-  return events;
-}
-
-/** Splits a long list into requests the exporter accepts (≤ 10,000 events, well under 5 MiB). */
-function batches(events: unknown[], maxBytes = 4 * 1024 * 1024): unknown[][] {
-  const out: unknown[][] = [];
-  let current: unknown[] = [];
-  let bytes = 2;
-  for (const e of events) {
-    const size = JSON.stringify(e).length + 1;
-    if (current.length > 0 && (current.length >= MAX_BATCH_EVENTS || bytes + size > maxBytes)) {
-      out.push(current);
-      current = [];
-      bytes = 2;
-    }
-    current.push(e);
-    bytes += size;
-  }
-  if (current.length > 0) out.push(current);
-  return out;
 }
 
 function readSecret(f: Flags, env: NodeJS.ProcessEnv, cwd: string): string {
@@ -284,16 +105,7 @@ export async function sendVerb(
     if (!/^https?:\/\//.test(url)) throw new UsageError(`--url must be an http:// or https:// URL (got "${url}")`);
     if (kind === "events") {
       const file = f.str("file", true)!;
-      const bot = f.str("bot");
-      let text: string;
-      try {
-        text = readFileSync(resolve(cwd, file), "utf8");
-      } catch (err) {
-        throw new UsageError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
-      }
-      const events = readEventsFile(text, file).map((e) =>
-        bot !== undefined && e !== null && typeof e === "object" && !Array.isArray(e) && !("bot" in e) ? { ...e, bot } : e,
-      );
+      const events = eventsFromFile(resolve(cwd, file), file, f.str("bot"));
       requests = batches(events.map(giveId));
       what = `${events.length} event(s) from ${file}`;
     } else {
