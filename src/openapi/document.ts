@@ -3,7 +3,8 @@
 // tests check real answers against (test/openapi/).
 import { VERSION } from "../version.js";
 import { componentSchemas } from "./components.js";
-import { apiPaths, PROBLEM_RESPONSES } from "./paths.js";
+import { PROBLEM_RESPONSES } from "./operation.js";
+import { apiPaths } from "./paths.js";
 
 const DESCRIPTION = `Prometheus exporter and live monitor for algorithmic-trading bots.
 

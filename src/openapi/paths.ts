@@ -1,104 +1,12 @@
 // `paths` of the OpenAPI document: every route of §8. Bodies and answers point at the generated
 // components (./components.ts); this file only says which route takes and gives what.
-import { z } from "zod";
 import { TRIGGER_IDS } from "../domain/trigger-defaults.js";
 import { EQUITY_HISTORY_POINTS } from "../domain/equity-history.js";
-import { BOT_NAME, MAX_BATCH_EVENTS } from "../domain/events.js";
-import { historyQuerySchema } from "../http/alerts-router.js";
-import type { JsonSchema } from "./components.js";
+import { MAX_BATCH_EVENTS } from "../domain/events.js";
+import { json, operation, ref } from "./operation.js";
+import { botParam, format, historyParams, timeBound } from "./parameters.js";
 
 const KEPT = EQUITY_HISTORY_POINTS.toLocaleString("en-US");
-
-type Access = "open" | "read" | "signed";
-type Param = { name: string; in: "query" | "path"; required?: boolean; description: string; schema: JsonSchema };
-
-interface Op {
-  id: string;
-  summary: string;
-  tag: string;
-  access: Access;
-  description?: string;
-  params?: Param[];
-  body?: { ref: string; required: boolean };
-  ok: { status?: string; description: string; content: Record<string, JsonSchema> };
-  problems?: number[];
-  /** Other answers that are not problems (e.g. /readyz's 503). */
-  more?: Record<string, { description: string; content: Record<string, JsonSchema> }>;
-}
-
-const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-const json = (id: string) => ({ "application/json": { schema: ref(id) } });
-
-/** The optional read token guards `GET /api/*` and `/metrics` only when `auth.read_token` is set. */
-const SECURITY: Record<Access, unknown[]> = {
-  open: [],
-  read: [{ readToken: [] }, {}],
-  signed: [{ hmacTimestamp: [], hmacSignature: [] }],
-};
-/** Problems every operation of a kind can answer with, besides its own. */
-const COMMON_PROBLEMS: Record<Access, number[]> = { open: [], read: [401], signed: [400, 401, 413, 415] };
-const PROBLEM_RESPONSE: Record<number, string> = {
-  400: "BadRequest",
-  401: "Unauthorized",
-  404: "NotFound",
-  413: "PayloadTooLarge",
-  415: "UnsupportedMediaType",
-  422: "UnprocessableContent",
-  429: "TooManyRequests",
-  503: "ServiceUnavailable",
-};
-
-function operation(op: Op): Record<string, unknown> {
-  const responses: Record<string, unknown> = { [op.ok.status ?? "200"]: { description: op.ok.description, content: op.ok.content } };
-  const problems = [...new Set([...COMMON_PROBLEMS[op.access], ...(op.problems ?? [])])].sort((a, b) => a - b);
-  for (const status of problems) responses[String(status)] = { $ref: `#/components/responses/${PROBLEM_RESPONSE[status]}` };
-  Object.assign(responses, op.more);
-  return {
-    operationId: op.id,
-    summary: op.summary,
-    ...(op.description ? { description: op.description } : {}),
-    tags: [op.tag],
-    security: SECURITY[op.access],
-    ...(op.params ? { parameters: op.params } : {}),
-    ...(op.body ? { requestBody: { required: op.body.required, content: json(op.body.ref) } } : {}),
-    responses,
-  };
-}
-
-const botParam = (description: string, required = false): Param => ({
-  name: "bot",
-  in: "query",
-  required,
-  description,
-  schema: { type: "string", pattern: BOT_NAME.source },
-});
-
-const timeBound = (name: "from" | "to"): Param => ({
-  name,
-  in: "query",
-  description: `${name === "from" ? "Earliest" : "Latest"} event time: epoch milliseconds, ISO-8601 with an offset, or YYYY-MM-DD (UTC day, inclusive)`,
-  schema: { type: "string" },
-});
-const format: Param = {
-  name: "format",
-  in: "query",
-  description: "Response format",
-  schema: { type: "string", enum: ["json", "csv"], default: "json" },
-};
-
-/** The history filters, from the schema the router validates the query with. */
-function historyParams(): Param[] {
-  const schema = z.toJSONSchema(historyQuerySchema, { io: "input" }) as { properties: Record<string, JsonSchema> };
-  const words: Record<string, string> = {
-    bot: "Only this bot's alerts",
-    group: "Only this group's alerts (§19)",
-    trigger: "Only this trigger's alerts",
-    status: "Only firing or only resolved alerts",
-    since: "Only alerts started at or after this ISO-8601 time",
-    limit: "At most this many records (newest first)",
-  };
-  return Object.entries(schema.properties).map(([name, s]) => ({ name, in: "query", description: words[name] ?? name, schema: s }));
-}
 
 export function apiPaths(): Record<string, Record<string, unknown>> {
   return {
@@ -354,5 +262,3 @@ export function apiPaths(): Record<string, Record<string, unknown>> {
     },
   };
 }
-
-export const PROBLEM_RESPONSES = PROBLEM_RESPONSE;
