@@ -9,6 +9,7 @@ import { Expiries } from "./expiry.js";
 import { readFreqtradeMessage, type FreqtradeMessage } from "./freqtrade-webhook-message.js";
 import { UNLIMITED_POSITIONS } from "./freqtrade-state.js";
 import type { SourceHealth } from "./health.js";
+import { storedList } from "./stored-list.js";
 import { type DurableSink, type Source, type SourceLogger, type SourceState, type StateWrite } from "./types.js";
 import { silentLogger } from "../logger.js";
 
@@ -218,12 +219,7 @@ export class FreqtradeWebhookSource implements Source {
   }
 
   private openTrades(key: string): number[] {
-    try {
-      const parsed: unknown = JSON.parse(this.deps.state.get(key) ?? "[]");
-      return Array.isArray(parsed) ? parsed.filter((x): x is number => Number.isSafeInteger(x)) : [];
-    } catch {
-      return [];
-    }
+    return storedList(this.deps.state, key, (x): x is number => Number.isSafeInteger(x));
   }
 }
 

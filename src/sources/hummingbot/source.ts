@@ -11,10 +11,11 @@ import { systemClock, type Clock } from "../../domain/clock.js";
 import { BOT_NAME } from "../../domain/events.js";
 import { Expiries } from "../expiry.js";
 import type { SourceHealth } from "../health.js";
-import { type DurableSink, type Source, type SourceLogger, type SourceState, type StateWrite } from "../types.js";
+import { storedList } from "../stored-list.js";
+import { type DurableSink, type Source, type SourceLogger, type SourceState } from "../types.js";
 import { silentLogger } from "../../logger.js";
-import { applyFill, type Lot } from "./fifo.js";
-import { CHANNELS, parseTopic, readMessage, type HummingbotMessage } from "./messages.js";
+import { eventsForMessage, type MessageContext } from "./message-events.js";
+import { CHANNELS, parseTopic, readMessage } from "./messages.js";
 
 // Loaded on first use, not at start-up: a process pays for the MQTT client only when the configuration uses it.
 const requireLazily = createRequire(import.meta.url);
@@ -62,6 +63,7 @@ export class HummingbotSource implements Source {
   private retry: NodeJS.Timeout | null = null;
   private stopped = true;
   private inFlight: Promise<unknown> = Promise.resolve();
+  private readonly messageContext: MessageContext;
 
   constructor(
     private readonly cfg: HummingbotSourceConfig,
@@ -74,6 +76,14 @@ export class HummingbotSource implements Source {
     // Stable per broker and namespace: the broker keeps this client's session (and its unacked
     // QoS 1 messages) across restarts of the exporter.
     this.key = `hummingbot:${createHash("sha256").update(`${u.host}\u0000${cfg.namespace}\u0000${cfg.bot_prefix}`).digest("hex").slice(0, 16)}`;
+    this.messageContext = {
+      key: this.key,
+      state: deps.state,
+      initialEquity: (bot) => deps.initialEquity(bot),
+      staleAfterSeconds: deps.staleAfterSeconds,
+      expiriesOf: (bot) => this.expiriesOf(bot),
+      log: this.log,
+    };
     deps.health.declareReasons(HUMMINGBOT_SOURCE, HUMMINGBOT_ERROR_REASONS);
     const known = cfg.instances === "*" ? this.discovered() : cfg.instances;
     for (const instance of known) this.addBot(cfg.bot_prefix + instance);
@@ -177,7 +187,7 @@ export class HummingbotSource implements Source {
     const now = this.clock.now();
     const read = readMessage(at.channel, Buffer.from(packet.payload), now);
     if (!read.ok) return this.refuse(read.reason, bot, `unreadable ${at.channel} message`);
-    const batch = this.eventsFor(bot, read.message, now);
+    const batch = eventsForMessage(this.messageContext, bot, read.message, now);
     if (!batch) return true;
     try {
       await this.deps.sink.ingestWithState(batch.events, batch.state);
@@ -196,78 +206,6 @@ export class HummingbotSource implements Source {
     if (!this.bots.has(bot)) this.addBot(bot, true);
     this.deps.health.delivered(HUMMINGBOT_SOURCE, bot, now);
     return true;
-  }
-
-  private eventsFor(
-    bot: string,
-    message: HummingbotMessage,
-    now: number,
-  ): { events: Record<string, unknown>[]; state: StateWrite[]; after: Array<() => void> } | null {
-    const events: Record<string, unknown>[] = [];
-    const state: StateWrite[] = [];
-    const after: Array<() => void> = [];
-    switch (message.kind) {
-      case "ignored":
-        return null;
-      case "heartbeat":
-        events.push({ type: "heartbeat", bot, ts: message.ts !== null && message.ts <= now ? message.ts : now });
-        break;
-      case "availability":
-        events.push(
-          message.online
-            ? { type: "kill_switch", bot, active: false, ts: now }
-            : { type: "kill_switch", bot, active: true, reason: "hummingbot offline", ts: now },
-        );
-        break;
-      case "performance":
-        events.push({ type: "equity", bot, equity: this.deps.initialEquity(bot) + message.pnl_quote, ts: now });
-        break;
-      case "order_failure": {
-        this.log.warn({ bot, order_id: message.order_id, error: message.error }, "hummingbot reported an order failure");
-        const plan = this.expiriesOf(bot).plan("api_status", now + this.deps.staleAfterSeconds * 1000, {
-          type: "api_status",
-          bot,
-          status: "connected",
-        });
-        events.push({ type: "api_status", bot, status: "degraded", ts: now });
-        state.push(plan.write);
-        after.push(plan.commit);
-        break;
-      }
-      case "fill": {
-        const seenKey = `${this.key}:${bot}:fill:${message.key}`;
-        if (this.deps.state.get(seenKey) !== undefined) return null; // redelivered or re-published: applied already
-        const lotsKey = `${this.key}:${bot}:lots:${message.pair}`;
-        const { lots, closed } = applyFill(this.lots(lotsKey), message.fill);
-        if (closed) {
-          events.push({
-            type: "trade",
-            bot,
-            id: message.trade_id,
-            pnl: closed.pnl,
-            symbol: message.pair,
-            side: closed.side,
-            opened_at: closed.opened_at,
-            ts: message.fill.ts,
-          });
-        }
-        // A fill that only opens a position still shows the bot is alive.
-        events.push({ type: "heartbeat", bot, ts: now });
-        state.push({ key: lotsKey, value: JSON.stringify(lots) }, { key: seenKey, value: "1" });
-        break;
-      }
-    }
-    return { events, state, after };
-  }
-
-  /** The open lots of one pair as last stored. */
-  private lots(key: string): Lot[] {
-    try {
-      const parsed: unknown = JSON.parse(this.deps.state.get(key) ?? "[]");
-      return Array.isArray(parsed) ? (parsed as Lot[]) : [];
-    } catch {
-      return [];
-    }
   }
 
   private refuse(reason: string, bot: string, detail: string): true {
@@ -298,12 +236,7 @@ export class HummingbotSource implements Source {
   }
 
   private discovered(): string[] {
-    try {
-      const parsed: unknown = JSON.parse(this.deps.state.get(`${this.key}:instances`) ?? "[]");
-      return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === "string") : [];
-    } catch {
-      return [];
-    }
+    return storedList(this.deps.state, `${this.key}:instances`, (x): x is string => typeof x === "string");
   }
 
   private markUp(up: boolean): void {
