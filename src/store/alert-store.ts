@@ -2,93 +2,16 @@
 // (src/engine/alert-persistence.ts). The exporter opens the database (WAL); this file owns the
 // `alert_*` tables.
 import type Database from "better-sqlite3";
-import type { AlertRecord, Delivery, Severity } from "../domain/alert-record.js";
+import type { AlertRecord, Delivery } from "../domain/alert-record.js";
 import { isTriggerId, type TriggerId, type TriggerOverride } from "../domain/trigger-defaults.js";
 import { isGroupTriggerId } from "../domain/group-triggers.js";
 import type { GroupTriggerState, TriggerState } from "../engine/alert-state.js";
 import type { AlertChanges, AlertCounter, AlertPersistence, HistoryFilter, StoredOverride } from "../engine/alert-persistence.js";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS alert_records (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  bot TEXT NOT NULL,
-  trigger TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  status TEXT NOT NULL,
-  value REAL,
-  threshold REAL,
-  message TEXT NOT NULL,
-  started_at INTEGER NOT NULL,
-  resolved_at INTEGER,
-  notified INTEGER NOT NULL,
-  suppressed INTEGER NOT NULL,
-  deliveries TEXT NOT NULL DEFAULT '[]',
-  acknowledged_at INTEGER,
-  acknowledged_by TEXT
-);
-CREATE INDEX IF NOT EXISTS alert_records_bot ON alert_records (bot, seq);
-CREATE INDEX IF NOT EXISTS alert_records_trigger ON alert_records (trigger, seq);
-CREATE TABLE IF NOT EXISTS alert_trigger_state (
-  bot TEXT NOT NULL,
-  trigger TEXT NOT NULL,
-  alert_id TEXT,
-  last_notified_at INTEGER,
-  PRIMARY KEY (bot, trigger)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS alert_group_trigger_state (
-  group_name TEXT NOT NULL,
-  trigger TEXT NOT NULL,
-  alert_id TEXT,
-  last_notified_at INTEGER,
-  PRIMARY KEY (group_name, trigger)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS alert_trigger_overrides (
-  trigger TEXT NOT NULL,
-  bot TEXT NOT NULL,
-  enabled INTEGER,
-  threshold REAL,
-  min_trades INTEGER,
-  severity TEXT,
-  updated_at INTEGER NOT NULL,
-  PRIMARY KEY (trigger, bot)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS alert_counters (
-  bot TEXT NOT NULL,
-  trigger TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  firings INTEGER NOT NULL DEFAULT 0,
-  suppressed INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (bot, trigger, severity)
-) WITHOUT ROWID;
-`;
+import { fromRow, overrideFromRow, RECORD_COLUMNS, toRow, type OverrideRow, type RecordRow } from "./alert-rows.js";
+import { createAlertTables } from "./alert-schema.js";
 
 /** Bot names never are empty (§3), so '' stands for "all bots" in the overrides table. */
 const ALL_BOTS = "";
-/** ...and for "no bot" in alert_records: a group's alert (§19) has `group_name` instead. */
-const NO_BOT = "";
-
-interface RecordRow {
-  id: string;
-  bot: string;
-  group_name: string | null;
-  trigger: string;
-  severity: string;
-  status: string;
-  value: number | null;
-  threshold: number | null;
-  message: string;
-  started_at: number;
-  resolved_at: number | null;
-  notified: number;
-  suppressed: number;
-  deliveries: string;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-}
-
-const RECORD_COLUMNS =
-  "id, bot, group_name, trigger, severity, status, value, threshold, message, started_at, resolved_at, notified, suppressed, deliveries, acknowledged_at, acknowledged_by";
 
 function statements(db: Database.Database) {
   return {
@@ -141,11 +64,7 @@ export class AlertStore implements AlertPersistence {
     options: { historySize: number },
   ) {
     this.historySize = options.historySize;
-    db.exec(SCHEMA);
-    // Group alerts (§19) came later: a database from before gets the column (NULL for bots' alerts).
-    const columns = db.prepare("PRAGMA table_info(alert_records)").all() as { name: string }[];
-    if (!columns.some((c) => c.name === "group_name")) db.exec("ALTER TABLE alert_records ADD COLUMN group_name TEXT");
-    db.exec("CREATE INDEX IF NOT EXISTS alert_records_group ON alert_records (group_name, seq)");
+    createAlertTables(db);
     this.stmt = statements(db);
   }
 
@@ -212,13 +131,7 @@ export class AlertStore implements AlertPersistence {
     const out: TriggerState[] = [];
     for (const row of rows) {
       if (!isTriggerId(row.trigger)) continue; // a trigger a newer version removed
-      const record = row.alert_id === null ? undefined : this.get(row.alert_id);
-      out.push({
-        bot: row.bot,
-        trigger: row.trigger,
-        firing: record && record.status === "firing" ? record : null,
-        last_notified_at: row.last_notified_at,
-      });
+      out.push({ bot: row.bot, trigger: row.trigger, firing: this.firing(row.alert_id), last_notified_at: row.last_notified_at });
     }
     return out;
   }
@@ -234,15 +147,15 @@ export class AlertStore implements AlertPersistence {
     const out: GroupTriggerState[] = [];
     for (const row of rows) {
       if (!isGroupTriggerId(row.trigger)) continue;
-      const record = row.alert_id === null ? undefined : this.get(row.alert_id);
-      out.push({
-        group: row.group_name,
-        trigger: row.trigger,
-        firing: record && record.status === "firing" ? record : null,
-        last_notified_at: row.last_notified_at,
-      });
+      out.push({ group: row.group_name, trigger: row.trigger, firing: this.firing(row.alert_id), last_notified_at: row.last_notified_at });
     }
     return out;
+  }
+
+  /** The record a stored state points at, while it is still firing (a resolved one is history, not state). */
+  private firing(alertId: string | null): AlertRecord | null {
+    const record = alertId === null ? undefined : this.get(alertId);
+    return record && record.status === "firing" ? record : null;
   }
 
   /** Merges `patch` into the stored override of (trigger, bot) and returns the merged override. */
@@ -273,60 +186,4 @@ export class AlertStore implements AlertPersistence {
   loadCounters(): AlertCounter[] {
     return this.stmt.loadCounters.all() as AlertCounter[];
   }
-}
-
-interface OverrideRow {
-  enabled: number | null;
-  threshold: number | null;
-  min_trades: number | null;
-  severity: string | null;
-}
-
-function overrideFromRow(row: OverrideRow | undefined): TriggerOverride {
-  const o: TriggerOverride = {};
-  if (!row) return o;
-  if (row.enabled !== null) o.enabled = row.enabled === 1;
-  if (row.threshold !== null) o.threshold = row.threshold;
-  if (row.min_trades !== null) o.min_trades = row.min_trades;
-  if (row.severity !== null) o.severity = row.severity as Severity;
-  return o;
-}
-
-function toRow(r: AlertRecord) {
-  return {
-    id: r.id,
-    bot: r.bot ?? NO_BOT,
-    group_name: r.group ?? null,
-    trigger: r.trigger,
-    severity: r.severity,
-    status: r.status,
-    value: r.value,
-    threshold: r.threshold,
-    message: r.message,
-    started_at: r.started_at,
-    resolved_at: r.resolved_at,
-    notified: r.notified ? 1 : 0,
-    suppressed: r.suppressed ? 1 : 0,
-  };
-}
-
-function fromRow(row: RecordRow): AlertRecord {
-  const subject = row.group_name === null ? { bot: row.bot } : { group: row.group_name };
-  return {
-    id: row.id,
-    ...subject,
-    trigger: row.trigger,
-    severity: row.severity as Severity,
-    status: row.status as AlertRecord["status"],
-    value: row.value,
-    threshold: row.threshold,
-    message: row.message,
-    started_at: row.started_at,
-    resolved_at: row.resolved_at,
-    notified: row.notified === 1,
-    suppressed: row.suppressed === 1,
-    deliveries: JSON.parse(row.deliveries) as Delivery[],
-    acknowledged_at: row.acknowledged_at,
-    acknowledged_by: row.acknowledged_by,
-  };
 }
