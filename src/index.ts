@@ -30,7 +30,8 @@ export type { HealthLevel, BotHealth } from "./domain/health.js";
 export { Engine } from "./engine/engine.js";
 export { ManualClock, systemClock, type Clock } from "./domain/clock.js";
 export { sign, signedHeaders } from "./domain/signature.js";
-export { IngestError, type IngestResult } from "./ingest/pipeline.js";
+export { IngestError } from "./ingest/ingest-error.js";
+export type { IngestResult } from "./ingest/pipeline.js";
 export {
   TradingExporterClient,
   TradingExporterError,

@@ -4,7 +4,7 @@
 import { Router, type Request, type Response } from "express";
 import type { EventType } from "../domain/events.js";
 import type { IngestPipeline } from "../ingest/pipeline.js";
-import { IngestError } from "../ingest/pipeline.js";
+import { IngestError } from "../ingest/ingest-error.js";
 import { HttpProblem } from "./problem.js";
 
 export function parseJsonBody(req: Request): unknown {

@@ -5,25 +5,11 @@ import type { Clock } from "../domain/clock.js";
 import type { Engine } from "../engine/engine.js";
 import type { Journal } from "../store/journal.js";
 import type { Logger } from "../logger.js";
+import { describeFieldErrors, IngestError } from "./ingest-error.js";
 
 export interface IngestResult {
   accepted: number;
   duplicates: number;
-}
-
-/** A rejected submission: nothing of it was stored or applied. */
-export class IngestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly errors: FieldError[] = [],
-    /** For `trading_events_rejected_total{reason}`. */
-    readonly reason: string = "invalid",
-    /** For a 503: when to try again (the reply's `Retry-After`). */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
 }
 
 /** Told about what was applied, after the commit, in order. Listeners never block ingestion. */
@@ -105,11 +91,7 @@ export class IngestPipeline {
 
   /** Validates a request body (one event or an array) and submits it. Throws IngestError if invalid. */
   ingest(body: unknown, defaultType?: EventType): Promise<IngestResult> {
-    const parsed = parseEvents(body, this.opts.clock.now(), defaultType, this.opts.maxFutureSeconds);
-    if (!parsed.ok) {
-      return Promise.reject(new IngestError(422, describe(parsed.errors), parsed.errors, "invalid"));
-    }
-    return this.submit(parsed.events);
+    return this.validateAndSubmit(body, defaultType);
   }
 
   /**
@@ -117,9 +99,13 @@ export class IngestPipeline {
    * when the batch is rejected): a source's position then never runs ahead of, or behind, its events.
    */
   ingestWithState(body: unknown[], state: StateWrite[]): Promise<IngestResult> {
-    const parsed = parseEvents(body, this.opts.clock.now(), undefined, this.opts.maxFutureSeconds);
+    return this.validateAndSubmit(body, undefined, state);
+  }
+
+  private validateAndSubmit(body: unknown, defaultType: EventType | undefined, state?: StateWrite[]): Promise<IngestResult> {
+    const parsed = parseEvents(body, this.opts.clock.now(), defaultType, this.opts.maxFutureSeconds);
     if (!parsed.ok) {
-      return Promise.reject(new IngestError(422, describe(parsed.errors), parsed.errors, "invalid"));
+      return Promise.reject(new IngestError(422, describeFieldErrors(parsed.errors), parsed.errors, "invalid"));
     }
     return this.submit(parsed.events, state);
   }
@@ -252,7 +238,7 @@ export class IngestPipeline {
       }
     });
     if (errors.length === 0) return undefined;
-    return new IngestError(422, describe(errors), errors, "bot_cap");
+    return new IngestError(422, describeFieldErrors(errors), errors, "bot_cap");
   }
 
   /**
@@ -294,10 +280,4 @@ export class IngestPipeline {
       }
     }
   }
-}
-
-function describe(errors: FieldError[]): string {
-  const first = errors[0];
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
-  return first ? `event ${first.index}: ${first.path}: ${first.message}${more}` : "invalid request";
 }
