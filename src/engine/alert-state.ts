@@ -17,6 +17,7 @@
 //   restart the cooldown (they say "all clear", not "something is wrong").
 import type { AlertRecord, Severity } from "../domain/alert-record.js";
 import type { GroupTriggerId } from "../domain/group-triggers.js";
+import type { TriggerEvaluation } from "../domain/trigger.js";
 import type { TriggerId } from "../domain/trigger-defaults.js";
 
 export interface AlertPolicy {
@@ -55,6 +56,14 @@ export interface Observation {
   threshold: number | null;
   severity: Severity;
   message: string;
+}
+
+/**
+ * What one evaluation tells the state machine. Only a new firing needs the text, so `describe` runs
+ * only while nothing fires: a firing alert keeps the message it started with.
+ */
+export function observe(ev: TriggerEvaluation, severity: Severity, firing: AlertRecord | null, describe: () => string): Observation {
+  return { active: ev.active, value: ev.value, threshold: ev.threshold, severity, message: firing === null ? describe() : "" };
 }
 
 export type NotifyKind = "firing" | "reminder" | "resolved";

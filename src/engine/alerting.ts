@@ -11,7 +11,7 @@ import { isTriggerId, TRIGGER_IDS, type TriggerId, type TriggerSettings } from "
 import { describeTrigger, evaluateTrigger, type TriggerConfig, type TriggerTableRow } from "../domain/triggers.js";
 import { AlertCounters, type AlertCount, type SuppressedCount } from "./alert-counters.js";
 import type { AlertChanges, AlertPersistence, HistoryFilter } from "./alert-persistence.js";
-import { initialState, stepAlert, type AlertPolicy, type TriggerState } from "./alert-state.js";
+import { initialState, observe, stepAlert, type AlertPolicy, type TriggerState } from "./alert-state.js";
 import type { PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
 import { TriggerTable, type AppliedOverride } from "./trigger-table.js";
 
@@ -88,14 +88,7 @@ export class Alerting {
       const ev = evaluateTrigger(trigger, snap.perf, ctx, s);
       // The common case, nothing firing and nothing to fire, allocates nothing more.
       if (state.firing === null && !ev.active) return;
-      const obs = {
-        active: ev.active,
-        value: ev.value,
-        threshold: ev.threshold,
-        severity: s.severity,
-        // Only a new firing needs the text.
-        message: state.firing === null ? describeTrigger(trigger, ev, snap.perf, ctx, s) : "",
-      };
+      const obs = observe(ev, s.severity, state.firing, () => describeTrigger(trigger, ev, snap.perf, ctx, s));
       const t = stepAlert(state, obs, now, this.o.settings.alerts, this.newId);
       if (!t.changed) return;
       next.push([i, t.state]);

@@ -16,7 +16,7 @@ import { overallHealth, type HealthLevel } from "../domain/health.js";
 import type { GroupSnapshot } from "../domain/snapshots.js";
 import type { TriggerSettings } from "../domain/trigger-defaults.js";
 import type { AlertChanges, AlertPersistence } from "./alert-persistence.js";
-import { stepAlert, type AlertPolicy, type GroupTriggerState } from "./alert-state.js";
+import { observe, stepAlert, type AlertPolicy, type GroupTriggerState } from "./alert-state.js";
 
 export interface GroupAlertingOptions {
   policy: AlertPolicy;
@@ -65,13 +65,7 @@ export class GroupAlerting {
       const state = this.states.get(key(group, trigger)) ?? { group, trigger, firing: null, last_notified_at: null };
       const ev = evaluateGroupTrigger(trigger, g, s);
       if (state.firing === null && !ev.active) return;
-      const obs = {
-        active: ev.active,
-        value: ev.value,
-        threshold: ev.threshold,
-        severity: s.severity,
-        message: state.firing === null ? describeGroupTrigger(trigger, ev, g) : "",
-      };
+      const obs = observe(ev, s.severity, state.firing, () => describeGroupTrigger(trigger, ev, g));
       const t = stepAlert(state, obs, now, this.o.policy, this.o.newId);
       if (!t.changed) return;
       changes.groupStates!.push(t.state);
