@@ -1,11 +1,29 @@
 // "Trading overview": every bot side by side, so an operator sees at a glance which bot needs a look,
 // then the groups (§19). Series link to the per-bot dashboard.
-import { BOT_DASHBOARD_LINK, DashboardBuilder, datasourceVariable, labelVariable } from "./builder.js";
+import { BOT_DASHBOARD_LINK, DashboardBuilder, datasourceVariable, labelVariable, type PanelSpec } from "./builder.js";
 import type { Dashboard } from "./model.js";
 import { addGroupPanels } from "./overview-groups.js";
 import { HEALTH_STATES, HEALTH_LEVEL_EXPR } from "./states.js";
 
 const BOTS = 'bot=~"$bot"';
+
+/** How many of the selected bots are at a health level now (0, not empty, when none is). */
+const botsAtLevel = (level: string) => `count(trading_health_status{${BOTS}, level="${level}"} == 1) or vector(0)`;
+
+/** A count across the top that should read 0: green at 0, `color` from 1 on. */
+const alarmCount = (title: string, description: string, color: string, expr: string, legend: string): PanelSpec => ({
+  type: "stat",
+  title,
+  description,
+  unit: "none",
+  width: 6,
+  height: 4,
+  steps: [
+    { color: "green", value: null },
+    { color, value: 1 },
+  ],
+  queries: [{ expr, legend }],
+});
 
 export function overviewDashboard(): Dashboard {
   const bots = new DashboardBuilder({
@@ -24,45 +42,25 @@ export function overviewDashboard(): Dashboard {
       height: 4,
       queries: [{ expr: `count(trading_equity{${BOTS}})`, legend: "bots" }],
     })
-    .add({
-      type: "stat",
-      title: "Bots CRITICAL",
-      description: "Bots whose health is CRITICAL (kill switch active).",
-      unit: "none",
-      width: 6,
-      height: 4,
-      steps: [
-        { color: "green", value: null },
-        { color: "red", value: 1 },
-      ],
-      queries: [{ expr: `count(trading_health_status{${BOTS}, level="critical"} == 1) or vector(0)`, legend: "critical" }],
-    })
-    .add({
-      type: "stat",
-      title: "Bots DEGRADED",
-      description: "Bots whose health is DEGRADED (circuit breaker, positions, API or staleness).",
-      unit: "none",
-      width: 6,
-      height: 4,
-      steps: [
-        { color: "green", value: null },
-        { color: "orange", value: 1 },
-      ],
-      queries: [{ expr: `count(trading_health_status{${BOTS}, level="degraded"} == 1) or vector(0)`, legend: "degraded" }],
-    })
-    .add({
-      type: "stat",
-      title: "Firing trading alerts",
-      description: "Prometheus alerts from prometheus/rules/trading-alerts.yml that are firing now.",
-      unit: "none",
-      width: 6,
-      height: 4,
-      steps: [
-        { color: "green", value: null },
-        { color: "red", value: 1 },
-      ],
-      queries: [{ expr: 'count(ALERTS{alertstate="firing", alertname=~"Trading.+"}) or vector(0)', legend: "firing" }],
-    })
+    .add(alarmCount("Bots CRITICAL", "Bots whose health is CRITICAL (kill switch active).", "red", botsAtLevel("critical"), "critical"))
+    .add(
+      alarmCount(
+        "Bots DEGRADED",
+        "Bots whose health is DEGRADED (circuit breaker, positions, API or staleness).",
+        "orange",
+        botsAtLevel("degraded"),
+        "degraded",
+      ),
+    )
+    .add(
+      alarmCount(
+        "Firing trading alerts",
+        "Prometheus alerts from prometheus/rules/trading-alerts.yml that are firing now.",
+        "red",
+        'count(ALERTS{alertstate="firing", alertname=~"Trading.+"}) or vector(0)',
+        "firing",
+      ),
+    )
     .add({
       type: "state-timeline",
       title: "Health by bot",

@@ -1,9 +1,13 @@
 // Shared queries and value mappings for the state panels (health, safety controls).
 
+/** A one-hot gauge of three states as one number per bot: 0 for the first state, 1 for `middle`, 2 for `worst`. */
+const threeLevels =
+  (metric: string, label: string, middle: string, worst: string) =>
+  (matchers: string): string =>
+    `max by (bot) (${metric}{${matchers}, ${label}="${middle}"}) + 2 * max by (bot) (${metric}{${matchers}, ${label}="${worst}"})`;
+
 /** Health as one number per bot (0 healthy, 1 degraded, 2 critical) from the one-hot trading_health_status. */
-export const HEALTH_LEVEL_EXPR = (matchers: string): string =>
-  `max by (bot) (trading_health_status{${matchers}, level="degraded"})` +
-  ` + 2 * max by (bot) (trading_health_status{${matchers}, level="critical"})`;
+export const HEALTH_LEVEL_EXPR = threeLevels("trading_health_status", "level", "degraded", "critical");
 
 export const HEALTH_STATES = [
   { value: 0, text: "HEALTHY", color: "green" },
@@ -12,9 +16,7 @@ export const HEALTH_STATES = [
 ];
 
 /** API status as one number (0 connected, 1 degraded, 2 disconnected) from the one-hot trading_api_status. */
-export const API_STATUS_EXPR = (matchers: string): string =>
-  `max by (bot) (trading_api_status{${matchers}, status="degraded"})` +
-  ` + 2 * max by (bot) (trading_api_status{${matchers}, status="disconnected"})`;
+export const API_STATUS_EXPR = threeLevels("trading_api_status", "status", "degraded", "disconnected");
 
 export const API_STATES = [
   { value: 0, text: "connected", color: "green" },
