@@ -89,25 +89,22 @@ export function groupFigures(g: DigestGroupLine, d: DigestReport): Array<[string
   return withFiring(groupOwnFigures(g), firingText(d, groupSubject(g.group)));
 }
 
-function botOwnFigures(b: DigestBotLine): Array<[string, string]> {
+/** What a bot's and a group's figures both begin with, in the same words, so the two read alike. */
+function accountFigures(a: DigestBotLine | DigestGroupLine): Array<[string, string]> {
   return [
-    ["Equity", money(b.equity)],
-    ["P&L", signedMoney(b.pnl)],
-    ["Trades", tradesCount(b)],
-    ["Drawdown", `${pct(b.drawdown)} (max ${pct(b.max_drawdown)})`],
-    ["Win rate", pct(b.win_rate)],
-    ["Sharpe", ratio(b.sharpe)],
+    ["Equity", money(a.equity)],
+    ["P&L", signedMoney(a.pnl)],
+    ["Trades", tradesCount(a)],
+    ["Drawdown", `${pct(a.drawdown)} (max ${pct(a.max_drawdown)})`],
   ];
 }
 
+function botOwnFigures(b: DigestBotLine): Array<[string, string]> {
+  return [...accountFigures(b), ["Win rate", pct(b.win_rate)], ["Sharpe", ratio(b.sharpe)]];
+}
+
 function groupOwnFigures(g: DigestGroupLine): Array<[string, string]> {
-  return [
-    ["Equity", money(g.equity)],
-    ["P&L", signedMoney(g.pnl)],
-    ["Trades", tradesCount(g)],
-    ["Drawdown", `${pct(g.drawdown)} (max ${pct(g.max_drawdown)})`],
-    ["Daily Sharpe", ratio(g.daily_sharpe)],
-  ];
+  return [...accountFigures(g), ["Daily Sharpe", ratio(g.daily_sharpe)]];
 }
 
 /** "critical total_drawdown on bot alpha, Tue 6 Jan, 03:10 (resolved 04:00)". */
