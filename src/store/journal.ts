@@ -16,11 +16,11 @@ export interface StoredEvent {
   event: TradingEvent;
 }
 
+/** A stored snapshot without its state, which `snapshotData` reads (megabytes at 100 bots). */
 export interface EngineSnapshotRow {
   id: number;
   seq: number;
   fingerprint: string;
-  data: string;
 }
 
 const SCHEMA = `
@@ -230,7 +230,13 @@ export class Journal {
 
   /** The stored snapshots, newest (last written) first. */
   snapshots(): EngineSnapshotRow[] {
-    return this.db.prepare("SELECT id, seq, fingerprint, data FROM engine_snapshots ORDER BY id DESC").all() as EngineSnapshotRow[];
+    return this.db.prepare("SELECT id, seq, fingerprint FROM engine_snapshots ORDER BY id DESC").all() as EngineSnapshotRow[];
+  }
+
+  /** The state a snapshot holds (JSON text), or undefined when it is gone. */
+  snapshotData(id: number): string | undefined {
+    const row = this.db.prepare("SELECT data FROM engine_snapshots WHERE id = ?").get(id) as { data: string } | undefined;
+    return row?.data;
   }
 
   /**

@@ -36,9 +36,11 @@ export interface Restored {
 }
 
 /** Restores `snap`, or explains why it cannot be. */
-function tryRestore(snap: EngineSnapshotRow, settings: MetricsSettings, clock: Clock): Engine | Error {
+function tryRestore(journal: Journal, snap: EngineSnapshotRow, settings: MetricsSettings, clock: Clock): Engine | Error {
   try {
-    return Engine.fromSnapshot(JSON.parse(snap.data) as EngineSnapshotData, settings, clock);
+    const data = journal.snapshotData(snap.id);
+    if (data === undefined) return new Error("snapshot removed while the start read it");
+    return Engine.fromSnapshot(JSON.parse(data) as EngineSnapshotData, settings, clock);
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
   }
@@ -54,7 +56,7 @@ export function restoreEngine(journal: Journal, settings: MetricsSettings, clock
   for (const snap of snapshots) {
     // Other settings, or a state before what retention removed (its tail is gone): not a candidate.
     if (snap.fingerprint !== fingerprint || snap.seq < prunedThrough) continue;
-    const restored = tryRestore(snap, settings, clock);
+    const restored = tryRestore(journal, snap, settings, clock);
     if (restored instanceof Error) {
       failures.push({ seq: snap.seq, err: restored });
       logger.warn({ err: restored, snapshot_seq: snap.seq }, "state snapshot unusable");

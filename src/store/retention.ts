@@ -153,7 +153,9 @@ export class Retention {
       try {
         if (!this.verified.has(snap.id)) {
           await new Promise<void>((r) => setImmediate(r));
-          Engine.fromSnapshot(JSON.parse(snap.data) as EngineSnapshotData, this.opts.settings, this.opts.clock);
+          const data = this.opts.journal.snapshotData(snap.id);
+          if (data === undefined) continue; // replaced by a newer one meanwhile
+          Engine.fromSnapshot(JSON.parse(data) as EngineSnapshotData, this.opts.settings, this.opts.clock);
         }
         this.verified.add(snap.id);
         usable.push(snap.seq);
