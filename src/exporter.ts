@@ -88,10 +88,14 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     maxFutureSeconds: config.ingest.max_future_seconds,
     snapshotEvery: options.snapshotEvery,
     fingerprint: Engine.settingsFingerprint(settings),
-    // A replayed tail is written as a snapshot at once, so the next start replays nothing of it.
+    // The replayed tail counts towards the next snapshot, so a start after kill -9 replays at most
+    // `snapshotEvery` events plus one commit's, like every start before it.
     unsnapshotted: replayed,
   });
-  if (replayed > 0 && store.failing() === null) pipeline.snapshot();
+  // Only a replay that long (a fallback to an older snapshot, or the whole journal after a settings
+  // change) is written at once: writing megabytes of state with an fsync before /readyz answers
+  // cost a start after kill -9 more than replaying a normal tail does.
+  if (store.failing() === null) pipeline.snapshotIfDue();
 
   // Alerting starts from the restored state, so a restart neither resolves nor re-sends what fired.
   const alerts = createAlertingRuntime({ config, engine, journal, clock, logger, retry: options.notifyRetry });

@@ -188,6 +188,11 @@ export class IngestPipeline {
       pending.resolve(outcome.result);
     });
     if (touched.size > 0) this.emit((l) => l.botsChanged?.([...touched]));
+    this.snapshotIfDue();
+  }
+
+  /** Takes a snapshot when `snapshotEvery` events (or the retry's count after a failed one) arrived since the last. */
+  snapshotIfDue(): void {
     if (this.sinceSnapshot >= this.snapshotDue) this.snapshot();
   }
 
