@@ -1,8 +1,9 @@
 // Start-up and memory with stored history: `node dist/cli.js serve` on an empty data directory,
 // then 1M events across 100 bots sent as durable 1,000-event batches (4 connections, from another
 // process), RSS after that load, a clean stop (SIGTERM, final snapshot), time to /readyz and RSS
-// after the restart, and the same after kill -9 (snapshot + replay of the tail). The figures after
-// the restart must equal those before it. 10M events with --full.
+// after the restart; then 9 more batches (a tail just short of the 10,000 events after which a
+// snapshot is taken), kill -9, and the same after that start (the newest snapshot + replay of the
+// tail). The figures after each start must equal those before it. 10M events with --full.
 // Run: npx tsx bench/restart.ts [events] [--full] [--smoke]
 import { rmSync } from "node:fs";
 import { BENCH_SECRET, benchDataDir } from "./support/exporter.js";
@@ -13,6 +14,8 @@ import { ensureBuilt, startServe, type ServeProcess } from "./support/serve-proc
 const { smoke, full, args } = benchFlags();
 const sizes = args[0] ? [Number(args[0])] : smoke ? [5_000] : full ? [1_000_000, 10_000_000] : [1_000_000];
 const batchSize = smoke ? 500 : 1000;
+/** Batches sent before the kill -9: their events are the tail the next start replays (under the default snapshot every 10,000). */
+const TAIL_BATCHES = 9;
 if (!smoke) ensureBuilt();
 
 /**
@@ -39,6 +42,7 @@ for (const events of sizes) {
   const serve = { dataDir, secret: BENCH_SECRET, maxBots: 100, fromSources: smoke };
   const first = await startServe(serve);
   const emptyStartMs = first.readyMs;
+  const emptyStartCpuMs = first.readyCpuMs;
   const load = await runLoad({
     url: first.url,
     kind: "batch",
@@ -57,27 +61,48 @@ for (const events of sizes) {
   const second = await startServe(serve);
   const afterRestart = await figures(second);
   const rssAfterRestart = second.rssMiB();
+  // The snapshot the clean stop wrote covers everything so far: without new events a kill -9 would
+  // measure the same start again. These stay in the journal only, for the next start to replay.
+  const tail = await runLoad({
+    url: second.url,
+    kind: "batch",
+    path: "/api/v1/events",
+    connections: 1,
+    batchSize,
+    bots: 100,
+    requests: TAIL_BATCHES,
+    secret: BENCH_SECRET,
+    idPrefix: "tail",
+  });
+  if (tail.ok !== TAIL_BATCHES) throw new Error(`tail load failed: ${tail.first_error}`);
+  const beforeKill = await figures(second);
   await second.stop("SIGKILL");
   const third = await startServe(serve);
   const afterKill = await figures(third);
   const rssAfterKill = third.rssMiB();
   await third.stop("SIGTERM");
   rmSync(dataDir, { recursive: true, force: true });
-  if (afterRestart !== before || afterKill !== before) throw new Error("figures after the restart differ from those before it");
+  if (afterRestart !== before) throw new Error("figures after the restart differ from those before it");
+  if (afterKill !== beforeKill) throw new Error("figures after kill -9 differ from those before it");
   progress(
-    `${events.toLocaleString("en-US")} events: empty start ${Math.round(emptyStartMs)} ms; load ${load.events_per_second} events/s; ` +
-      `RSS ${rssAfterLoad} MiB; restart ${Math.round(second.readyMs)} ms, RSS ${rssAfterRestart} MiB; after kill -9 ${Math.round(third.readyMs)} ms`,
+    `${events.toLocaleString("en-US")} events: empty start ${Math.round(emptyStartMs)} ms (CPU ${emptyStartCpuMs} ms); load ${load.events_per_second} events/s; ` +
+      `RSS ${rssAfterLoad} MiB; restart ${Math.round(second.readyMs)} ms (CPU ${second.readyCpuMs} ms), RSS ${rssAfterRestart} MiB; ` +
+      `after kill -9 with a tail of ${TAIL_BATCHES * batchSize} events ${Math.round(third.readyMs)} ms (CPU ${third.readyCpuMs} ms), RSS ${rssAfterKill} MiB`,
   );
   runs.push({
     events,
     bots: 100,
     empty_start_to_ready_ms: Math.round(emptyStartMs),
+    empty_start_cpu_ms: emptyStartCpuMs,
     batch_ingest: { batch_size: batchSize, connections: 4, events_per_second: load.events_per_second, latency: load.latency },
     rss_after_load_mib: rssAfterLoad,
     clean_stop_ms: Math.round(stopMs),
     restart_to_ready_ms: Math.round(second.readyMs),
+    restart_cpu_ms: second.readyCpuMs,
     rss_after_restart_mib: rssAfterRestart,
+    kill_tail_events: TAIL_BATCHES * batchSize,
     restart_after_kill_to_ready_ms: Math.round(third.readyMs),
+    restart_after_kill_cpu_ms: third.readyCpuMs,
     rss_after_kill_restart_mib: rssAfterKill,
     figures_identical: true,
   });
