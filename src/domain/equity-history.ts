@@ -155,23 +155,33 @@ export class EquityDownsampler {
   static fromState(maxPoints: number, s: EquityHistoryState): EquityDownsampler {
     const d = new EquityDownsampler(maxPoints);
     const flat = unpackFloats(s.points);
-    const byN = new Map<number, EquityPoint>();
+    const points: EquityPoint[] = [];
     for (let i = 0; i + 3 < flat.length; i += 4) {
       const p = { n: flat[i]!, ts: flat[i + 1]!, equity: flat[i + 2]!, drawdown: flat[i + 3]! };
-      byN.set(p.n, p);
+      if (points.length > 0 && points[points.length - 1]!.n >= p.n) throw new Error(`equity history points out of curve order at ${p.n}`);
+      points.push(p);
     }
+    // The points are in curve order, so a reference is found by bisection (a Map of 43,000 points
+    // at 100 bots was a good part of a start's restore).
     const point = (n: number | null): EquityPoint | null => {
       if (n === null) return null;
-      const p = byN.get(n);
-      if (p === undefined) throw new Error(`equity history refers to a point it does not hold: ${n}`);
-      return p;
+      let lo = 0;
+      let hi = points.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const p = points[mid]!;
+        if (p.n === n) return p;
+        if (p.n < n) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      throw new Error(`equity history refers to a point it does not hold: ${n}`);
     };
     d.size = s.size;
     d.count = s.count;
     d.first = point(s.first);
     d.last = point(s.last);
     if (s.buckets === null) {
-      d.raw = [...byN.values()];
+      d.raw = points;
     } else {
       d.raw = null;
       const refs = unpackFloats(s.buckets);
