@@ -5,6 +5,7 @@ import type Database from "better-sqlite3";
 import type { Delivery } from "../domain/alert-record.js";
 import type { DigestKind } from "../domain/digest-schedule.js";
 import type { PeriodTrades } from "../engine/digest-builder.js";
+import { TYPE_BIT } from "./event-batches.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS digest_state (
@@ -45,13 +46,16 @@ function statements(db: Database.Database) {
     prune: db.prepare("DELETE FROM digest_records WHERE seq <= (SELECT seq FROM digest_records ORDER BY seq DESC LIMIT 1 OFFSET ?)"),
     appendDelivery: db.prepare("UPDATE digest_records SET deliveries = json_insert(deliveries, '$[#]', json(?)) WHERE id = ?"),
     records: db.prepare("SELECT id, kind, period, test, created_at, deliveries FROM digest_records ORDER BY seq DESC LIMIT ?"),
-    // One seek per bot on the journal's (bot, ts) index; `ts` of a trade is its close time.
+    // The bot's batch rows with a trade and a time span meeting the period, then their trades in
+    // it; `ts` of a trade is its close time.
     tally: db.prepare(
       `SELECT COUNT(*) AS trades,
-              COALESCE(SUM(json_extract(body, '$.pnl') > 0), 0) AS wins,
-              COALESCE(SUM(json_extract(body, '$.pnl') < 0), 0) AS losses,
-              COALESCE(SUM(json_extract(body, '$.pnl')), 0) AS pnl
-       FROM events WHERE bot = ? AND ts >= ? AND ts < ? AND type = 'trade'`,
+              COALESCE(SUM(e.value -> 1 ->> 'pnl' > 0), 0) AS wins,
+              COALESCE(SUM(e.value -> 1 ->> 'pnl' < 0), 0) AS losses,
+              COALESCE(SUM(e.value -> 1 ->> 'pnl'), 0) AS pnl
+       FROM batch_events x CROSS JOIN json_each(x.body) AS e
+       WHERE x.bot = @bot AND x.types & ${TYPE_BIT.trade} != 0 AND x.max_ts >= @from AND x.min_ts < @to
+         AND e.value -> 1 ->> 'type' = 'trade' AND e.value -> 1 ->> 'ts' >= @from AND e.value -> 1 ->> 'ts' < @to`,
     ),
   };
 }
@@ -109,7 +113,7 @@ export class DigestStore {
   periodTrades(bots: Iterable<string>, from: number, to: number): Map<string, PeriodTrades> {
     const out = new Map<string, PeriodTrades>();
     for (const bot of bots) {
-      const t = this.stmt.tally.get(bot, from, to) as PeriodTrades;
+      const t = this.stmt.tally.get({ bot, from, to }) as PeriodTrades;
       if (t.trades > 0) out.set(bot, t);
     }
     return out;

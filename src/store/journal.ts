@@ -1,6 +1,7 @@
-// The durable event journal (§10): an append-only SQLite table in WAL mode. An event counts
-// as received only once the transaction that wrote it has committed; the pipeline acknowledges
-// after that. Idempotency keys (a trade's id, any other event's optional id: §15) live in their
+// The durable event journal (§10): append-only SQLite in WAL mode, a committed batch stored as a
+// few rows (event-batches.ts). An event counts as received only once the transaction that wrote it
+// has committed; the pipeline acknowledges after that. Appended events are kept in memory until the
+// end of the transaction and written there, in the same transaction, as batches. Idempotency keys (a trade's id, any other event's optional id: §15) live in their
 // own table so retention can drop old raw events without ever letting a re-sent event count twice.
 // Sequence numbers are never reused: snapshots point at them, so a number handed out again after a
 // prune emptied the table would hide every later event from the next restart.
@@ -8,6 +9,16 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { TradingEvent } from "../domain/events.js";
 import { BUSY_TIMEOUT_MS, closeForReadOnlyStart, connect, useWal, type Db } from "./connection.js";
+import {
+  BATCH_EVENTS_MAX,
+  BATCH_SCHEMA,
+  EVENTS_VIEW,
+  batchWriter,
+  decodeBotRow,
+  entryOf,
+  migrateEventRows,
+  type BatchEntry,
+} from "./event-batches.js";
 
 export type { Db } from "./connection.js";
 
@@ -23,17 +34,7 @@ export interface EngineSnapshotRow {
   fingerprint: string;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY,
-  bot TEXT NOT NULL,
-  type TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  received_at INTEGER NOT NULL,
-  body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_bot_ts ON events (bot, ts);
-CREATE INDEX IF NOT EXISTS events_type_bot_seq ON events (type, bot, seq);
+const SCHEMA = `${BATCH_SCHEMA}
 CREATE TABLE IF NOT EXISTS event_ids (
   bot TEXT NOT NULL,
   type TEXT NOT NULL,
@@ -93,11 +94,17 @@ const WRITE_PROBE = "write_probe";
 
 function statements(db: Db) {
   return {
-    insertEvent: db.prepare(
-      "INSERT INTO events (seq, bot, type, ts, received_at, body) VALUES (@seq, @bot, @type, @ts, @received_at, @body)",
-    ),
+    writeBatch: batchWriter(db),
     insertEventId: db.prepare("INSERT OR IGNORE INTO event_ids (bot, type, id) VALUES (?, ?, ?)"),
-    selectAfter: db.prepare("SELECT seq, body FROM events WHERE seq > ? ORDER BY seq"),
+    /** The batch holding `seq`, if any (batches hold disjoint runs, keyed by their first). */
+    batchAt: db.prepare("SELECT first_seq FROM event_batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1"),
+    /** Every bot's rows of the batches from `first_seq` on, a batch's rows together. */
+    rowsFrom: db.prepare(
+      `SELECT b.first_seq, b.last_seq, x.body FROM event_batches b CROSS JOIN json_each(b.bots) AS k CROSS JOIN batch_events x
+       WHERE b.first_seq >= ? AND x.bot = k.value AND x.first_seq = b.first_seq ORDER BY b.first_seq`,
+    ),
+    firstBatch: db.prepare("SELECT first_seq, received_at FROM event_batches ORDER BY first_seq LIMIT 1"),
+    lastBatch: db.prepare("SELECT last_seq FROM event_batches ORDER BY first_seq DESC LIMIT 1"),
     getState: db.prepare("SELECT value FROM source_state WHERE key = ?"),
     putState: db.prepare("INSERT INTO source_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     putMeta: db.prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
@@ -110,6 +117,9 @@ export class Journal {
   private readonly reopenListeners: Array<(db: Db) => void> = [];
   /** The last sequence number handed out (committed or inside the open transaction). */
   private seq: number;
+  /** Appended inside the open transaction, not yet written: consecutive numbers, one receipt time. */
+  private pending: BatchEntry[] = [];
+  private pendingReceivedAt = 0;
 
   private constructor(
     db: Db,
@@ -119,6 +129,8 @@ export class Journal {
     db.exec(SCHEMA);
     migrateTradeIds(db);
     migrateSnapshotKeys(db);
+    migrateEventRows(db);
+    db.exec(EVENTS_VIEW);
     this.handle = db;
     this.stmt = statements(db);
     this.seq = this.committedLastSeq();
@@ -169,41 +181,105 @@ export class Journal {
     }
   }
 
-  /** Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT); rolls back if it throws. */
+  /**
+   * Runs `fn` in one transaction (BEGIN IMMEDIATE … COMMIT), the events it appended written as
+   * batches before the commit; rolls back if it throws. Nested, it is a savepoint.
+   */
   transaction<T>(fn: () => T): T {
+    const seqBefore = this.seq;
+    const pendingBefore = this.pending.length;
     try {
-      return this.handle.transaction(fn).immediate();
+      return this.handle
+        .transaction(() => {
+          const result = fn();
+          this.writePending();
+          return result;
+        })
+        .immediate();
     } catch (err) {
       // Rolled back: the numbers handed out inside were never stored.
-      if (this.handle.open && !this.handle.inTransaction) this.seq = this.committedLastSeq();
+      this.pending.length = Math.min(this.pending.length, pendingBefore);
+      this.seq = seqBefore;
+      if (this.handle.open && !this.handle.inTransaction) {
+        this.pending = [];
+        this.seq = this.committedLastSeq();
+      }
       throw err;
     }
   }
 
   /**
-   * Appends one event inside the caller's transaction. Returns its sequence number, or null when its
-   * idempotency key (bot, type, id) was stored before: a duplicate, not stored again.
+   * Appends one event inside the caller's transaction (outside one it is written at once). Returns
+   * its sequence number, or null when its idempotency key (bot, type, id) was stored before: a
+   * duplicate, not stored again.
    */
   append(event: TradingEvent, receivedAt: number): number | null {
     if (event.id !== undefined && this.stmt.insertEventId.run(event.bot, event.type, event.id).changes === 0) return null;
+    if (this.pending.length >= BATCH_EVENTS_MAX || (this.pending.length > 0 && receivedAt !== this.pendingReceivedAt)) this.writePending();
     const seq = this.seq + 1;
-    this.stmt.insertEvent.run({
-      seq,
-      bot: event.bot,
-      type: event.type,
-      ts: event.ts,
-      received_at: receivedAt,
-      body: JSON.stringify(event),
-    });
+    this.pending.push(entryOf(seq, event));
+    this.pendingReceivedAt = receivedAt;
     this.seq = seq;
+    if (!this.handle.inTransaction) this.writePending();
     return seq;
   }
 
-  /** Stored events after `seq`, in order, read lazily (replay must not load millions of rows at once). */
+  private writePending(): void {
+    if (this.pending.length === 0) return;
+    this.stmt.writeBatch(this.pending, this.pendingReceivedAt);
+    this.pending = [];
+  }
+
+  /**
+   * Stored events after `seq`, in order, read lazily (replay must not load millions of rows at once):
+   * a batch's rows (one per bot) are read together and their events put back in sequence order.
+   */
   *eventsAfter(seq: number): Generator<StoredEvent> {
-    for (const row of this.stmt.selectAfter.iterate(seq) as Iterable<{ seq: number; body: string }>) {
-      yield { seq: row.seq, event: JSON.parse(row.body) as TradingEvent };
+    const at = this.stmt.batchAt.get(seq + 1) as { first_seq: number } | undefined;
+    let batch: { first: number; last: number; events: Array<[number, TradingEvent]> } | undefined;
+    function* drain(): Generator<StoredEvent> {
+      if (batch === undefined) return;
+      const events = batch.events;
+      // Each bot's part is in order; one sort puts the batch back together.
+      if (events.length > 1) events.sort((a, b) => a[0] - b[0]);
+      for (const [s, event] of events) if (s > seq) yield { seq: s, event };
     }
+    const rows = this.stmt.rowsFrom.iterate(at?.first_seq ?? seq + 1) as Iterable<{ first_seq: number; last_seq: number; body: string }>;
+    for (const row of rows) {
+      if (batch === undefined || batch.first !== row.first_seq) {
+        yield* drain();
+        batch = { first: row.first_seq, last: row.last_seq, events: [] };
+      }
+      for (const pair of decodeBotRow(row.body)) batch.events.push(pair);
+    }
+    yield* drain();
+  }
+
+  /** When the batch holding the first stored event after `seq` was received, or undefined when there is none. */
+  receivedAtAfter(seq: number): number | undefined {
+    const at = this.stmt.batchAt.get(seq + 1) as { first_seq: number } | undefined;
+    const row = this.db
+      .prepare("SELECT received_at FROM event_batches WHERE first_seq >= ? AND last_seq > ? ORDER BY first_seq LIMIT 1")
+      .get(at?.first_seq ?? seq + 1, seq) as { received_at: number } | undefined;
+    return row?.received_at;
+  }
+
+  /**
+   * The oldest stored batches whose events all lie at or before `limit`, in order, until they hold
+   * at least `events` events (the last one may go past that).
+   */
+  oldestBatches(limit: number, events: number): Array<{ firstSeq: number; lastSeq: number; receivedAt: number }> {
+    const out: Array<{ firstSeq: number; lastSeq: number; receivedAt: number }> = [];
+    let count = 0;
+    const rows = this.db
+      .prepare("SELECT first_seq, last_seq, received_at FROM event_batches WHERE first_seq <= ? ORDER BY first_seq")
+      .iterate(limit) as Iterable<{ first_seq: number; last_seq: number; received_at: number }>;
+    for (const r of rows) {
+      if (r.last_seq > limit || count >= events) break;
+      out.push({ firstSeq: r.first_seq, lastSeq: r.last_seq, receivedAt: r.received_at });
+      count += r.last_seq - r.first_seq + 1;
+    }
+    return out;
   }
 
   /** The highest sequence number ever handed out, whether or not retention removed its event since. */
@@ -212,9 +288,9 @@ export class Journal {
   }
 
   private committedLastSeq(): number {
-    const row = this.db.prepare("SELECT MAX(seq) AS seq FROM events").get() as { seq: number | null };
+    const row = this.stmt.lastBatch.get() as { last_seq: number } | undefined;
     const mark = this.db.prepare("SELECT value FROM journal_meta WHERE key = ?").get(HIGH_WATER) as { value: number } | undefined;
-    return Math.max(row.seq ?? 0, mark?.value ?? 0);
+    return Math.max(row?.last_seq ?? 0, mark?.value ?? 0);
   }
 
   saveSnapshot(seq: number, fingerprint: string, data: string, takenAt: number): void {
@@ -244,20 +320,32 @@ export class Journal {
    * gone (0: none). A state that restarts from before it cannot be rebuilt.
    */
   prunedThrough(): number {
-    const row = this.db.prepare("SELECT MIN(seq) AS seq FROM events").get() as { seq: number | null };
-    return row.seq === null ? this.seq : row.seq - 1;
+    const row = this.stmt.firstBatch.get() as { first_seq: number } | undefined;
+    return row === undefined ? this.seq : row.first_seq - 1;
   }
 
   /**
-   * Inside the caller's transaction: removes every event up to `seq` (retention; the caller made
-   * sure snapshots cover it). Idempotency keys stay, so duplicates stay duplicates.
+   * Inside the caller's transaction: removes the stored batches whose every event is at or before
+   * `seq` (retention; the caller made sure snapshots cover it) and returns how many events they
+   * held. A batch reaching past `seq` stays whole, so less than asked may go, never more.
+   * Idempotency keys stay, so duplicates stay duplicates.
    */
   deleteThrough(seq: number): number {
-    // Deleting the newest rows would lower MAX(seq): remember how far numbering went first.
+    // Deleting the newest rows would lower the last seq: remember how far numbering went first.
     this.db
       .prepare("INSERT INTO journal_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)")
       .run(HIGH_WATER, this.seq);
-    return this.db.prepare("DELETE FROM events WHERE seq <= ?").run(seq).changes;
+    const doomed = this.oldestBatches(seq, Infinity);
+    if (doomed.length === 0) return 0;
+    const through = doomed[doomed.length - 1]!.firstSeq;
+    const bots = this.db.prepare("SELECT first_seq, bots FROM event_batches WHERE first_seq <= ?").all(through) as Array<{
+      first_seq: number;
+      bots: string;
+    }>;
+    const dropRow = this.db.prepare("DELETE FROM batch_events WHERE bot = ? AND first_seq = ?");
+    for (const b of bots) for (const bot of JSON.parse(b.bots) as string[]) dropRow.run(bot, b.first_seq);
+    this.db.prepare("DELETE FROM event_batches WHERE first_seq <= ?").run(through);
+    return doomed.reduce((n, b) => n + b.lastSeq - b.firstSeq + 1, 0);
   }
 
   stateGet(key: string): string | undefined {

@@ -5,19 +5,20 @@
 // state is written as a snapshot first (twice if need be), so the cut can reach what retention allows.
 //
 // The cut is a prefix of the journal (sequence numbers 1…n): a restart then knows exactly what is gone.
-// It is made in transactions of a few thousand rows with the event loop given back in between, so
+// It removes whole batches: one that reaches past the cut stays until all of it may go.
+// It is made in transactions of a few thousand events with the event loop given back in between, so
 // a first prune of millions of events holds no request up. Each transaction also carries the export's
 // replay equity past the rows it removes (`pruned_equity`), so no exported return changes.
 import type { Clock } from "../domain/clock.js";
 import { Engine, type EngineSnapshotData } from "../engine/engine.js";
 import type { MetricsSettings } from "../domain/snapshots.js";
 import type { Logger } from "../logger.js";
-import { EQUITY_MOVES, carryPrunedEquity } from "./export-queries.js";
+import { carryPrunedEquity, isEquityMove, type EquityMove } from "./export-queries.js";
 import type { Journal } from "./journal.js";
 
 const DAY_MS = 86_400_000;
 export const RETENTION_INTERVAL_MS = 3_600_000;
-/** Rows removed per transaction: a few milliseconds of work, then the event loop is given back. */
+/** Events removed per transaction (whole batches, so a little more): a few milliseconds of work, then the event loop is given back. */
 const BATCH_ROWS = 2000;
 
 /** Counts the readers that replay the journal; retention waits until none is reading. */
@@ -126,9 +127,8 @@ export class Retention {
 
   /** Whether the first event after `seq` exists and was received before `before`. */
   private receivedBefore(seq: number, before: number): boolean {
-    const row = this.opts.journal.db.prepare("SELECT received_at FROM events WHERE seq > ? ORDER BY seq LIMIT 1").get(seq) as
-      { received_at: number } | undefined;
-    return row !== undefined && row.received_at < before;
+    const receivedAt = this.opts.journal.receivedAtAfter(seq);
+    return receivedAt !== undefined && receivedAt < before;
   }
 
   /**
@@ -166,30 +166,26 @@ export class Retention {
     return usable;
   }
 
-  /** Removes the next run of old events up to `limit`, in one transaction. */
+  /** Removes the next run of old batches up to `limit`, in one transaction. */
   private pruneBatch(before: number, limit: number): { removed: number; done: boolean } {
     const { journal } = this.opts;
     const size = this.opts.batchRows ?? BATCH_ROWS;
     return journal.transaction(() => {
-      const from = journal.prunedThrough();
-      const rows = journal.db
-        .prepare(
-          `SELECT seq, bot, received_at, CASE WHEN type IN (${EQUITY_MOVES.map(() => "?").join(", ")}) THEN body END AS body
-           FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
-        )
-        .all(...EQUITY_MOVES, from, limit, size) as Array<{ seq: number; bot: string; received_at: number; body: string | null }>;
-      // A prefix only: stop at the first event young enough to keep.
+      const batches = journal.oldestBatches(limit, size);
+      // A prefix only: stop at the first batch young enough to keep.
       let n = 0;
-      while (n < rows.length && rows[n]!.received_at < before) n++;
+      while (n < batches.length && batches[n]!.receivedAt < before) n++;
       if (n === 0) return { removed: 0, done: true };
-      const cut = rows.slice(0, n);
-      carryPrunedEquity(
-        journal.db,
-        cut.flatMap((r) => (r.body === null ? [] : [{ bot: r.bot, body: r.body }])),
-        this.initialEquity,
-      );
-      const removed = journal.deleteThrough(cut[n - 1]!.seq);
-      return { removed, done: n < rows.length || rows.length < size };
+      const through = batches[n - 1]!.lastSeq;
+      const moves: EquityMove[] = [];
+      for (const { seq, event } of journal.eventsAfter(journal.prunedThrough())) {
+        if (seq > through) break;
+        if (isEquityMove(event.type)) moves.push(event as EquityMove);
+      }
+      carryPrunedEquity(journal.db, moves, this.initialEquity);
+      const removed = journal.deleteThrough(through);
+      const events = batches.reduce((sum, b) => sum + b.lastSeq - b.firstSeq + 1, 0);
+      return { removed, done: n < batches.length || events < size };
     });
   }
 }
