@@ -115,14 +115,17 @@ export function batchWriter(db: Db): (entries: readonly BatchEntry[], receivedAt
 /** One bot's events of one batch, as stored: `[seq, event]` pairs in sequence order. */
 export const decodeBotRow = (body: string) => JSON.parse(body) as Array<[number, TradingEvent]>;
 
+/** Whether the file still has the `events` table of a row per event. */
+export const keepsEventRows = (db: Db): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
+
 /**
  * Journals written before batches kept a row per event in an `events` table. Moved here in one
  * transaction at open (a crash leaves the old table as it was): runs of consecutive sequence
  * numbers received together become batches of up to BATCH_EVENTS_MAX events.
  */
 export function migrateEventRows(db: Db): void {
-  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
-  if (old === undefined) return;
+  if (!keepsEventRows(db)) return;
   const write = batchWriter(db);
   const page = db.prepare("SELECT seq, bot, type, ts, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT 5000");
   db.transaction(() => {

@@ -8,7 +8,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { TradingEvent } from "../domain/events.js";
-import { BUSY_TIMEOUT_MS, closeForReadOnlyStart, connect, useWal, type Db } from "./connection.js";
+import { BUSY_TIMEOUT_MS, closeForReadOnlyStart, connect, sqliteCode, useWal, type Db } from "./connection.js";
 import {
   BATCH_EVENTS_MAX,
   BATCH_SCHEMA,
@@ -16,6 +16,7 @@ import {
   batchWriter,
   decodeBotRow,
   entryOf,
+  keepsEventRows,
   migrateEventRows,
   type BatchEntry,
 } from "./event-batches.js";
@@ -126,10 +127,19 @@ export class Journal {
     /** The database file. */
     readonly file: string,
   ) {
-    db.exec(SCHEMA);
-    migrateTradeIds(db);
-    migrateSnapshotKeys(db);
-    migrateEventRows(db);
+    const rowPerEvent = keepsEventRows(db);
+    try {
+      db.exec(SCHEMA);
+      migrateTradeIds(db);
+      migrateSnapshotKeys(db);
+      migrateEventRows(db);
+    } catch (err) {
+      if (!rowPerEvent || !sqliteCode(err)?.startsWith("SQLITE_READONLY")) throw err;
+      throw new Error(
+        `${file} keeps a row per event, as versions before the batch layout wrote it; it is moved to the batch layout once, at a start with a writable data_dir (${sqliteCode(err)})`,
+        { cause: err },
+      );
+    }
     db.exec(EVENTS_VIEW);
     this.handle = db;
     this.stmt = statements(db);
@@ -140,7 +150,13 @@ export class Journal {
   static open(dataDir: string): Journal {
     mkdirSync(dataDir, { recursive: true });
     const file = join(dataDir, "trading-exporter.db");
-    return new Journal(connect(file), file);
+    const db = connect(file);
+    try {
+      return new Journal(db, file);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
   }
 
   /** The connection; a new one after `reopen()`. */
