@@ -121,6 +121,8 @@ export class Journal {
   /** Appended inside the open transaction, not yet written: consecutive numbers, one receipt time. */
   private pending: BatchEntry[] = [];
   private pendingReceivedAt = 0;
+  /** How many `transaction()` calls are running; outside them an append is written at once. */
+  private depth = 0;
 
   private constructor(
     db: Db,
@@ -204,6 +206,7 @@ export class Journal {
   transaction<T>(fn: () => T): T {
     const seqBefore = this.seq;
     const pendingBefore = this.pending.length;
+    this.depth++;
     try {
       return this.handle
         .transaction(() => {
@@ -221,11 +224,13 @@ export class Journal {
         this.seq = this.committedLastSeq();
       }
       throw err;
+    } finally {
+      this.depth--;
     }
   }
 
   /**
-   * Appends one event inside the caller's transaction (outside one it is written at once). Returns
+   * Appends one event inside the caller's `transaction()` (outside one it is written at once). Returns
    * its sequence number, or null when its idempotency key (bot, type, id) was stored before: a
    * duplicate, not stored again.
    */
@@ -236,7 +241,7 @@ export class Journal {
     this.pending.push(entryOf(seq, event));
     this.pendingReceivedAt = receivedAt;
     this.seq = seq;
-    if (!this.handle.inTransaction) this.writePending();
+    if (this.depth === 0) this.writePending();
     return seq;
   }
 

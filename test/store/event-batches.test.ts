@@ -142,6 +142,14 @@ describe("the batch layout", () => {
     journal.close();
   });
 
+  it("writes an append made outside transaction() at once, also inside a transaction of the connection's own", () => {
+    const { journal } = open();
+    expect(journal.append(batch(0)[0]!, T0)).toBe(1);
+    journal.db.transaction(() => journal.append(batch(0)[1]!, T0))();
+    expect(all(journal).map((s) => s.event)).toEqual(batch(0).slice(0, 2));
+    journal.close();
+  });
+
   it("exports by bot, time range and type across batch boundaries as a row per event did", () => {
     const { journal } = open();
     const events = storeBatches(
