@@ -16,6 +16,7 @@ interface Receiver {
   slack_configs?: unknown[];
   email_configs?: unknown[];
   telegram_configs?: Record<string, unknown>[];
+  discord_configs?: Record<string, unknown>[];
 }
 
 const config = parse(readFileSync(configPath, "utf8")) as {
@@ -74,23 +75,44 @@ describe.skipIf(amtool.skipReason)("alertmanager.yml with amtool", () => {
 describe("alertmanager.yml receivers and secrets", () => {
   const receiver = (name: string) => config.receivers.find((candidate) => candidate.name === name);
   const channels = (r: Receiver | undefined) =>
-    ["slack_configs", "email_configs", "telegram_configs"].filter((key) => (r?.[key as keyof Receiver]?.length ?? 0) > 0);
+    ["slack_configs", "email_configs", "telegram_configs", "discord_configs"].filter(
+      (key) => (r?.[key as keyof Receiver]?.length ?? 0) > 0,
+    );
 
-  it("critical goes to Slack, email and Telegram; error to Slack and email; warning to Slack", () => {
-    expect(channels(receiver("trading-critical"))).toEqual(["slack_configs", "email_configs", "telegram_configs"]);
-    expect(channels(receiver("trading-error"))).toEqual(["slack_configs", "email_configs"]);
-    expect(channels(receiver("trading-warning"))).toEqual(["slack_configs"]);
+  it("critical goes to Slack, email, Telegram and Discord; error to Slack, email and Discord; warning to Slack and Discord", () => {
+    expect(channels(receiver("trading-critical"))).toEqual(["slack_configs", "email_configs", "telegram_configs", "discord_configs"]);
+    expect(channels(receiver("trading-error"))).toEqual(["slack_configs", "email_configs", "discord_configs"]);
+    expect(channels(receiver("trading-warning"))).toEqual(["slack_configs", "discord_configs"]);
   });
 
-  it("reads the Slack URL and SMTP password from files, and holds no Telegram token", () => {
+  it("every Discord receiver sends resolved alerts with the trading templates", () => {
+    for (const name of Object.values(receiverFor)) {
+      for (const discord of receiver(name)?.discord_configs ?? []) {
+        expect(discord, name).toMatchObject({
+          send_resolved: true,
+          title: '{{ template "trading.discord.title" . }}',
+          message: '{{ template "trading.discord.message" . }}',
+        });
+      }
+    }
+  });
+
+  it("reads the Slack URL and SMTP password from files, and holds no Telegram token or Discord webhook", () => {
     expect(config.global.slack_api_url_file).toBe("/etc/alertmanager/secrets/slack_api_url");
     expect(config.global.smtp_auth_password_file).toBe("/etc/alertmanager/secrets/smtp_password");
     const text = readFileSync(configPath, "utf8");
     expect(text).not.toMatch(/^\s*(api_url|slack_api_url|auth_password|smtp_auth_password):/m);
     expect(text).not.toMatch(/hooks\.slack\.com/);
+    expect(text).not.toMatch(/discord(app)?\.com\/api\/webhooks/);
     // Alertmanager 0.25 has no bot_token_file: the placeholder is replaced at container start.
     for (const telegram of receiver("trading-critical")?.telegram_configs ?? []) {
       expect(telegram.bot_token).toBe("__TELEGRAM_BOT_TOKEN__");
+    }
+    // Nor webhook_url_file: the entrypoint puts secrets/discord_webhook_url in place of this URL.
+    for (const name of Object.values(receiverFor)) {
+      for (const discord of receiver(name)?.discord_configs ?? []) {
+        expect(discord.webhook_url, name).toBe("https://discord.invalid/__DISCORD_WEBHOOK_URL__");
+      }
     }
   });
 });

@@ -1,5 +1,5 @@
 // Runs the committed alertmanager.yml and templates in a real Alertmanager (0.25): the inhibition rules
-// mute what §14 says they mute, and a critical alert reaches Slack, email and Telegram with the
+// mute what §14 says they mute, and a critical alert reaches Slack, email, Telegram and Discord with the
 // rendered templates. Only the delivery endpoints and group_wait are changed (to local stand-ins, 1 s).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +33,7 @@ function localConfig(dir: string, http: HttpCapture, smtp: SmtpCapture): string 
   for (const route of config.route.routes) if (route.group_wait) route.group_wait = "1s";
   for (const receiver of config.receivers) {
     for (const telegram of receiver.telegram_configs ?? []) telegram.api_url = `${http.url}/telegram`;
+    for (const discord of receiver.discord_configs ?? []) discord.webhook_url = `${http.url}/discord/api/webhooks/1/token`;
   }
   const path = join(dir, "alertmanager.yml");
   writeFileSync(path, stringify(config));
@@ -172,7 +173,7 @@ describe.skipIf(binary.skipReason)("alertmanager.yml in a real Alertmanager", ()
     expect(states["calm/TradingDailyDrawdown"]).toBe("active");
   });
 
-  it("delivers a critical alert to Slack, email and Telegram with the templates rendered", async () => {
+  it("delivers a critical alert to Slack, email, Telegram and Discord with the templates rendered", async () => {
     await post([alert("TradingKillSwitchActive", "critical", "tplbot")]);
     const title = "[FIRING:1] TradingKillSwitchActive on bot tplbot (critical)";
 
@@ -198,6 +199,18 @@ describe.skipIf(binary.skipReason)("alertmanager.yml in a real Alertmanager", ()
     expect(telegramBody.text).toContain(`<b>${title}</b>`);
     // HTML parse mode: the apostrophe of "today's" is escaped, not sent raw.
     expect(telegramBody.text).toContain("today&#39;s equity high");
+
+    const discord = await waitFor("the Discord message", () =>
+      http.requests.find((r) => r.path.startsWith("/discord/") && r.body.includes("tplbot")),
+    );
+    expect(discord.path).toBe("/discord/api/webhooks/1/token");
+    const discordBody = JSON.parse(discord.body) as { embeds: { title: string; description: string; color: number }[] };
+    expect(discordBody.embeds).toHaveLength(1);
+    expect(discordBody.embeds[0]!.title).toBe(title);
+    expect(discordBody.embeds[0]!.description).toContain("🔴 **Bot tplbot: TradingKillSwitchActive summary**");
+    expect(discordBody.embeds[0]!.description).toContain("at or above the alert threshold of 5%");
+    expect(discordBody.embeds[0]!.description).toContain(" · [dashboard](http://localhost:3000/d/trading-bot/trading-bot?var-bot=tplbot)");
+    expect(discordBody.embeds[0]!.description).toMatch(/\*started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\*/);
 
     const email = await waitFor("the email", () => smtp.messages.find((m) => m.includes("tplbot")));
     expect(email).toMatch(/^Subject: \[FIRING:1\] TradingKillSwitchActive on bot tplbot \(critical\)\r?$/m);

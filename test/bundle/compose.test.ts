@@ -1,5 +1,6 @@
 // docker-compose.yml and Dockerfile: compose accepts the file, every host path it mounts or builds from
-// exists, the Alertmanager entrypoint renders a valid config with the Telegram token from its secret file,
+// exists, the Alertmanager entrypoint renders a valid config with the Telegram token and the Discord
+// webhook URL from their secret files,
 // and the Dockerfile is multi-stage, non-root and copies only what exists.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ const compose = parse(readFileSync(composeFile, "utf8")) as {
 };
 const dockerCompose = requireBinary(["docker-compose"], "apt-get install docker-compose");
 const amtool = requireBinary("amtool", "apt-get install prometheus-alertmanager");
+const DISCORD_URL = "https://discord.com/api/webhooks/123456789012345678/tok_en-A|b\\c?thread_id=42&x=1";
 
 describe("docker-compose.yml", () => {
   it("has the exporter (built here), Prometheus, Alertmanager and Grafana, and a demo profile", () => {
@@ -68,7 +70,11 @@ describe("docker-compose.yml", () => {
       cpSync(join(root, "alertmanager"), etc, { recursive: true });
       for (const name of readdirSync(join(etc, "secrets")))
         if (!name.endsWith(".example") && name !== ".gitignore") rmSync(join(etc, "secrets", name));
-      if (withToken) writeFileSync(join(etc, "secrets", "telegram_bot_token"), "123456:AAtoken-from_file\n");
+      if (withToken) {
+        writeFileSync(join(etc, "secrets", "telegram_bot_token"), "123456:AAtoken-from_file\n");
+        // & and | mean something to sed: the entrypoint must put them in as written.
+        writeFileSync(join(etc, "secrets", "discord_webhook_url"), `${DISCORD_URL}\r\n`);
+      }
       const script = compose.services
         .alertmanager!.command![0]!.replaceAll("$$", "$")
         .replaceAll("/etc/alertmanager", etc)
@@ -78,19 +84,27 @@ describe("docker-compose.yml", () => {
       return { result, rendered: existsSync(join(out, "alertmanager.yml")) ? readFileSync(join(out, "alertmanager.yml"), "utf8") : "" };
     }
 
-    it("puts the token from secrets/telegram_bot_token into a valid config", async () => {
+    it("puts the token from secrets/telegram_bot_token and the URL from secrets/discord_webhook_url into a valid config", async () => {
       const { result, rendered } = await render(true);
       expect(result.code, result.output).toBe(0);
       expect(result.output).toContain("1 templates");
       expect(rendered).toContain("bot_token: 123456:AAtoken-from_file\n");
       expect(rendered).not.toContain("__TELEGRAM_BOT_TOKEN__");
+      const discord = (parse(rendered) as { receivers: { discord_configs?: { webhook_url: string }[] }[] }).receivers.flatMap(
+        (r) => r.discord_configs ?? [],
+      );
+      // One config shared by the three receivers (a YAML anchor), replaced once and seen by each.
+      expect(discord.map((d) => d.webhook_url)).toEqual([DISCORD_URL, DISCORD_URL, DISCORD_URL]);
+      expect(rendered).not.toContain("__DISCORD_WEBHOOK_URL__");
     });
 
-    it("starts without the token file, saying so", async () => {
+    it("starts without the secret files, saying so", async () => {
       const { result, rendered } = await render(false);
       expect(result.code, result.output).toBe(0);
       expect(result.stderr).toContain("telegram_bot_token is missing");
+      expect(result.stderr).toContain("discord_webhook_url is missing");
       expect(rendered).toContain("bot_token: __TELEGRAM_BOT_TOKEN__");
+      expect(rendered).toContain("webhook_url: https://discord.invalid/__DISCORD_WEBHOOK_URL__");
     });
   });
 });

@@ -176,7 +176,7 @@ export function exporterDashboard(): Dashboard {
     })
     .add({
       title: "Notifications sent per minute by channel",
-      description: "Native notifier deliveries (Slack, email, Telegram, webhook).",
+      description: "Native notifier deliveries (Slack, email, Telegram, webhook, Discord).",
       unit: "opm",
       queries: [{ expr: `sum by (channel) (rate(trading_notifications_total{${JOB}}${RATE})) * 60`, legend: "{{channel}}" }],
     })

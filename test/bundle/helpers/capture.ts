@@ -1,4 +1,4 @@
-// Stand-ins for Slack, Telegram and an SMTP relay on 127.0.0.1: they record what Alertmanager sends so
+// Stand-ins for Slack, Telegram, Discord and an SMTP relay on 127.0.0.1: they record what Alertmanager sends so
 // a test can read the rendered messages.
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,7 +17,7 @@ export interface HttpCapture {
 
 /**
  * Records every request. Answers like Telegram's Bot API on `/getMe` and `/sendMessage` paths (the
- * Telegram client parses the reply) and with a plain "ok" elsewhere (Slack's incoming webhooks).
+ * Telegram client parses the reply) and with a plain "ok" elsewhere (Slack's and Discord's incoming webhooks).
  */
 export async function startHttpCapture(): Promise<HttpCapture> {
   const requests: CapturedRequest[] = [];
