@@ -33,7 +33,7 @@ export interface AlertingRuntime {
   botsChanged(bots: string[]): void;
   /** Every bot's and group's time-based conditions, now: what the evaluation timer runs (tests call it by hand). */
   tick(): void;
-  /** The alerting series of /metrics. */
+  /** The fleet's alerting series of /metrics (each bot's own: alerting.botAlerting). */
   metricsView(): AlertingView;
   /** Alert records as they are created or change (the live hub listens). */
   onAlert(listener: (record: AlertRecord) => void): void;
@@ -120,6 +120,7 @@ export function createAlertingRuntime(deps: {
     persistence: store,
     clock,
     readBot: (bot) => (engine.hasBot(bot) ? { perf: engine.performance(bot), safety: engine.safety(bot) } : undefined),
+    readSafety: (bot) => (engine.hasBot(bot) ? engine.safety(bot) : undefined),
     bots: () => engine.bots(),
     probe: () => probe?.status() ?? null,
     probeBot: probeCfg.bot ?? null,
@@ -181,13 +182,11 @@ export function createAlertingRuntime(deps: {
       evaluateGroups(bots);
     },
     metricsView: () => {
-      const view = a.metricsView();
       // A stable order, so /metrics reads the same before and after a restart.
       return {
-        triggers: view.triggers,
-        firing: view.firing.sort(byBotAndTrigger),
-        alertsTotal: view.alertsTotal.sort(byBotAndTrigger),
-        suppressedTotal: view.suppressedTotal.sort(byBotAndTrigger),
+        firing: a.firing().sort(byBotAndTrigger),
+        alertsTotal: a.alertCounts().sort(byBotAndTrigger),
+        suppressedTotal: a.suppressedCounts().sort(byBotAndTrigger),
         groupTriggers: groups.triggers(),
         groupFiring: groups
           .firing()

@@ -124,6 +124,11 @@ export async function createExporter(config: Config, options: ExporterOptions = 
         return { level: h.level, stale: h.stale, api_status: h.api.status, api_latency_ms: h.api.latency_ms };
       },
       alerting: () => alerts.metricsView(),
+      botAlerting: (bot) => alerts.alerting.botAlerting(bot),
+      revision: (bot) => ({
+        state: `${engine.revision(bot)} ${engine.today()} ${alerts.alerting.healthKey(bot, engine.activity(bot))}`,
+        alerting: alerts.alerting.revision(bot),
+      }),
       websocketClients: () => hub?.clients() ?? 0,
       groups: () => engine.groups().map((g) => engine.group(g)),
       sources: () => ways.health.snapshot(),

@@ -83,7 +83,12 @@ export function botHealth(
 }
 
 /** Stale = has sent at least one heartbeat, and no event for `stale_after_seconds` (boundary included). */
-export function isStale(safety: SafetySnapshot, lastEventAt: number | null, now: number, settings: HealthSettings): boolean {
+export function isStale(
+  safety: Pick<SafetySnapshot, "last_heartbeat_at">,
+  lastEventAt: number | null,
+  now: number,
+  settings: HealthSettings,
+): boolean {
   if (safety.last_heartbeat_at === null || lastEventAt === null) return false;
   return now - lastEventAt >= settings.stale_after_seconds * 1000;
 }

@@ -19,16 +19,35 @@ export interface SuppressedCount {
 export class AlertCounters {
   private readonly firings = new Map<string, AlertCount>();
   private readonly suppressions = new Map<string, SuppressedCount>();
+  /** The same counts by bot, so one bot's are read without going through every bot's. */
+  private readonly byBot = new Map<string, { firings: AlertCount[]; suppressions: SuppressedCount[] }>();
 
   add(bot: string, trigger: string, severity: Severity, firings: number, suppressed: number): void {
+    let ofBot = this.byBot.get(bot);
+    if (!ofBot) this.byBot.set(bot, (ofBot = { firings: [], suppressions: [] }));
     const fk = `${bot}\u0000${trigger}\u0000${severity}`;
-    const f = this.firings.get(fk) ?? { bot, trigger, severity, count: 0 };
+    let f = this.firings.get(fk);
+    if (!f) {
+      this.firings.set(fk, (f = { bot, trigger, severity, count: 0 }));
+      ofBot.firings.push(f);
+    }
     f.count += firings;
-    this.firings.set(fk, f);
     const sk = `${bot}\u0000${trigger}`;
-    const s = this.suppressions.get(sk) ?? { bot, trigger, count: 0 };
+    let s = this.suppressions.get(sk);
+    if (!s) {
+      this.suppressions.set(sk, (s = { bot, trigger, count: 0 }));
+      ofBot.suppressions.push(s);
+    }
     s.count += suppressed;
-    this.suppressions.set(sk, s);
+  }
+
+  /** One bot's counts (copies), in the order they were first counted. */
+  countsOf(bot: string): { alertCounts: AlertCount[]; suppressedCounts: SuppressedCount[] } {
+    const ofBot = this.byBot.get(bot);
+    return {
+      alertCounts: ofBot ? ofBot.firings.map((c) => ({ ...c })) : [],
+      suppressedCounts: ofBot ? ofBot.suppressions.map((c) => ({ ...c })) : [],
+    };
   }
 
   /** Copies, so a reader can't change the counts. */

@@ -6,7 +6,15 @@
 // dispatcher's onDelivery.
 import { newAlertId, type AlertRecord, type Delivery, type Notification, type Severity } from "../domain/alert-record.js";
 import type { Clock } from "../domain/clock.js";
-import { botHealth, overallHealth, type BotHealth, type HealthLevel, type HealthSettings, type ProbeStatus } from "../domain/health.js";
+import {
+  botHealth,
+  isStale,
+  overallHealth,
+  type BotHealth,
+  type HealthLevel,
+  type HealthSettings,
+  type ProbeStatus,
+} from "../domain/health.js";
 import { isTriggerId, TRIGGER_IDS, type TriggerId, type TriggerSettings } from "../domain/trigger-defaults.js";
 import { describeTrigger, evaluateTrigger, type TriggerConfig, type TriggerTableRow } from "../domain/triggers.js";
 import { AlertCounters, type AlertCount, type SuppressedCount } from "./alert-counters.js";
@@ -32,6 +40,8 @@ export interface AlertingOptions {
   clock: Clock;
   /** The engine's current view of a bot; undefined for a bot it doesn't know. */
   readBot: (bot: string) => BotSnapshots | undefined;
+  /** The safety half of readBot alone (health needs no more); without it health reads readBot. */
+  readSafety?: (bot: string) => SafetySnapshot | undefined;
   bots: () => Iterable<string>;
   /** The exporter's own API probe (status() of src/sources/api-probe.ts). */
   probe?: () => ProbeStatus | null;
@@ -55,12 +65,23 @@ export interface FiringAlert {
   severity: Severity;
 }
 
+/** One bot's share of the alerting series of /metrics: its effective triggers and its counts. */
+export interface BotAlerting {
+  /** In TRIGGER_IDS order. */
+  triggers: TriggerTableRow[];
+  alertCounts: AlertCount[];
+  suppressedCounts: SuppressedCount[];
+}
+
 export class Alerting {
   /** Per bot, the state of each trigger in TRIGGER_IDS order (one map lookup per evaluation). */
   private readonly states = new Map<string, (TriggerState | undefined)[]>();
   private readonly table: TriggerTable;
   private readonly counters = new AlertCounters();
   private readonly newId: () => string;
+  /** Per bot, the last of `changes` stamped on it (see revision()). */
+  private readonly revisions = new Map<string, number>();
+  private changes = 0;
 
   constructor(private readonly o: AlertingOptions) {
     this.newId = o.newId ?? newAlertId;
@@ -104,6 +125,7 @@ export class Alerting {
     this.o.persistence.apply(changes);
     for (const [i, state] of next) states[i] = state;
     for (const c of changes.counts) this.counters.add(c.bot, c.trigger, c.severity, 1, c.suppressed ? 1 : 0);
+    this.changed(bot);
     for (const n of outgoing) this.send(n.kind, n.record, health);
     for (const r of changes.records) this.o.onChange?.(r);
   }
@@ -136,14 +158,29 @@ export class Alerting {
     return this.table.rows(this.o.bots());
   }
 
-  /** The alerting series of /metrics (src/exposition/metrics.ts `AlertingView` minus notifications). */
-  metricsView(): {
-    triggers: TriggerTableRow[];
-    firing: FiringAlert[];
-    alertsTotal: AlertCount[];
-    suppressedTotal: SuppressedCount[];
-  } {
-    return { triggers: this.triggers(), firing: this.firing(), alertsTotal: this.alertCounts(), suppressedTotal: this.suppressedCounts() };
+  /** One bot's effective triggers and counts (the per-bot alerting series of /metrics). */
+  botAlerting(bot: string): BotAlerting {
+    const settings = this.table.settingsOf(bot);
+    return { triggers: TRIGGER_IDS.map((trigger, i) => ({ bot, trigger, ...settings[i]! })), ...this.counters.countsOf(bot) };
+  }
+
+  /**
+   * Changes whenever botAlerting(bot) or the bot's firing states may have changed (a transition,
+   * a firing record updated, a trigger setting changed), so /metrics re-reads only such bots.
+   */
+  revision(bot: string): number {
+    return this.revisions.get(bot) ?? 0;
+  }
+
+  /**
+   * What a bot's health depends on besides its own events (its safety state): whether it is stale
+   * at clock.now(), and the probe's verdict when the probe speaks for it. Both move without an
+   * event, so /metrics keys a bot's cached health on this string as well as on its revision.
+   */
+  healthKey(bot: string, activity: Pick<SafetySnapshot, "last_heartbeat_at" | "last_event_at">): string {
+    const stale = isStale(activity, activity.last_event_at, this.o.clock.now(), this.o.settings.health);
+    const probe = this.probeApplies(bot) ? this.probeStatus() : null;
+    return probe === null ? (stale ? "stale" : "") : `${stale ? "stale" : ""} ${probe.status} ${probe.latency_ms}`;
   }
 
   /** Effective settings of one (bot, trigger), run-time overrides included. */
@@ -158,6 +195,7 @@ export class Alerting {
   setTrigger(trigger: string, body: unknown): TriggerChange {
     const applied = this.table.change(trigger, body, this.o.clock.now());
     const affected = applied.bot === null ? [...this.o.bots()] : [applied.bot];
+    for (const b of affected) this.changed(b);
     for (const b of affected) this.evaluate(b);
     return {
       ...applied,
@@ -185,8 +223,8 @@ export class Alerting {
   }
 
   health(bot: string): BotHealth | undefined {
-    const snap = this.o.readBot(bot);
-    return snap ? this.healthFrom(bot, snap.safety, this.o.clock.now(), this.probeStatus()) : undefined;
+    const safety = this.o.readSafety ? this.o.readSafety(bot) : this.o.readBot(bot)?.safety;
+    return safety ? this.healthFrom(bot, safety, this.o.clock.now(), this.probeStatus()) : undefined;
   }
 
   /** Worst level over every known bot (HEALTHY with no bot). */
@@ -200,8 +238,15 @@ export class Alerting {
   }
 
   private healthFrom(bot: string, safety: SafetySnapshot, now: number, probe: ProbeStatus | null): BotHealth {
-    const applies = this.o.probeBot === undefined || this.o.probeBot === null || this.o.probeBot === bot;
-    return botHealth(safety, safety.last_event_at, now, this.o.settings.health, applies ? probe : null);
+    return botHealth(safety, safety.last_event_at, now, this.o.settings.health, this.probeApplies(bot) ? probe : null);
+  }
+
+  private probeApplies(bot: string): boolean {
+    return this.o.probeBot === undefined || this.o.probeBot === null || this.o.probeBot === bot;
+  }
+
+  private changed(bot: string): void {
+    this.revisions.set(bot, ++this.changes);
   }
 
   private probeStatus(): ProbeStatus | null {
@@ -239,7 +284,10 @@ export class Alerting {
       const states = this.statesOf(record.bot);
       const i = TRIGGER_IDS.indexOf(record.trigger);
       const state = states[i];
-      if (state?.firing?.id === record.id) states[i] = { ...state, firing: record };
+      if (state?.firing?.id === record.id) {
+        states[i] = { ...state, firing: record };
+        this.changed(record.bot);
+      }
     }
     this.o.onChange?.(record);
   }

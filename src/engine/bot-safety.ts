@@ -59,6 +59,11 @@ export class BotSafety {
     if (s.last_event_at === null || event.ts > s.last_event_at) s.last_event_at = event.ts;
   }
 
+  /** When the bot last sent a heartbeat and any event (event times; null: never). */
+  activity(): { last_heartbeat_at: number | null; last_event_at: number | null } {
+    return { last_heartbeat_at: this.state.last_heartbeat_at, last_event_at: this.state.last_event_at };
+  }
+
   snapshot(): SafetySnapshot {
     const s = this.state;
     return {

@@ -26,6 +26,8 @@ export interface EngineSnapshotData {
 }
 
 interface BotState {
+  /** Changes with every event applied to the bot (see revision()). */
+  revision: number;
   performance: BotPerformance;
   safety: BotSafety;
   /** The chart's equity curve: one point per event that can move equity. */
@@ -40,6 +42,8 @@ export class Engine {
   private readonly groupStates = new Map<string, GroupPerformance>();
   /** bot → the groups it is a member of (members may be listed before they exist). */
   private readonly groupsOfBot = new Map<string, GroupPerformance[]>();
+  /** Stamped on a bot at each applied event: unique over the engine's bots and events. */
+  private applied = 0;
 
   constructor(
     private readonly settings: MetricsSettings,
@@ -65,6 +69,7 @@ export class Engine {
     if (state === undefined) {
       // A bot exists from its first applied event, of any type.
       state = {
+        revision: 0,
         performance: BotPerformance.create(
           event.bot,
           this.initialEquityOf(event.bot),
@@ -76,6 +81,7 @@ export class Engine {
       };
       this.botStates.set(event.bot, state);
     }
+    state.revision = ++this.applied;
     const groups = this.groupsOfBot.get(event.bot);
     const before = state.performance.currentEquity;
     state.performance.apply(event, this.calendar);
@@ -111,8 +117,7 @@ export class Engine {
   group(group: string): GroupSnapshot {
     const g = this.groupStates.get(group);
     if (g === undefined) throw new Error(`unknown group: ${group}`);
-    const today = this.calendar.dayContaining(this.clock.now()).day;
-    return g.snapshot(today, this.settings);
+    return g.snapshot(this.today(), this.settings);
   }
 
   hasBot(bot: string): boolean {
@@ -126,8 +131,25 @@ export class Engine {
 
   /** The bot's figures as of clock.now(); throws for a bot that has no applied event. */
   performance(bot: string): PerformanceSnapshot {
-    const today = this.calendar.dayContaining(this.clock.now()).day;
-    return this.stateOf(bot).performance.snapshot(today, this.settings);
+    return this.stateOf(bot).performance.snapshot(this.today(), this.settings);
+  }
+
+  /**
+   * The local day of clock.now(): with revision(bot), everything performance(bot) and safety(bot)
+   * are computed from (the day's and week's figures and the daily returns move at midnight).
+   */
+  today(): number {
+    return this.calendar.dayContaining(this.clock.now()).day;
+  }
+
+  /** Changes whenever an event is applied to the bot, and only then; throws for an unknown bot. */
+  revision(bot: string): number {
+    return this.stateOf(bot).revision;
+  }
+
+  /** The event times staleness is measured from (safety(bot)'s, without copying the rest). */
+  activity(bot: string): { last_heartbeat_at: number | null; last_event_at: number | null } {
+    return this.stateOf(bot).safety.activity();
   }
 
   safety(bot: string): SafetySnapshot {
@@ -172,6 +194,7 @@ export class Engine {
     }
     for (const b of data.bots) {
       engine.botStates.set(b.bot, {
+        revision: 0,
         performance: BotPerformance.fromState(b.bot, b.performance, settings.daily_window_days),
         safety: BotSafety.fromState(b.bot, b.safety),
         history: EquityDownsampler.fromState(EQUITY_HISTORY_POINTS, b.history),

@@ -12,7 +12,9 @@ export interface BotHealthView {
   api_latency_ms: number | null;
 }
 
-export interface AlertingView {
+/** One bot's effective trigger settings and alert counts (its per-bot alerting series). */
+export interface BotAlertingView {
+  /** One row per trigger, in trigger order. */
   triggers: Array<{
     bot: string;
     trigger: string;
@@ -21,7 +23,14 @@ export interface AlertingView {
     threshold: number | null;
     min_trades: number | null;
   }>;
+  alertCounts: Array<{ bot: string; trigger: string; severity: string; count: number }>;
+  suppressedCounts: Array<{ bot: string; trigger: string; count: number }>;
+}
+
+/** The fleet's alerting figures: what fires, every count, the channels, the group triggers. */
+export interface AlertingView {
   firing: Array<{ bot: string; trigger: string; severity: string }>;
+  /** Every bot's counts (the ones of no configured trigger are written after every bot's). */
   alertsTotal: Array<{ bot: string; trigger: string; severity: string; count: number }>;
   suppressedTotal: Array<{ bot: string; trigger: string; count: number }>;
   notifications: Array<{ channel: string; sent: number; failed: number }>;
@@ -30,11 +39,22 @@ export interface AlertingView {
   groupFiring?: Array<{ group: string; trigger: string; severity: string }>;
 }
 
-export interface BotView {
-  bot: string;
+/** What a bot's performance, safety and health series are read from; replaced whole when any of it changes. */
+export interface BotStateView {
   perf: PerformanceSnapshot;
   safety: SafetySnapshot;
   health?: BotHealthView;
+}
+
+/**
+ * One bot's part of a scrape. Its two halves are immutable objects, each replaced when what it was
+ * read from changes, so a family's lines for the bot are cached on the half they are read from.
+ */
+export interface BotView {
+  bot: string;
+  state: BotStateView;
+  /** Present when the exporter runs alerting. */
+  alerting?: BotAlertingView;
 }
 
 /** What the exposition reads (the sources' health snapshot satisfies it). */
@@ -57,6 +77,8 @@ export interface StoreView {
 /** Everything one scrape reads, gathered once so the whole scrape is consistent. */
 export interface ScrapeView {
   bots: BotView[];
+  /** Every bot's lines written afresh, the cache neither read nor filled: what the cache must equal. */
+  fresh: boolean;
   alerting: AlertingView | undefined;
   sources: SourceHealthView | undefined;
   store: StoreView | undefined;
@@ -70,23 +92,34 @@ export interface ScrapeView {
   websocketClients: number;
 }
 
-export type Family = FamilyDefinition<ScrapeView>;
+export type Family = FamilyDefinition<ScrapeView, BotView>;
 
+/** A family written from the whole view (fleet-wide, few series, or not per bot). */
 export const family = (
   name: string,
   help: string,
   type: Family["type"],
   labels: readonly string[],
-  collect: Family["collect"],
+  collect: NonNullable<Family["collect"]>,
 ): Family => ({ name, help, type, labels, collect });
+
+const readsState = (b: BotView): object => b.state;
+const readsAlerting = (b: BotView): object => b.alerting!;
+
+/** A family whose series are written bot by bot from the bot's state (performance, safety, health). */
+const stateFamily = (
+  name: string,
+  help: string,
+  type: Family["type"],
+  labels: readonly string[],
+  write: (b: BotView, add: AddSeries) => void,
+): Family => ({ name, help, type, labels, perBot: { reads: readsState, write } });
 
 /** One series per bot, `{bot}`; `undefined` leaves the bot out. */
 export const botFamily = (type: Family["type"], name: string, help: string, read: (b: BotView) => number | undefined): Family =>
-  family(name, help, type, ["bot"], (view, add) => {
-    for (const b of view.bots) {
-      const value = read(b);
-      if (value !== undefined) add(value, b.bot);
-    }
+  stateFamily(name, help, type, ["bot"], (b, add) => {
+    const value = read(b);
+    if (value !== undefined) add(value, b.bot);
   });
 export const botGauge = (name: string, help: string, read: (b: BotView) => number | undefined) => botFamily("gauge", name, help, read);
 const botCounter = (name: string, help: string, read: (b: BotView) => number) => botFamily("counter", name, help, read);
@@ -99,16 +132,14 @@ const oneHot = (
   values: readonly string[],
   current: (b: BotView) => string | null | undefined,
 ): Family =>
-  family(name, help, "gauge", ["bot", label], (view, add) => {
-    for (const b of view.bots) {
-      const now = current(b);
-      for (const v of values) add(now === v ? 1 : 0, b.bot, v);
-    }
+  stateFamily(name, help, "gauge", ["bot", label], (b, add) => {
+    const now = current(b);
+    for (const v of values) add(now === v ? 1 : 0, b.bot, v);
   });
 
 const seconds = (ms: number | null): number => (ms === null ? 0 : ms / 1000);
-const perf = (name: string, help: string, read: (p: PerformanceSnapshot) => number) => botGauge(name, help, (b) => read(b.perf));
-const safety = (name: string, help: string, read: (s: SafetySnapshot) => number) => botGauge(name, help, (b) => read(b.safety));
+const perf = (name: string, help: string, read: (p: PerformanceSnapshot) => number) => botGauge(name, help, (b) => read(b.state.perf));
+const safety = (name: string, help: string, read: (s: SafetySnapshot) => number) => botGauge(name, help, (b) => read(b.state.safety));
 
 export const PERFORMANCE_FAMILIES: Family[] = [
   perf("trading_equity", "Mark-to-market account equity (quote currency).", (p) => p.equity),
@@ -154,25 +185,27 @@ export const SAFETY_FAMILIES: Family[] = [
   safety("trading_open_positions", "Open positions as last reported.", (s) => s.positions.open ?? 0),
   safety("trading_max_positions", "Maximum positions as last reported (0: not reported).", (s) => s.positions.max ?? 0),
   safety("trading_position_utilization_ratio", "Open positions / maximum positions.", (s) => s.positions.utilization),
-  family(
+  stateFamily(
     "trading_trades_total",
     "Closed trades by outcome (win: pnl > 0, loss: pnl < 0, breakeven: pnl = 0).",
     "counter",
     ["bot", "outcome"],
-    (view, add) => {
-      for (const { bot, perf: p } of view.bots) {
-        add(p.trades.wins, bot, "win");
-        add(p.trades.losses, bot, "loss");
-        add(p.trades.breakeven, bot, "breakeven");
-      }
+    ({ bot, state: { perf: p } }, add) => {
+      add(p.trades.wins, bot, "win");
+      add(p.trades.losses, bot, "loss");
+      add(p.trades.breakeven, bot, "breakeven");
     },
   ),
-  botCounter("trading_gross_profit_total", "Sum of winning trades' P&L (quote currency).", (b) => b.perf.gross_profit),
-  botCounter("trading_gross_loss_total", "Sum of losing trades' P&L, as an absolute value (quote currency).", (b) => b.perf.gross_loss),
+  botCounter("trading_gross_profit_total", "Sum of winning trades' P&L (quote currency).", (b) => b.state.perf.gross_profit),
+  botCounter(
+    "trading_gross_loss_total",
+    "Sum of losing trades' P&L, as an absolute value (quote currency).",
+    (b) => b.state.perf.gross_loss,
+  ),
   botCounter(
     "trading_circuit_breaker_trips_total",
     "Times the circuit breaker went from closed to open.",
-    (b) => b.safety.circuit_breaker.trips,
+    (b) => b.state.safety.circuit_breaker.trips,
   ),
   // Never reported: all three 0 (unknown), rather than claiming "connected".
   oneHot(
@@ -180,23 +213,23 @@ export const SAFETY_FAMILIES: Family[] = [
     "Exchange API status, one-hot over connected / degraded / disconnected (all 0: never reported).",
     "status",
     ["connected", "degraded", "disconnected"],
-    (b) => b.health?.api_status ?? b.safety.api.status,
+    (b) => b.state.health?.api_status ?? b.state.safety.api.status,
   ),
   botGauge("trading_api_latency_seconds", "Latency of the exchange API as last reported or probed.", (b) =>
-    seconds(b.health?.api_latency_ms ?? b.safety.api.latency_ms),
+    seconds(b.state.health?.api_latency_ms ?? b.state.safety.api.latency_ms),
   ),
 ];
 
 export const HEALTH_FAMILIES: Family[] = [
   botGauge("trading_bot_stale", "1 when the bot has sent heartbeats but no event for stale_after_seconds.", (b) =>
-    b.health ? (b.health.stale ? 1 : 0) : undefined,
+    b.state.health ? (b.state.health.stale ? 1 : 0) : undefined,
   ),
   oneHot(
     "trading_health_status",
     "Bot health, one-hot over healthy / degraded / critical.",
     "level",
     ["healthy", "degraded", "critical"],
-    (b) => b.health?.level.toLowerCase(),
+    (b) => b.state.health?.level.toLowerCase(),
   ),
 ];
 
@@ -208,36 +241,45 @@ interface TriggerCount {
   count: number;
 }
 
+type BotTrigger = BotAlertingView["triggers"][number];
+
 /**
- * A (bot, trigger[, severity]) counter pre-created at 0 for every configured trigger, so increase()
- * sees the first count, followed by any counted series no longer configured. The counts are few
- * (what fired); they are found per trigger through nested maps, with no key strings per series.
+ * A (bot, trigger[, severity]) counter, pre-created at 0 for every configured trigger so increase()
+ * sees the first count: the bot's counts (few: what fired) matched to its triggers.
  */
-function triggerCounts(view: ScrapeView, counted: TriggerCount[], bySeverity: boolean, add: AddSeries): void {
-  const byBot = new Map<string, Map<string, TriggerCount[]>>();
-  for (const r of counted) {
-    let byTrigger = byBot.get(r.bot);
-    if (!byTrigger) byBot.set(r.bot, (byTrigger = new Map<string, TriggerCount[]>()));
-    const list = byTrigger.get(r.trigger);
-    if (list) list.push(r);
-    else byTrigger.set(r.trigger, [r]);
-  }
-  const used = new Set<TriggerCount>();
-  for (const t of view.alerting?.triggers ?? []) {
+function botTriggerCounts(triggers: BotTrigger[], counted: TriggerCount[], bySeverity: boolean, add: AddSeries): void {
+  for (const t of triggers) {
     let n = 0;
-    for (const r of byBot.get(t.bot)?.get(t.trigger) ?? []) {
-      if (bySeverity && r.severity !== t.severity) continue;
-      n += r.count;
-      used.add(r);
-    }
+    for (const r of counted) if (r.trigger === t.trigger && (!bySeverity || r.severity === t.severity)) n += r.count;
     add(n, t.bot, t.trigger, bySeverity ? t.severity : undefined);
   }
-  for (const r of counted) if (!used.has(r)) add(r.count, r.bot, r.trigger, bySeverity ? r.severity : undefined);
 }
 
-const triggerGauge = (name: string, help: string, read: (t: AlertingView["triggers"][number]) => number | null): Family =>
-  family(name, help, "gauge", ["bot", "trigger"], (view, add) => {
-    for (const t of view.alerting?.triggers ?? []) {
+/** After every bot's: the counted series of no configured trigger (a severity since changed, a bot gone). */
+function unconfiguredCounts(view: ScrapeView, counted: TriggerCount[], bySeverity: boolean, add: AddSeries): void {
+  if (counted.length === 0) return;
+  const byBot = new Map(view.bots.map((b) => [b.bot, b]));
+  for (const r of counted) {
+    const configured = byBot
+      .get(r.bot)
+      ?.alerting?.triggers.some((t) => t.trigger === r.trigger && (!bySeverity || t.severity === r.severity));
+    if (!configured) add(r.count, r.bot, r.trigger, bySeverity ? r.severity : undefined);
+  }
+}
+
+/** A family written bot by bot from the bot's alerting view. */
+const alertingFamily = (
+  name: string,
+  help: string,
+  type: Family["type"],
+  labels: readonly string[],
+  write: (a: BotAlertingView, add: AddSeries) => void,
+  after?: Family["after"],
+): Family => ({ name, help, type, labels, perBot: { reads: readsAlerting, write: (b, add) => write(b.alerting!, add) }, after });
+
+const triggerGauge = (name: string, help: string, read: (t: BotTrigger) => number | null): Family =>
+  alertingFamily(name, help, "gauge", ["bot", "trigger"], (a, add) => {
+    for (const t of a.triggers) {
       const value = read(t);
       if (value !== null) add(value, t.bot, t.trigger);
     }
@@ -255,15 +297,21 @@ export const ALERTING_FAMILIES: Family[] = [
     for (const f of view.alerting?.firing ?? []) add(1, f.bot, f.trigger, f.severity);
   }),
   // Pre-created at 0 for every (bot, trigger), so increase() sees the first firing.
-  family("trading_alerts_total", "Native alert firings.", "counter", ["bot", "trigger", "severity"], (view, add) =>
-    triggerCounts(view, view.alerting?.alertsTotal ?? [], true, add),
+  alertingFamily(
+    "trading_alerts_total",
+    "Native alert firings.",
+    "counter",
+    ["bot", "trigger", "severity"],
+    (a, add) => botTriggerCounts(a.triggers, a.alertCounts, true, add),
+    (view, add) => unconfiguredCounts(view, view.alerting?.alertsTotal ?? [], true, add),
   ),
-  family(
+  alertingFamily(
     "trading_alerts_suppressed_total",
     "Firings not notified because of the cooldown (debounce).",
     "counter",
     ["bot", "trigger"],
-    (view, add) => triggerCounts(view, view.alerting?.suppressedTotal ?? [], false, add),
+    (a, add) => botTriggerCounts(a.triggers, a.suppressedCounts, false, add),
+    (view, add) => unconfiguredCounts(view, view.alerting?.suppressedTotal ?? [], false, add),
   ),
   channelCounter("trading_notifications_total", "Notifications delivered, by channel.", (n) => n.sent),
   channelCounter("trading_notification_failures_total", "Notifications that failed after every attempt, by channel.", (n) => n.failed),

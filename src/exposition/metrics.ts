@@ -3,6 +3,11 @@
 // metrics. Every trading_* value is read from the in-memory state at scrape time: one ScrapeView
 // per scrape, read from the engine once, so a scrape is internally consistent; the families
 // (families.ts) write their series from it without per-series label hashing (ready-family.ts).
+//
+// Reading every bot's snapshots and writing its ~80 series on each scrape made a scrape cost
+// proportional to the fleet. The source says, per bot, what its figures were read from (its
+// revision); a bot whose revision is unchanged keeps its view objects, and the families keep the
+// lines written from them, so a scrape reads and writes only the bots that changed.
 import client, { Registry, type OpenMetricsContentType, type RegistryContentType } from "prom-client";
 import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
 import { EVENT_TYPES } from "../domain/events.js";
@@ -13,7 +18,9 @@ import {
   PERFORMANCE_FAMILIES,
   SAFETY_FAMILIES,
   type AlertingView,
+  type BotAlertingView,
   type BotHealthView,
+  type BotView,
   type Family,
   type ScrapeView,
   type SourceHealthView,
@@ -33,7 +40,17 @@ export interface ExpositionSource {
   safety(bot: string): SafetySnapshot;
   /** Health per bot; without it the health families are left out. */
   health?(bot: string): BotHealthView;
+  /** The fleet's alerting figures; without it (and botAlerting) the alerting families are left out. */
   alerting?(): AlertingView;
+  /** One bot's triggers and counts; given with alerting. */
+  botAlerting?(bot: string): BotAlertingView;
+  /**
+   * Two keys that change whenever what they cover may have changed: `state`, the bot's
+   * performance, safety and health (its events, the day, its staleness, the probe's verdict);
+   * `alerting`, its triggers and counts. A bot whose keys are unchanged is not read again.
+   * Without revision every bot is read afresh on every scrape.
+   */
+  revision?(bot: string): { state: string; alerting: number };
   /** Health of the configured ways in (§18). */
   sources?(): SourceHealthView;
   /** The event store's room and faults (§15). */
@@ -43,9 +60,16 @@ export interface ExpositionSource {
   groups?(): GroupSnapshot[];
 }
 
+export interface RenderOptions {
+  /** Every bot read and written afresh, the cache neither read nor filled: what a cached render must equal. */
+  fresh?: boolean;
+}
+
 export interface ExporterMetrics {
   /** Serves the registry matching the scraper's Accept header. */
-  render(accept: string | undefined): Promise<{ contentType: string; body: string }>;
+  render(accept: string | undefined, options?: RenderOptions): Promise<{ contentType: string; body: string }>;
+  /** The same body as Buffers to write one after the other (blocks cached since the last change are reused). */
+  renderChunks(accept: string | undefined): Promise<{ contentType: string; chunks: Buffer[] }>;
   eventAccepted(type: string): void;
   eventRejected(reason: string, count?: number): void;
   duplicateTrade(bot: string): void;
@@ -66,10 +90,29 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
   const duplicates = new Map<string, number>();
   const bump = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
 
+  const readState = (bot: string) => ({ perf: source.performance(bot), safety: source.safety(bot), health: source.health?.(bot) });
+  const readAlerting = (bot: string) => source.botAlerting?.(bot);
+  /** Each bot's view as of its keys. */
+  const cached = new Map<string, { state: string; alerting: number; view: BotView }>();
+  const botView = (bot: string, fresh: boolean): BotView => {
+    if (fresh || !source.revision) return { bot, state: readState(bot), alerting: readAlerting(bot) };
+    const keys = source.revision(bot);
+    const last = cached.get(bot);
+    if (last && last.state === keys.state && last.alerting === keys.alerting) return last.view;
+    const view: BotView = {
+      bot,
+      state: last && last.state === keys.state ? last.view.state : readState(bot),
+      alerting: last && last.alerting === keys.alerting ? last.view.alerting : readAlerting(bot),
+    };
+    cached.set(bot, { ...keys, view });
+    return view;
+  };
+
   let view: ScrapeView | undefined;
-  const refresh = (): void => {
+  const refresh = (fresh: boolean): void => {
     view = {
-      bots: source.bots().map((bot) => ({ bot, perf: source.performance(bot), safety: source.safety(bot), health: source.health?.(bot) })),
+      bots: source.bots().map((bot) => botView(bot, fresh)),
+      fresh,
       alerting: source.alerting?.(),
       sources: source.sources?.(),
       store: source.store?.(),
@@ -86,7 +129,7 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
     ...PERFORMANCE_FAMILIES,
     ...SAFETY_FAMILIES,
     ...(source.health ? HEALTH_FAMILIES : []),
-    ...(source.alerting ? ALERTING_FAMILIES : []),
+    ...(source.alerting && source.botAlerting ? ALERTING_FAMILIES : []),
     ...(source.sources ? SOURCE_FAMILIES : []),
     ...GROUP_FAMILIES,
     ...(source.alerting ? GROUP_ALERTING_FAMILIES : []),
@@ -102,13 +145,17 @@ export function createExporterMetrics(source: ExpositionSource, version: string)
     addDefaultMetrics(register);
   }
 
+  const registryFor = (accept: string | undefined) => (accept?.includes("application/openmetrics-text") ? openMetrics : text);
   return {
-    async render(accept) {
-      const registry = accept?.includes("application/openmetrics-text") ? openMetrics : text;
-      refresh();
-      // prom-client prints NaN as "Nan"; both formats spell it "NaN". Every sample line ends in "\n".
-      const body = (await registry.metrics()).replaceAll(" Nan\n", " NaN\n");
-      return { contentType: registry.contentType, body };
+    async render(accept, options = {}) {
+      const registry = registryFor(accept);
+      refresh(options.fresh === true);
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+    async renderChunks(accept) {
+      const registry = registryFor(accept);
+      refresh(false);
+      return { contentType: registry.contentType, chunks: await registry.metricsChunks() };
     },
     eventAccepted: (type) => void bump(events, type),
     eventRejected: (reason, count = 1) => void bump(rejected, reason, count),

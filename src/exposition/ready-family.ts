@@ -10,17 +10,39 @@
 // prom-client would write, so a scrape of thousands of series allocates one string per line
 // instead of prom-client's arrays and objects per value (test/exposition/ready-family.test.ts
 // proves the two byte for byte).
+//
+// A family written bot by bot (`perBot`) also keeps each bot's lines, cached on the object of the
+// bot's view they were read from (a view replaces that object when what it holds changes), and the
+// block of every bot's lines, encoded once, while no bot's object changes: an idle scrape of many
+// bots then writes the same bytes again instead of formatting them.
 import { Registry, type MetricType, type RegistryContentType } from "prom-client";
 
-/** One family of §9: name, help, type, its label names and how to write its series. */
-export interface FamilyDefinition<V> {
+/**
+ * One family of §9: name, help, type, its label names and how to write its series: from the whole
+ * view (`collect`), or bot by bot (`perBot`, then `after`).
+ */
+export interface FamilyDefinition<V, B = never> {
   name: string;
   help: string;
   type: "gauge" | "counter";
   /** At most three label names. */
   labels: readonly string[];
   /** Writes every series: `add(value, labelValues…)`, label values in the order of `labels`. */
-  collect(view: V, add: AddSeries): void;
+  collect?: (view: V, add: AddSeries) => void;
+  /**
+   * Writes one bot's series from the part of its view that `reads` returns, and from nothing else:
+   * that object is what the bot's lines are cached on. Needs a view that is a BotsView<B>.
+   */
+  perBot?: { reads: (bot: B) => object; write: (bot: B, add: AddSeries) => void };
+  /** With perBot: series written after every bot's. */
+  after?: (view: V, add: AddSeries) => void;
+}
+
+/** What a view of per-bot families holds besides its own fields. */
+export interface BotsView<B> {
+  bots: readonly B[];
+  /** Every bot's lines written afresh, the cache neither read nor filled. */
+  fresh: boolean;
 }
 
 export type AddSeries = (value: number, a?: string, b?: string, c?: string) => void;
@@ -83,7 +105,7 @@ function sampleValue(x: number): string {
 }
 
 /** What Registry.metrics() and Registry.resetMetrics() call on a registered metric. */
-export class ReadyFamily<V> {
+export class ReadyFamily<V, B = never> {
   name: string; // the OpenMetrics registry strips a counter's `_total` from it; one instance per registry
   readonly help: string;
   readonly type: MetricType;
@@ -91,7 +113,7 @@ export class ReadyFamily<V> {
   private readonly labelSets: LabelSets;
 
   constructor(
-    private readonly definition: FamilyDefinition<V>,
+    private readonly definition: FamilyDefinition<V, B>,
     private readonly view: () => V,
   ) {
     this.name = definition.name;
@@ -104,10 +126,15 @@ export class ReadyFamily<V> {
     const values: Value[] = [];
     const withLabels = this.definition.labels.length > 0;
     const counter = this.definition.type === "counter";
-    this.definition.collect(this.view(), (raw, a, b, c) => {
+    const add: AddSeries = (raw, a, b, c) => {
       const value = counter ? countable(raw) : raw;
       values.push(withLabels ? { value, sharedLabels: this.labelSets.get(a!, b, c) } : { value });
-    });
+    };
+    const view = this.view();
+    const { collect, perBot, after } = this.definition;
+    collect?.(view, add);
+    if (perBot) for (const bot of botsOf<B>(view).bots) perBot.write(bot, add);
+    after?.(view, add);
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 
@@ -119,22 +146,71 @@ export class ReadyFamily<V> {
   private prefixName = "";
   private unlabelledPrefix = "";
 
+  /** Each bot's lines ("\n" before each), by the object of its view they were read from. */
+  private botLines = new WeakMap<object, string>();
+  /** The objects the cached block was written from, bot by bot, and the block (every bot's lines). */
+  private blockParts: readonly object[] = [];
+  private block: Buffer | undefined;
+
   /**
    * The family's block of the exposition, as Registry.getMetricsAsString would write it: HELP,
-   * TYPE, then one line per series, joined by "\n" without a trailing one.
+   * TYPE, then one line per series, joined by "\n" without a trailing one; in pieces (a cached
+   * block of every bot's lines stays a Buffer).
    */
-  formatText(openMetrics: boolean): string {
+  formatChunks(openMetrics: boolean): Array<string | Buffer> {
     const name = escapeText(this.name);
     const sample = openMetrics && this.definition.type === "counter" ? `${name}_total` : name;
     if (sample !== this.prefixName) {
       this.prefixName = sample;
       this.unlabelledPrefix = `${sample} `;
       this.prefixes.clear();
+      this.botLines = new WeakMap();
+      this.block = undefined;
+      this.blockParts = [];
     }
-    let text = `# HELP ${name} ${escapeText(this.help)}\n# TYPE ${name} ${this.definition.type}`;
+    const head = `# HELP ${name} ${escapeText(this.help)}\n# TYPE ${name} ${this.definition.type}`;
+    const view = this.view();
+    const { collect, perBot, after } = this.definition;
+    if (!perBot) return [head + this.lines(view, collect!)];
+    const { bots, fresh } = botsOf<B>(view);
+    const tail = after ? this.lines(view, after) : "";
+    if (fresh) {
+      let text = head;
+      for (const bot of bots) text += this.lines(bot, perBot.write);
+      return [text + tail];
+    }
+    return [head, this.botsBlock(bots, perBot), tail];
+  }
+
+  /** formatChunks as one string. */
+  formatText(openMetrics: boolean): string {
+    return this.formatChunks(openMetrics)
+      .map((c) => (typeof c === "string" ? c : c.toString()))
+      .join("");
+  }
+
+  /** Every bot's lines, from the cache for each bot whose part of the view is the one they were written from. */
+  private botsBlock(bots: readonly B[], perBot: NonNullable<FamilyDefinition<V, B>["perBot"]>): Buffer {
+    const parts = bots.map((bot) => perBot.reads(bot));
+    const last = this.blockParts;
+    if (this.block !== undefined && parts.length === last.length && parts.every((part, i) => part === last[i])) return this.block;
+    let text = "";
+    bots.forEach((bot, i) => {
+      const part = parts[i]!;
+      let lines = this.botLines.get(part);
+      if (lines === undefined) this.botLines.set(part, (lines = this.lines(bot, perBot.write)));
+      text += lines;
+    });
+    this.blockParts = parts;
+    return (this.block = Buffer.from(text));
+  }
+
+  /** The series `write` adds, each line with "\n" before it. */
+  private lines<T>(from: T, write: (from: T, add: AddSeries) => void): string {
     const names = this.definition.labels;
     const counter = this.definition.type === "counter";
-    this.definition.collect(this.view(), (raw, a, b, c) => {
+    let text = "";
+    write(from, (raw, a, b, c) => {
       const value = sampleValue(counter ? countable(raw) : raw);
       if (names.length === 0) {
         text += `\n${this.unlabelledPrefix}${value}`;
@@ -144,7 +220,7 @@ export class ReadyFamily<V> {
       let prefix = this.prefixes.get(set);
       if (prefix === undefined) {
         const labels = names.map((n) => `${n}="${escapeLabel(set[n]!)}"`).join(",");
-        this.prefixes.set(set, (prefix = `${sample}{${labels}} `));
+        this.prefixes.set(set, (prefix = `${this.prefixName}{${labels}} `));
       }
       text += `\n${prefix}${value}`;
     });
@@ -152,14 +228,53 @@ export class ReadyFamily<V> {
   }
 }
 
+/** A view with per-bot families is a BotsView (FamilyDefinition.perBot). */
+const botsOf = <B>(view: unknown): BotsView<B> => view as BotsView<B>;
+
+/** prom-client writes NaN as "Nan"; both exposition formats spell it "NaN". */
+const spellNaN = (block: string): string => block.replaceAll(" Nan\n", " NaN\n").replace(/ Nan$/, " NaN");
+
 /**
- * A prom-client Registry whose ReadyFamily members write their own block (formatText); every other
- * metric (process_*, nodejs_*) goes through prom-client's formatting as before.
+ * A prom-client Registry whose ReadyFamily members write their own block (formatChunks); every
+ * other metric (process_*, nodejs_*) goes through prom-client's formatting as before. metrics() is
+ * Registry.metrics() (the same separators and end), made of metricsChunks().
  */
 export class ExpositionRegistry<T extends RegistryContentType> extends Registry<T> {
   // Registry.metrics() calls this for each registered metric; prom-client's typings leave it out.
   async getMetricsAsString(metric: unknown): Promise<string> {
     if (metric instanceof ReadyFamily) return metric.formatText(this.contentType === Registry.OPENMETRICS_CONTENT_TYPE);
     return (Registry.prototype as unknown as { getMetricsAsString(m: unknown): Promise<string> }).getMetricsAsString.call(this, metric);
+  }
+
+  override async metrics(): Promise<string> {
+    return Buffer.concat(await this.metricsChunks()).toString();
+  }
+
+  /** The exposition as Buffers to write one after the other (cached blocks are written as they are). */
+  async metricsChunks(): Promise<Buffer[]> {
+    const openMetrics = this.contentType === Registry.OPENMETRICS_CONTENT_TYPE;
+    const blocks = await Promise.all(
+      this.getMetricsAsArray().map(async (metric): Promise<Array<string | Buffer>> => {
+        // As Registry.metrics() does: OpenMetrics names a counter without its `_total`.
+        if (openMetrics && metric.type === ("counter" as unknown as MetricType)) metric.name = metric.name.replace(/_total$/, "");
+        if (metric instanceof ReadyFamily) return metric.formatChunks(openMetrics);
+        return [spellNaN(await this.getMetricsAsString(metric))];
+      }),
+    );
+    const chunks: Buffer[] = [];
+    let text = "";
+    blocks.forEach((block, i) => {
+      if (i > 0) text += openMetrics ? "\n" : "\n\n";
+      for (const c of block) {
+        if (typeof c === "string") text += c;
+        else {
+          if (text !== "") chunks.push(Buffer.from(text));
+          chunks.push(c);
+          text = "";
+        }
+      }
+    });
+    chunks.push(Buffer.from(text + (openMetrics ? "\n# EOF\n" : "\n")));
+    return chunks;
   }
 }

@@ -3,7 +3,7 @@
 // of ending the process. Read at scrape time like every other family.
 import { family, type Family, type StoreView } from "./families.js";
 
-const ifStore = (collect: (store: StoreView, add: (value: number, label?: string) => void) => void): Family["collect"] => {
+const ifStore = (collect: (store: StoreView, add: (value: number, label?: string) => void) => void): NonNullable<Family["collect"]> => {
   return (view, add) => {
     if (view.store) collect(view.store, add);
   };

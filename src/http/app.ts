@@ -24,7 +24,7 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /** The part of the exposition the app serves: `/metrics` and the rejected-event counter. */
 export interface MetricsEndpoint {
-  render(accept: string | undefined): Promise<{ contentType: string; body: string }>;
+  renderChunks(accept: string | undefined): Promise<{ contentType: string; chunks: Buffer[] }>;
   eventRejected(reason: string): void;
 }
 
@@ -86,8 +86,15 @@ export function createApp(deps: AppDeps): express.Express {
   const readAuth = readTokenAuth(deps.auth.readToken);
   app.use("/api", (req, res, next) => (isWrite(req.method) ? next() : readAuth(req, res, next)));
   app.get("/metrics", readAuth, async (req, res) => {
-    const { contentType, body } = await deps.metrics.render(req.get("accept"));
-    res.type(contentType).send(body);
+    const { contentType, chunks } = await deps.metrics.renderChunks(req.get("accept"));
+    // Written piece by piece: the cached blocks go out as they are, with no copy into one body and
+    // no ETag (a hash of megabytes at 1,000 bots that no scraper sends back).
+    res.type(contentType).setHeader(
+      "Content-Length",
+      chunks.reduce((n, c) => n + c.length, 0),
+    );
+    for (const c of chunks) res.write(c);
+    res.end();
   });
 
   app.use(ingestRouter(deps.pipeline));

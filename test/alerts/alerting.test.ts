@@ -235,20 +235,77 @@ describe("Alerting", () => {
 });
 
 describe("metrics view (trading_alert_* series)", () => {
-  it("gives the effective table, what fires and the counters", () => {
+  it("gives each bot's effective triggers and counts, what fires, and a revision that moves with them", () => {
     const h = harness({ bots: { beta: { triggers: { low_win_rate: { min_trades: 40 } } } } });
-    h.set("alpha", {}, KILL);
     h.set("beta");
-    const view = h.alerting.metricsView();
-    expect(view.triggers).toHaveLength(18);
-    expect(view.triggers.find((r) => r.bot === "beta" && r.trigger === "low_win_rate")).toMatchObject({
+    const calm = h.alerting.revision("alpha");
+    h.set("alpha", {}, KILL);
+    expect(h.alerting.revision("alpha")).not.toBe(calm);
+    const alpha = h.alerting.botAlerting("alpha");
+    const beta = h.alerting.botAlerting("beta");
+    expect(alpha.triggers).toHaveLength(9);
+    expect(beta.triggers.find((r) => r.trigger === "low_win_rate")).toMatchObject({
+      bot: "beta",
       min_trades: 40,
       threshold: 0.3,
       enabled: true,
     });
-    expect(view.triggers.find((r) => r.bot === "alpha" && r.trigger === "low_win_rate")).toMatchObject({ min_trades: 10 });
-    expect(view.firing).toEqual([{ bot: "alpha", trigger: "kill_switch_activation", severity: "critical" }]);
-    expect(view.alertsTotal).toEqual([{ bot: "alpha", trigger: "kill_switch_activation", severity: "critical", count: 1 }]);
-    expect(view.suppressedTotal).toEqual([{ bot: "alpha", trigger: "kill_switch_activation", count: 0 }]);
+    expect(alpha.triggers.find((r) => r.trigger === "low_win_rate")).toMatchObject({ bot: "alpha", min_trades: 10 });
+    expect(h.alerting.firing()).toEqual([{ bot: "alpha", trigger: "kill_switch_activation", severity: "critical" }]);
+    expect(alpha.alertCounts).toEqual([{ bot: "alpha", trigger: "kill_switch_activation", severity: "critical", count: 1 }]);
+    expect(alpha.suppressedCounts).toEqual([{ bot: "alpha", trigger: "kill_switch_activation", count: 0 }]);
+    expect(beta.alertCounts).toEqual([]);
+    expect(h.alerting.alertCounts()).toEqual(alpha.alertCounts);
+
+    // Nothing changed: the same revision. A trigger setting changed: every bot's moves.
+    const before = [h.alerting.revision("alpha"), h.alerting.revision("beta")];
+    h.alerting.evaluate("alpha");
+    h.alerting.evaluate("beta");
+    expect([h.alerting.revision("alpha"), h.alerting.revision("beta")]).toEqual(before);
+    h.alerting.setTrigger("low_win_rate", { threshold: 0.2 });
+    expect(h.alerting.revision("alpha")).not.toBe(before[0]);
+    expect(h.alerting.revision("beta")).not.toBe(before[1]);
+    expect(h.alerting.botAlerting("beta").triggers.find((r) => r.trigger === "low_win_rate")).toMatchObject({ threshold: 0.2 });
+  });
+});
+
+describe("health key (what a bot's cached health series are keyed on besides its events)", () => {
+  const probe = (status: "connected" | "degraded" | "disconnected", latency_ms: number) => ({
+    status,
+    latency_ms,
+    checked_at: T0,
+    consecutive_failures: status === "disconnected" ? 3 : 0,
+    error: null,
+  });
+
+  it("moves when the bot goes stale, and with the probe's status and latency", () => {
+    const h = harness();
+    const heard = { last_heartbeat_at: T0, last_event_at: T0 };
+    const fresh = h.alerting.healthKey("alpha", heard);
+    h.clock.advance(599 * S);
+    expect(h.alerting.healthKey("alpha", heard)).toBe(fresh);
+    h.clock.advance(1 * S); // stale_after_seconds (600), boundary included
+    const stale = h.alerting.healthKey("alpha", heard);
+    expect(stale).not.toBe(fresh);
+    // Without a heartbeat a bot is never stale.
+    expect(h.alerting.healthKey("alpha", { last_heartbeat_at: null, last_event_at: T0 })).toBe(fresh);
+
+    h.probeStatus = probe("connected", 20);
+    const connected = h.alerting.healthKey("alpha", heard);
+    expect(connected).not.toBe(stale);
+    h.probeStatus = probe("connected", 35);
+    const slower = h.alerting.healthKey("alpha", heard);
+    expect(slower).not.toBe(connected);
+    h.probeStatus = probe("disconnected", 35);
+    expect(h.alerting.healthKey("alpha", heard)).not.toBe(slower);
+  });
+
+  it("ignores the probe for a bot it does not speak for", () => {
+    const h = harness({ probeBot: "beta" });
+    const heard = { last_heartbeat_at: T0, last_event_at: T0 };
+    const before = h.alerting.healthKey("alpha", heard);
+    h.probeStatus = probe("disconnected", 5);
+    expect(h.alerting.healthKey("alpha", heard)).toBe(before);
+    expect(h.alerting.healthKey("beta", heard)).not.toBe(before);
   });
 });
