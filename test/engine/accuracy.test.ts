@@ -47,6 +47,33 @@ describe("rolling window accuracy", () => {
     expect(worst).toBeLessThan(1e-9);
   });
 
+  it("is exact again from the moment a return 10^15 times the others leaves the window", () => {
+    // A P&L over an equity that is a rounding remainder gives such returns (−1.2·10¹⁹ was seen):
+    // while one is in the window the sums are kept to ~2⁻¹⁰⁶ of its square, far more than the rest.
+    const capacity = 1000;
+    const random = seededRandom(11);
+    for (const outlier of [-1.2e19, 3e12, -4e150, 2e200]) {
+      const window = new RollingReturns(capacity);
+      const ring: number[] = [];
+      let worst = 0;
+      for (let i = 0; i < 3 * capacity; i++) {
+        const r = i === capacity / 2 ? outlier : (random() - 0.45) * 0.02;
+        window.push(r, r > 0);
+        ring.push(r);
+        if (ring.length > capacity) ring.shift();
+        // From the push that evicts the outlier on, over a whole window's length (the fresh-sum swap
+        // replaces the sums only at its end), every 7th step.
+        const sinceEviction = i - (capacity / 2 + capacity);
+        if (sinceEviction >= 0 && sinceEviction % 7 === 0) {
+          const stats = window.stats();
+          worst = Math.max(worst, relativeError(sharpeRatio(stats, 365), exactSharpe(ring, 365)));
+          worst = Math.max(worst, relativeError(sortinoRatio(stats, 365), exactSortino(ring, 365)));
+        }
+      }
+      expect(worst, `after an outlier of ${outlier}`).toBeLessThan(1e-12);
+    }
+  });
+
   it("keeps Sharpe NaN (not a huge number) when the window holds identical values after a long history", () => {
     const window = new RollingReturns(50);
     const random = seededRandom(7);
