@@ -76,6 +76,8 @@ export class LiveHub {
 
   /** Call once per applied (non-duplicate) trade. `effectiveReturn`: the engine's return for it, if known. */
   tradeApplied(bot: string, trade: TradeEvent, effectiveReturn?: number | null): void {
+    // Most trades arrive with nobody watching: the record is built only for a client to send it to.
+    if (this.clientSet.size === 0) return;
     this.broadcast("trade", bot, tradeRecord(trade, effectiveReturn ?? trade.return ?? null));
   }
 
