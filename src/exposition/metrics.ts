@@ -11,27 +11,14 @@
 import client, { Registry, type OpenMetricsContentType, type RegistryContentType } from "prom-client";
 import type { GroupSnapshot, PerformanceSnapshot, SafetySnapshot } from "../domain/snapshots.js";
 import { EVENT_TYPES } from "../domain/events.js";
-import {
-  ALERTING_FAMILIES,
-  EXPORTER_FAMILIES,
-  HEALTH_FAMILIES,
-  PERFORMANCE_FAMILIES,
-  SAFETY_FAMILIES,
-  type AlertingView,
-  type BotAlertingView,
-  type BotHealthView,
-  type BotView,
-  type Family,
-  type ScrapeView,
-  type SourceHealthView,
-  type StoreView,
-} from "./families.js";
+import { ALERTING_FAMILIES, EXPORTER_FAMILIES, HEALTH_FAMILIES, PERFORMANCE_FAMILIES, SAFETY_FAMILIES, type Family } from "./families.js";
+import type { AlertingView, BotAlertingView, BotHealthView, BotView, ScrapeView, SourceHealthView, StoreView } from "./scrape-view.js";
 import { ExpositionRegistry, ReadyFamily } from "./ready-family.js";
 import { SOURCE_FAMILIES } from "./source-metrics.js";
 import { GROUP_ALERTING_FAMILIES, GROUP_FAMILIES } from "./group-metrics.js";
 import { STORE_FAMILIES } from "./store-metrics.js";
 
-export type { AlertingView } from "./families.js";
+export type { AlertingView } from "./scrape-view.js";
 
 /** What the exposition reads; the server provides it. */
 export interface ExpositionSource {

@@ -1,7 +1,8 @@
 // The exporter's own storage series (§15): room on the data directory's file system, the size of
 // the SQLite files, whether journal writes fail, and the faults that are logged and skipped instead
 // of ending the process. Read at scrape time like every other family.
-import { family, type Family, type StoreView } from "./families.js";
+import { family, type Family } from "./families.js";
+import type { StoreView } from "./scrape-view.js";
 
 const ifStore = (collect: (store: StoreView, add: (value: number, label?: string) => void) => void): NonNullable<Family["collect"]> => {
   return (view, add) => {

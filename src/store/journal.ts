@@ -1,17 +1,18 @@
 // The durable event journal (§10): append-only SQLite in WAL mode, a committed batch stored as a
 // few rows (event-batches.ts). An event counts as received only once the transaction that wrote it
 // has committed; the pipeline acknowledges after that. Appended events are kept in memory until the
-// end of the transaction and written there, in the same transaction, as batches. Idempotency keys (a trade's id, any other event's optional id: §15) live in their
-// own table so retention can drop old raw events without ever letting a re-sent event count twice.
+// end of the transaction and written there, in the same transaction, as batches. Idempotency keys
+// (a trade's id, any other event's optional id: §15) live in their own table (journal-schema.ts) so
+// retention can drop old raw events without ever letting a re-sent event count twice.
 // Sequence numbers are never reused: snapshots point at them, so a number handed out again after a
 // prune emptied the table would hide every later event from the next restart.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { TradingEvent } from "../domain/events.js";
 import { BUSY_TIMEOUT_MS, closeForReadOnlyStart, connect, sqliteCode, useWal, type Db } from "./connection.js";
+import { JOURNAL_SCHEMA, migrateSnapshotKeys, migrateTradeIds } from "./journal-schema.js";
 import {
   BATCH_EVENTS_MAX,
-  BATCH_SCHEMA,
   EVENTS_VIEW,
   batchWriter,
   decodeBotRow,
@@ -33,58 +34,6 @@ export interface EngineSnapshotRow {
   id: number;
   seq: number;
   fingerprint: string;
-}
-
-const SCHEMA = `${BATCH_SCHEMA}
-CREATE TABLE IF NOT EXISTS event_ids (
-  bot TEXT NOT NULL,
-  type TEXT NOT NULL,
-  id TEXT NOT NULL,
-  PRIMARY KEY (bot, type, id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS journal_meta (
-  key TEXT PRIMARY KEY,
-  value INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS engine_snapshots (
-  id INTEGER PRIMARY KEY,
-  seq INTEGER NOT NULL,
-  fingerprint TEXT NOT NULL,
-  taken_at INTEGER NOT NULL,
-  data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS pruned_equity (
-  bot TEXT PRIMARY KEY,
-  equity REAL NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS source_state (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-) WITHOUT ROWID;
-`;
-
-/** Databases written before every event type had idempotency keys kept trade ids apart. */
-function migrateTradeIds(db: Db): void {
-  const old = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'trade_ids'").get();
-  if (old === undefined) return;
-  db.transaction(() => {
-    db.exec("INSERT OR IGNORE INTO event_ids (bot, type, id) SELECT bot, 'trade', trade_id FROM trade_ids; DROP TABLE trade_ids;");
-  }).immediate();
-}
-
-/**
- * Snapshots were keyed by sequence number, so two could not cover the same one; retention keeps two
- * copies of the state at the point it prunes to, so they get an id of their own.
- */
-function migrateSnapshotKeys(db: Db): void {
-  const columns = db.prepare("SELECT name FROM pragma_table_info('engine_snapshots')").all() as { name: string }[];
-  if (columns.some((c) => c.name === "id")) return;
-  db.transaction(() => {
-    db.exec(`ALTER TABLE engine_snapshots RENAME TO engine_snapshots_by_seq;
-      CREATE TABLE engine_snapshots (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, fingerprint TEXT NOT NULL, taken_at INTEGER NOT NULL, data TEXT NOT NULL);
-      INSERT INTO engine_snapshots (seq, fingerprint, taken_at, data) SELECT seq, fingerprint, taken_at, data FROM engine_snapshots_by_seq ORDER BY seq;
-      DROP TABLE engine_snapshots_by_seq;`);
-  }).immediate();
 }
 
 const HIGH_WATER = "seq_high_water";
@@ -131,7 +80,7 @@ export class Journal {
   ) {
     const rowPerEvent = keepsEventRows(db);
     try {
-      db.exec(SCHEMA);
+      db.exec(JOURNAL_SCHEMA);
       migrateTradeIds(db);
       migrateSnapshotKeys(db);
       migrateEventRows(db);
