@@ -100,7 +100,11 @@ describe("groups (§19)", () => {
           }
         }
       }),
-      { numRuns: 150, endOnFailure: true },
+      {
+        numRuns: 150,
+        endOnFailure: true,
+        ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
+      },
     );
   });
 });
