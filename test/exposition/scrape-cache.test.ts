@@ -6,24 +6,13 @@
 // byte for byte in both formats. FC_SEED=<n> replays one sequence.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../support/exporter.js";
+import { seededRandom } from "../support/exact-stats.js";
 
 const OPENMETRICS = "application/openmetrics-text; version=1.0.0";
 const STEPS = 400;
 const BOTS = ["alpha", "beta", "gamma", "delta", "epsilon"];
 const TRIGGERS = ["daily_drawdown", "weekly_drawdown", "total_drawdown", "consecutive_losses", "low_win_rate", "bot_stale"];
 const MOVES_S = [1, 7, 45, 61, 600, 3_600, 6 * 3_600, 86_400, 3 * 86_400];
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The trading_* blocks of a body, except the two the exporter reads from the file system at each
@@ -59,7 +48,7 @@ describe("the cached /metrics", () => {
   const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
   it(`equals a fresh render after every step of a random sequence (FC_SEED=${seed})`, async () => {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const sent: object[] = [];
     let ids = 0;
