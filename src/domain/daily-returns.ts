@@ -5,11 +5,17 @@
 // Cash flows make the return time-weighted: a day is cut into sub-periods at each flow and
 //   r_d = Π_k (E_end_k / E_start_k) − 1,
 // so a deposit or withdrawal is never a gain or a loss. Without a flow this is E_d / E_{d−1} − 1.
+// A return smaller in magnitude than DAILY_RETURN_RESOLUTION is the rounding of the equity sums
+// (+0.11 then −0.11 on a summed equity need not give back the same double), not performance: it
+// counts as 0, so a flat day reads flat and a window of such days gives no Sharpe of ±6.
 // CAGR needs the whole series, not only the window: the product Π (1 + r_d) of every completed
 // day and their count are kept as running figures.
 // Per event the upkeep is O(1) (amortised O(min(gap, capacity)) when days are skipped); the
 // ≤ capacity values are assembled at query time, where a short exact pass is cheap.
 import { decodeNumber, encodeNumber, type JsonNumber } from "./json-number.js";
+
+/** 10⁻¹² of equity: one cent on ten billion, ~4,500 roundings of a double (docs/metrics.md). */
+export const DAILY_RETURN_RESOLUTION = 1e-12;
 
 export interface DailyReturnsState {
   capacity: number;
@@ -96,7 +102,8 @@ export class DailyReturns {
 
   /** The current day's time-weighted return so far, at `equity`. */
   private returnUpTo(equity: number): number {
-    return this.dayGrowth === 1 ? equity / this.dayStartEquity - 1 : this.dayGrowth * (equity / this.dayStartEquity) - 1;
+    const r = this.dayGrowth === 1 ? equity / this.dayStartEquity - 1 : this.dayGrowth * (equity / this.dayStartEquity) - 1;
+    return Math.abs(r) < DAILY_RETURN_RESOLUTION ? 0 : r;
   }
 
   toState(): DailyReturnsState {

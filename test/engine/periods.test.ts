@@ -134,6 +134,23 @@ describe("daily returns over gap days", () => {
     d.advanceTo(1_000_000, 1089);
     expect(d.returnsAsOf(1_000_005, 2000)).toEqual([0, 0, 0]);
   });
+
+  it("reads a day whose trades sum to nothing as flat, not as the rounding of the sum", () => {
+    // 10000 + 0.1 + 0.2 − 0.3 is 10000 + 2⁻³⁹ in doubles: a return of 2.2e-16 that, among flat
+    // days, gave a daily Sharpe of 6.04 for a bot that made nothing.
+    expect((10_000 + 0.1 + 0.2 - 0.3) / 10_000 - 1).not.toBe(0);
+    const clock = new ManualClock(at("2026-01-10T12:00:00Z"));
+    const engine = new Engine({ ...settings("UTC"), initial_equity: 10_000 }, clock);
+    engine.apply(trade(at("2026-01-01T10:00:00Z"), 0.1, "1"));
+    engine.apply(trade(at("2026-01-01T11:00:00Z"), 0.2, "2"));
+    engine.apply(trade(at("2026-01-01T12:00:00Z"), -0.3, "3"));
+    const p = engine.performance("alpha");
+    expect(p.daily_sharpe_ratio).toBeNaN();
+    expect(p.daily_sortino_ratio).toBeNaN();
+    // A real return of one cent on 10,000 still counts.
+    engine.apply(trade(at("2026-01-10T10:00:00Z"), 0.01, "4"));
+    expect(engine.performance("alpha").daily_sharpe_ratio).toBeGreaterThan(0);
+  });
 });
 
 describe("boundaries are computed once per period", () => {

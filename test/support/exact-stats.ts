@@ -1,6 +1,7 @@
 // Exact reference statistics for the accuracy checks: every double is an integer times a power of
 // two, so sums and sums of squares over a window are computed exactly with BigInt, and only the
 // final mean / variance are rounded (once, to nearest). Slow; used at checkpoints only.
+import { DAILY_RETURN_RESOLUTION } from "../../src/domain/daily-returns.js";
 
 interface Dyadic {
   mant: bigint;
@@ -122,4 +123,13 @@ export function adversarialReturns(random: () => number): (i: number) => number 
     () => (random() < 0.01 ? -0.9 : 0.002 + 1e-6 * u()),
   ];
   return (i) => regimes[Math.floor(i / 50_000) % regimes.length]!();
+}
+
+/**
+ * A day's time-weighted return, Π_k (E_end_k / E_start_k) − 1 given as factor · end / start − 1,
+ * with a magnitude below the engine's resolution (rounding of equity sums, docs/metrics.md) as 0.
+ */
+export function dailyReturnOf(factor: number, end: number, start: number): number {
+  const r = factor * (end / start) - 1;
+  return Math.abs(r) < DAILY_RETURN_RESOLUTION ? 0 : r;
 }

@@ -3,7 +3,7 @@
 // as group cash flows, and the same period and daily-series rules as the per-bot oracle.
 import type { TradingEvent } from "../../src/domain/events.js";
 import type { GroupSnapshot, MetricsSettings } from "../../src/domain/snapshots.js";
-import { exactSharpe, exactSortino } from "./exact-stats.js";
+import { dailyReturnOf, exactSharpe, exactSortino } from "./exact-stats.js";
 import { naiveLocalDay, naiveMonday } from "./naive-metrics.js";
 
 /**
@@ -124,7 +124,7 @@ export function naiveGroup(
       }
       end = s.after;
     }
-    daily.push(factor * (end / start) - 1);
+    daily.push(dailyReturnOf(factor, end, start));
     prev = end;
   }
   const window = daily.slice(-settings.daily_window_days);

@@ -3,7 +3,7 @@
 // the oracle the incremental engine is checked against in the property tests.
 import type { TradingEvent } from "../../src/domain/events.js";
 import type { MetricsSettings, PerformanceSnapshot } from "../../src/domain/snapshots.js";
-import { exactSharpe, exactSortino, exactStats } from "./exact-stats.js";
+import { dailyReturnOf, exactSharpe, exactSortino, exactStats } from "./exact-stats.js";
 
 const DAY = 86_400_000;
 
@@ -182,7 +182,7 @@ export function naivePerformance(bot: string, history: TradingEvent[], settings:
       }
       end = equityAfter[i]!;
     });
-    dailyReturns.push(factor * (end / start) - 1);
+    dailyReturns.push(dailyReturnOf(factor, end, start));
     prev = end;
   }
   const dailyWindow = dailyReturns.slice(-settings.daily_window_days);
