@@ -1,6 +1,6 @@
 // Start-up and memory with stored history: `node dist/cli.js serve` on an empty data directory,
 // then 1M events across 100 bots sent as durable 1,000-event batches (4 connections, from another
-// process), RSS after that load, a clean stop (SIGTERM, final snapshot), time to /readyz and RSS
+// process), RSS after that load and once it settles with the exporter idle, a clean stop (SIGTERM, final snapshot), time to /readyz and RSS
 // after the restart; then 9 more batches (a tail just short of the 10,000 events after which a
 // snapshot is taken), kill -9, and the same after that start (the newest snapshot + replay of the
 // tail). The figures after each start must equal those before it. 10M events with --full.
@@ -14,6 +14,8 @@ import { ensureBuilt, startServe, type ServeProcess } from "./support/serve-proc
 const { smoke, full, args } = benchFlags();
 const sizes = args[0] ? [Number(args[0])] : smoke ? [5_000] : full ? [1_000_000, 10_000_000] : [1_000_000];
 const batchSize = smoke ? 500 : 1000;
+/** How long RSS is watched after the load for V8 to give back the heap the load grew (it does, idle). */
+const SETTLE_MAX_SECONDS = smoke ? 1 : 60;
 /** Batches sent before the kill -9: their events are the tail the next start replays (under the default snapshot every 10,000). */
 const TAIL_BATCHES = 9;
 if (!smoke) ensureBuilt();
@@ -36,6 +38,24 @@ async function figures(s: ServeProcess): Promise<string> {
     .join("\n");
 }
 
+/**
+ * RSS once the idle exporter has given back what the load grew: read every second until it has
+ * fallen a quarter below `peak` and held for three readings, or SETTLE_MAX_SECONDS passed.
+ */
+async function settledRss(s: ServeProcess, peak: number): Promise<{ mib: number; seconds: number }> {
+  const started = performance.now();
+  let steady = 0;
+  let last = peak;
+  for (let i = 0; i < SETTLE_MAX_SECONDS; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = s.rssMiB();
+    steady = now < peak * 0.75 && Math.abs(now - last) <= peak * 0.02 ? steady + 1 : 0;
+    last = now;
+    if (steady >= 3) break;
+  }
+  return { mib: last, seconds: Math.round((performance.now() - started) / 1000) };
+}
+
 const runs: object[] = [];
 for (const events of sizes) {
   const dataDir = benchDataDir();
@@ -56,6 +76,7 @@ for (const events of sizes) {
   if (load.ok !== events / batchSize) throw new Error(`load failed: ${load.first_error}`);
   const before = await figures(first);
   const rssAfterLoad = first.rssMiB();
+  const settled = await settledRss(first, rssAfterLoad);
   const stopMs = await first.stop("SIGTERM");
 
   const second = await startServe(serve);
@@ -86,7 +107,7 @@ for (const events of sizes) {
   if (afterKill !== beforeKill) throw new Error("figures after kill -9 differ from those before it");
   progress(
     `${events.toLocaleString("en-US")} events: empty start ${Math.round(emptyStartMs)} ms (CPU ${emptyStartCpuMs} ms); load ${load.events_per_second} events/s; ` +
-      `RSS ${rssAfterLoad} MiB; restart ${Math.round(second.readyMs)} ms (CPU ${second.readyCpuMs} ms), RSS ${rssAfterRestart} MiB; ` +
+      `RSS ${rssAfterLoad} MiB, ${settled.mib} MiB after ${settled.seconds} s idle; restart ${Math.round(second.readyMs)} ms (CPU ${second.readyCpuMs} ms), RSS ${rssAfterRestart} MiB; ` +
       `after kill -9 with a tail of ${TAIL_BATCHES * batchSize} events ${Math.round(third.readyMs)} ms (CPU ${third.readyCpuMs} ms), RSS ${rssAfterKill} MiB`,
   );
   runs.push({
@@ -96,6 +117,8 @@ for (const events of sizes) {
     empty_start_cpu_ms: emptyStartCpuMs,
     batch_ingest: { batch_size: batchSize, connections: 4, events_per_second: load.events_per_second, latency: load.latency },
     rss_after_load_mib: rssAfterLoad,
+    rss_after_idle_mib: settled.mib,
+    rss_idle_seconds: settled.seconds,
     clean_stop_ms: Math.round(stopMs),
     restart_to_ready_ms: Math.round(second.readyMs),
     restart_cpu_ms: second.readyCpuMs,

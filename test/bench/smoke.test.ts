@@ -79,6 +79,8 @@ describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
     expect(run.figures_identical).toBe(true);
     expect(run.restart_to_ready_ms).toBeGreaterThan(0);
     expect(run.rss_after_restart_mib).toBeGreaterThan(0);
+    expect(run.rss_after_idle_mib).toBeGreaterThan(0);
+    expect(run.rss_idle_seconds).toBeGreaterThanOrEqual(1);
     expect(run.batch_ingest.events_per_second).toBeGreaterThan(0);
   });
 
