@@ -1,12 +1,12 @@
 // Assembles one exporter: store → engine (restored) → pipeline → exposition → HTTP app. The CLI's
 // `serve`, the tests and library users (`createExporter`) all build it here.
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { listenAddress, metricsSettings, type Config } from "./config/index.js";
 import { systemClock, type Clock } from "./domain/clock.js";
 import { Engine } from "./engine/engine.js";
 import { createExporterMetrics, type ExporterMetrics } from "./exposition/metrics.js";
-import { createApp } from "./http/app.js";
+import { createHttpHandler } from "./http/app.js";
 import { IngestPipeline, type IngestResult } from "./ingest/pipeline.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { Journal } from "./store/journal.js";
@@ -50,7 +50,10 @@ export interface Exporter {
   readonly digests: DigestRuntime;
   /** Pruning of raw events, when `retention_days` is set (§15). */
   readonly retention: Retention | null;
-  readonly app: ReturnType<typeof createApp>;
+  /** The express app (every route but the ingest fast path). */
+  readonly app: ReturnType<typeof createHttpHandler>["app"];
+  /** What the server runs: the ingest fast path, then the app. */
+  readonly handle: RequestListener;
   /** Validates, stores and applies one event or an array of events (§3), like POST /api/v1/events. */
   ingest(body: unknown): Promise<IngestResult>;
   /** Starts listening on `config.listen` (or the given port); resolves to the bound address. */
@@ -161,7 +164,7 @@ export async function createExporter(config: Config, options: ExporterOptions = 
   // Trade exports replay the journal; retention waits while one reads.
   const readers = new JournalReaders();
   let ready = true;
-  const app = createApp({
+  const { app, handle } = createHttpHandler({
     pipeline,
     engine,
     alerting: alerts.alerting,
@@ -216,10 +219,11 @@ export async function createExporter(config: Config, options: ExporterOptions = 
     digests,
     retention,
     app,
+    handle,
     ingest: (body) => pipeline.ingest(body),
     listen(port, host) {
       const address = listenAddress(config);
-      server = createServer(app);
+      server = createServer(handle);
       const s = server;
       hub = new LiveHub({
         server: s,

@@ -1,7 +1,8 @@
 // The express app: auth, body limits, every router (mounted here and nowhere else, in the order
 // they are matched), and one error handler that turns every failure into RFC 9457 problem+json.
 // The app only reads state and hands writes to the pipeline; it never computes a metric.
-import express, { type NextFunction, type Request, type Response } from "express";
+import type { RequestListener } from "node:http";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { Clock } from "../domain/clock.js";
 import type { Alerting } from "../engine/alerting.js";
 import type { Engine } from "../engine/engine.js";
@@ -13,12 +14,13 @@ import { digestsRouter, type DigestsRouterDeps } from "./digests-router.js";
 import { exportRouter, type ExportRouterDeps } from "./export-router.js";
 import { freqtradeWebhookRouter, type FreqtradeWebhookReceiver } from "./freqtrade-webhook-router.js";
 import { healthRouter } from "./health-router.js";
-import { hmacAuth, readTokenAuth } from "./hmac-auth.js";
+import { hmacAuth, readTokenAuth, signatureChecks, type SignatureChecks } from "./hmac-auth.js";
+import { fastIngest } from "./ingest-fast-path.js";
 import { ingestRouter } from "./ingest-router.js";
 import { HttpProblem, sendProblem } from "./problem.js";
 import { realtimeRouter } from "./realtime-router.js";
 import { landingPage } from "./landing.js";
-import { corsFor, securityHeaders } from "./security-headers.js";
+import { corsFor, securityHeaders, staticHeadersOf } from "./security-headers.js";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -55,12 +57,39 @@ export interface AppDeps {
 
 const isWrite = (method: string) => method === "POST" || method === "PUT" || method === "DELETE" || method === "PATCH";
 
+/** The express app alone (tests that read its routes); `createHttpHandler` is what a server runs. */
 export function createApp(deps: AppDeps): express.Express {
+  return createHttpHandler(deps).app;
+}
+
+/**
+ * What the HTTP server runs: signed bot writes go the fast path (ingest-fast-path.ts), everything
+ * else, and whatever that path does not take, to the express app. Both share one signature check.
+ */
+export function createHttpHandler(deps: AppDeps): { app: express.Express; handle: RequestListener } {
+  const checks = signatureChecks({
+    secrets: deps.auth.secrets,
+    maxClockSkewSeconds: deps.auth.maxClockSkewSeconds,
+    clock: deps.clock,
+    maxBodyBytes: MAX_BODY_BYTES,
+  });
+  const headerMiddlewares = [securityHeaders(), corsFor(deps.corsOrigins ?? [])];
+  const app = expressApp(deps, checks, headerMiddlewares);
+  const fast = fastIngest({
+    pipeline: deps.pipeline,
+    checks,
+    maxBodyBytes: MAX_BODY_BYTES,
+    headers: staticHeadersOf(headerMiddlewares),
+    problem: (path, problem, err) => reportProblem(deps, path, problem, err),
+  });
+  return { app, handle: (req, res) => void (fast(req, res) || app(req, res)) };
+}
+
+function expressApp(deps: AppDeps, checks: SignatureChecks, headerMiddlewares: RequestHandler[]): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
-  app.use(securityHeaders());
-  app.use(corsFor(deps.corsOrigins ?? []));
+  for (const m of headerMiddlewares) app.use(m);
 
   app.get("/healthz", (_req, res) => void res.json({ status: "ok" }));
   // Liveness stays 200 while the store fails (§15): restarting would not make the disk writable.
@@ -77,10 +106,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Writes: signature headers and Content-Length first (§16), then the raw body (size-limited also
   // when chunked), so the signature covers exactly the bytes received.
   const rawBody = express.raw({ type: () => true, limit: MAX_BODY_BYTES });
-  const signed = hmacAuth(
-    { secrets: deps.auth.secrets, maxClockSkewSeconds: deps.auth.maxClockSkewSeconds, clock: deps.clock, maxBodyBytes: MAX_BODY_BYTES },
-    rawBody,
-  );
+  const signed = hmacAuth(checks, rawBody);
   app.use("/api", (req, res, next) => (isWrite(req.method) ? signed(req, res, next) : next()));
 
   const readAuth = readTokenAuth(deps.auth.readToken);
@@ -116,13 +142,18 @@ export function createApp(deps: AppDeps): express.Express {
 function errorHandler(deps: AppDeps) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const problem = toProblem(err);
-    if (problem.status >= 500) deps.logger.error({ err, path: req.path }, "request failed");
-    if (req.path.startsWith("/api/v1/events") || req.path.startsWith("/api/v1/trades")) {
-      deps.metrics.eventRejected(problem.reason ?? String(problem.status));
-    }
+    reportProblem(deps, req.path, problem, err);
     if (res.headersSent) return void res.end();
     sendProblem(res, problem);
   };
+}
+
+/** Every problem answered, on either path: a 5xx is logged, a refused write counted by its reason. */
+function reportProblem(deps: AppDeps, path: string, problem: HttpProblem, err: unknown): void {
+  if (problem.status >= 500) deps.logger.error({ err, path }, "request failed");
+  if (path.startsWith("/api/v1/events") || path.startsWith("/api/v1/trades")) {
+    deps.metrics.eventRejected(problem.reason ?? String(problem.status));
+  }
 }
 
 /** Maps body-parser and unknown errors to problems; never leaks internals in `detail`. */

@@ -75,11 +75,20 @@ function unauthorized(detail: string): HttpProblem {
   return new HttpProblem(401, detail, undefined, "Unauthorized", "unauthorized");
 }
 
+/** What the checks read of a request: express's, or node:http's on the ingest fast path. */
+export interface SignedRequest {
+  readonly method: string;
+  /** The path and query as received (what the signature covers). */
+  readonly originalUrl: string;
+  get(header: string): string | undefined;
+}
+
+/** One per app: the express routes and the ingest fast path share the replay guard. */
 export interface SignatureChecks {
   /** Before the body: the problem to answer with, or null to go on and read the body. */
-  checkHeaders(req: Request): HttpProblem | null;
-  /** After the body (a Buffer from express.raw): the signature and the replay guard. */
-  verifyBody(req: Request, body: Buffer): HttpProblem | null;
+  checkHeaders(req: SignedRequest): HttpProblem | null;
+  /** After the body (the raw bytes): the signature and the replay guard. */
+  verifyBody(req: SignedRequest, body: Buffer): HttpProblem | null;
 }
 
 export function signatureChecks(opts: HmacOptions): SignatureChecks {
@@ -121,8 +130,7 @@ export function signatureChecks(opts: HmacOptions): SignatureChecks {
  * A request refused before its body was read is answered with `Connection: close`: the unread body
  * is never received, the socket simply ends.
  */
-export function hmacAuth(opts: HmacOptions, readBody: (req: Request, res: Response, next: NextFunction) => void) {
-  const checks = signatureChecks(opts);
+export function hmacAuth(checks: SignatureChecks, readBody: (req: Request, res: Response, next: NextFunction) => void) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const early = checks.checkHeaders(req);
     if (early) {

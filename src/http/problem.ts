@@ -49,7 +49,9 @@ export class HttpProblem extends Error {
   }
 }
 
+export const problemBody = (problem: HttpProblem): string => JSON.stringify(problem.toJSON());
+
 export function sendProblem(res: Response, problem: HttpProblem): void {
   for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
-  res.status(problem.status).type("application/problem+json").send(JSON.stringify(problem.toJSON()));
+  res.status(problem.status).type("application/problem+json").send(problemBody(problem));
 }

@@ -2,7 +2,7 @@
 // Policy that allows only the exporter's own files: the dashboard (web/) has no inline script or
 // style, so a script injected into a page (a bot name, an alert message) cannot run, and no other
 // site may frame it. CORS is off unless `http.cors_origins` lists the calling origin.
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import helmet from "helmet";
 
 export const CONTENT_SECURITY_POLICY = {
@@ -52,4 +52,25 @@ export function corsFor(origins: readonly string[]): RequestHandler {
     }
     next();
   };
+}
+
+/**
+ * The headers `middlewares` set on a reply to a request without an Origin (what the ingest fast
+ * path sends): computed once by running them against a stand-in, so the two paths cannot drift.
+ */
+export function staticHeadersOf(middlewares: readonly RequestHandler[]): Map<string, string> {
+  const headers = new Map<string, string>();
+  const res = {
+    setHeader: (name: string, value: string | number) => void headers.set(name, String(value)),
+    removeHeader: (name: string) => void headers.delete(name),
+    getHeader: (name: string) => headers.get(name),
+    vary: (field: string) => void headers.set("Vary", headers.has("Vary") ? `${headers.get("Vary")}, ${field}` : field),
+  };
+  const req = { method: "POST", headers: {}, get: () => undefined };
+  for (const middleware of middlewares) {
+    let passed = false;
+    void middleware(req as unknown as Request, res as unknown as Response, () => void (passed = true));
+    if (!passed) throw new Error("a header middleware did not pass the request on");
+  }
+  return headers;
 }

@@ -40,7 +40,7 @@ export async function startHarness(
   const dataDir = opts.dataDir ?? tempDir();
   const clock = new ManualClock(opts.now ?? Date.UTC(2026, 0, 1, 18));
   const exporter = await createExporter(testConfig(partial, dataDir), { clock, snapshotEvery: opts.snapshotEvery, logger: opts.logger });
-  const agent = request(exporter.app);
+  const agent = request(exporter.handle);
   return {
     exporter,
     clock,
