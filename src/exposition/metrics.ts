@@ -17,6 +17,7 @@ import { ExpositionRegistry, ReadyFamily } from "./ready-family.js";
 import { SOURCE_FAMILIES } from "./source-metrics.js";
 import { GROUP_ALERTING_FAMILIES, GROUP_FAMILIES } from "./group-metrics.js";
 import { STORE_FAMILIES } from "./store-metrics.js";
+import { addEventLoopLag } from "./event-loop-lag.js";
 
 export type { AlertingView } from "./scrape-view.js";
 
@@ -62,9 +63,13 @@ export interface ExporterMetrics {
   duplicateTrade(bot: string): void;
 }
 
-/** prom-client's default metrics, minus three gauges named like counters that promtool rejects. */
+/**
+ * prom-client's default metrics, minus three gauges named like counters that promtool rejects,
+ * with the event-loop-lag gauges from a cheaper histogram (event-loop-lag.ts).
+ */
 function addDefaultMetrics(register: Registry<RegistryContentType>): void {
   client.collectDefaultMetrics({ register });
+  addEventLoopLag(register);
   // The same numbers stay available per type in nodejs_active_{handles,requests,resources}.
   for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
     register.removeSingleMetric(name);
