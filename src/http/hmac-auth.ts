@@ -56,6 +56,11 @@ export class ReplayGuard {
     return expires !== undefined && expires > now;
   }
 
+  /** Forgets a signature whose request was refused unapplied, so the same bytes may be sent again. */
+  forget(signature: string): void {
+    this.seen.delete(signature);
+  }
+
   /** Signatures remembered now (for tests and benchmarks). */
   get size(): number {
     return this.seen.size;
@@ -89,6 +94,11 @@ export interface SignatureChecks {
   checkHeaders(req: SignedRequest): HttpProblem | null;
   /** After the body (the raw bytes): the signature and the replay guard. */
   verifyBody(req: SignedRequest, body: Buffer): HttpProblem | null;
+  /**
+   * The request was answered 503: nothing of it was stored or applied (§15), so its signature is
+   * released and a retry of the same bytes after `Retry-After` is taken, not refused as a replay.
+   */
+  refusedUnapplied(req: SignedRequest): void;
 }
 
 export function signatureChecks(opts: HmacOptions): SignatureChecks {
@@ -121,6 +131,10 @@ export function signatureChecks(opts: HmacOptions): SignatureChecks {
       if (!replay.firstUse(signature, opts.clock.now())) return unauthorized("signature already used (replay)");
       return null;
     },
+    refusedUnapplied(req) {
+      const signature = req.get("x-signature");
+      if (signature !== undefined) replay.forget(signature);
+    },
   };
 }
 
@@ -141,6 +155,7 @@ export function hmacAuth(checks: SignatureChecks, readBody: (req: Request, res: 
       if (err) return next(err);
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const problem = checks.verifyBody(req, body);
+      if (problem === null) res.once("finish", () => res.statusCode === 503 && checks.refusedUnapplied(req));
       next(problem ?? undefined);
     });
   };

@@ -96,7 +96,11 @@ export function fastIngest(deps: FastIngestDeps): (req: IncomingMessage, res: Se
         .then(() => deps.pipeline.ingest(parsed, route.defaultType))
         .then(
           (result) => reply(res, 200, "application/json; charset=utf-8", JSON.stringify(result)),
-          (err: unknown) => fail(req, res, ingestProblem(err) ?? new HttpProblem(500, "internal error"), err),
+          (err: unknown) => {
+            const problem = ingestProblem(err) ?? new HttpProblem(500, "internal error");
+            if (problem.status === 503) deps.checks.refusedUnapplied(signed);
+            fail(req, res, problem, err);
+          },
         );
     });
     return true;

@@ -4,7 +4,9 @@
 // serving, /readyz says why while /healthz stays 200, and writes succeed again without a restart.
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../support/exporter.js";
+import request from "supertest";
+import { signedHeaders } from "../../src/domain/signature.js";
+import { SECRET, startHarness, type Harness } from "../support/exporter.js";
 import { eventually } from "../support/eventually.js";
 
 let h: Harness | undefined;
@@ -133,6 +135,39 @@ describe("a store that cannot take writes (§15)", () => {
     h.clock.advance(1000);
     expect((await h.post("/api/v1/events", batch("b", 3))).body).toEqual({ accepted: 7, duplicates: 0 });
   });
+
+  for (const via of ["handle", "app"] as const) {
+    it(
+      `a request refused with 503 is taken when sent again as it was (same bytes and signature; ${via === "handle" ? "the fast path" : "express"})`,
+      { timeout: 60_000 },
+      async () => {
+        h = await startHarness();
+        const x = h;
+        const raw = JSON.stringify(batch("r", 3));
+        const send = () =>
+          request(via === "handle" ? x.exporter.handle : x.exporter.app)
+            .post("/api/v1/events")
+            .set(signedHeaders(SECRET, "POST", "/api/v1/events", raw, x.clock.now()))
+            .set("Content-Type", "application/json")
+            .send(raw);
+        x.exporter.journal.db.pragma("busy_timeout = 50");
+        const other = new Database(x.exporter.journal.file);
+        try {
+          other.exec("BEGIN IMMEDIATE");
+          expect((await send()).status).toBe(503);
+          other.exec("ROLLBACK");
+        } finally {
+          other.close();
+        }
+        await eventually(async () => expect(await readyz(x)).toEqual({ status: "ready", reasons: [] }), 30_000);
+        // The clock has not moved: this is the refused request byte for byte, signature included.
+        // Nothing of it was stored, so it is no replay; once taken, it is one.
+        expect((await send()).body).toEqual({ accepted: 7, duplicates: 0 });
+        const replay = await send();
+        expect([replay.status, replay.body.detail]).toEqual([401, "signature already used (replay)"]);
+      },
+    );
+  }
 
   it("says in /readyz when free space is below storage.min_free_bytes, while writes still work", async () => {
     h = await startHarness({ storage: { min_free_bytes: Number.MAX_SAFE_INTEGER } });
