@@ -79,3 +79,8 @@ export function parseChannelUrl(url: string, what: string): URL {
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error(`${what} must be an http(s) URL`);
   return parsed;
 }
+
+/** Path segments long enough to be tokens (Slack: /services/T…/B…/<secret>, Discord: /api/webhooks/<id>/<token>). */
+export function tokenSegments(url: URL): string[] {
+  return url.pathname.split("/").filter((s) => s.length >= 8);
+}

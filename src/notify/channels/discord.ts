@@ -11,10 +11,9 @@ import { systemClock } from "../../domain/clock.js";
 import { defineChannel, type AlertMessage, type Channel, type DigestMessage, type RenderedMessage } from "../channel.js";
 import { alertText, botFigures, firedCountText, groupFigures, overviewText, periodText } from "../digest-text.js";
 import { receiverDetail } from "../delivery-error.js";
-import { parseChannelUrl, postJson, type HttpResponse } from "../http-post.js";
+import { parseChannelUrl, postJson, tokenSegments, type HttpResponse } from "../http-post.js";
 import { clip } from "../message.js";
 import { isoUtc } from "../trigger-text.js";
-import { tokenSegments } from "./slack.js";
 
 export interface DiscordField {
   name: string;

@@ -14,7 +14,7 @@ import {
 } from "../channel.js";
 import { alertText, botFigures, firedCountText, groupFigures, overviewText, periodText } from "../digest-text.js";
 import { receiverDetail } from "../delivery-error.js";
-import { parseChannelUrl, postJson } from "../http-post.js";
+import { parseChannelUrl, postJson, tokenSegments } from "../http-post.js";
 import { clip } from "../message.js";
 
 /** Slack Block Kit blocks (only the few kinds the notifier renders). */
@@ -119,11 +119,6 @@ export class SlackChannel implements Channel<"slack"> {
       interpretFailure: (res) => ({ detail: /^[a-z_]{1,64}$/.test(res.body.trim()) ? receiverDetail(res.body, this.secrets) : null }),
     });
   }
-}
-
-/** Path segments long enough to be tokens (Slack: /services/T…/B…/<secret>, Discord: /api/webhooks/<id>/<token>). */
-export function tokenSegments(url: URL): string[] {
-  return url.pathname.split("/").filter((s) => s.length >= 8);
 }
 
 export const slack = defineChannel({
