@@ -78,7 +78,6 @@ export function createHttpHandler(deps: AppDeps): { app: express.Express; handle
   const fast = fastIngest({
     pipeline: deps.pipeline,
     checks,
-    maxBodyBytes: MAX_BODY_BYTES,
     headers: staticHeadersOf(headerMiddlewares),
     problem: (path, problem, err) => reportProblem(deps, path, problem, err),
   });
