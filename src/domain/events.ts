@@ -1,41 +1,26 @@
 // The event model of §3. The zod schemas are the single source of truth for an event's
-// shape, its TypeScript type and (later) the OpenAPI document.
+// shape, its TypeScript type and the OpenAPI document; trade-fast-path.ts takes plainly valid
+// trades by the same rules without them, and is tested to agree with them.
 import { z } from "zod";
+import {
+  BOT_NAME,
+  DEFAULT_MAX_FUTURE_SECONDS,
+  EARLIEST_TS,
+  ISO_INSTANT,
+  LATEST_TS,
+  MAX_AMOUNT,
+  MAX_RETURN,
+  parseIsoInstant,
+} from "./event-bounds.js";
+import { plainTrade } from "./trade-fast-path.js";
 
-export const BOT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+export { BOT_NAME, DEFAULT_MAX_FUTURE_SECONDS, EARLIEST_TS, MAX_AMOUNT, MAX_RETURN, parseIsoInstant } from "./event-bounds.js";
 
 export const botName = z.string().regex(BOT_NAME, "must match ^[A-Za-z0-9_.-]{1,64}$");
 
 const finite = () => z.number().refine(Number.isFinite, "must be a finite number");
 
-/** §15: the largest money amount accepted; with it no sum the exporter keeps leaves the finite range. */
-export const MAX_AMOUNT = 1e15;
-/** §15: the largest per-trade return accepted (a 1,000,000-fold gain). */
-export const MAX_RETURN = 1e6;
-/** §15: no event time before 2000-01-01T00:00:00Z. */
-export const EARLIEST_TS = Date.UTC(2000, 0, 1);
-/** §15: default of `ingest.max_future_seconds`. */
-export const DEFAULT_MAX_FUTURE_SECONDS = 300;
-
 const money = () => finite().refine((x) => Math.abs(x) <= MAX_AMOUNT, `must be between -${MAX_AMOUNT} and ${MAX_AMOUNT}`);
-
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):?(\d{2}))$/;
-
-/**
- * Epoch milliseconds of an ISO-8601 instant whose every field is in range, or NaN. Date.parse alone
- * is not enough: engines roll `2024-02-30` over to March 1st instead of refusing it.
- */
-export function parseIsoInstant(s: string): number {
-  const m = ISO_INSTANT.exec(s);
-  if (m === null) return NaN;
-  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
-  // Day 0 of the next month is the last day of this one.
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return NaN;
-  if (m[8] !== "Z" && (Number(m[10]) > 23 || Number(m[11]) > 59)) return NaN;
-  return Date.parse(s);
-}
 
 /** ISO-8601 with an explicit offset (`Z` or `±hh:mm`), or epoch milliseconds; a real instant since 2000. */
 export const timestamp = z.union([
@@ -48,7 +33,7 @@ export const timestamp = z.union([
     .number()
     .int("must be whole epoch milliseconds")
     .min(EARLIEST_TS, "must not be before 2000-01-01T00:00:00Z (946684800000 ms)")
-    .max(8.64e15),
+    .max(LATEST_TS),
 ]);
 
 /** The optional idempotency key of every non-trade event (§15). */
@@ -214,14 +199,17 @@ export function parseEvents(
       defaultType && raw !== null && typeof raw === "object" && !Array.isArray(raw) && !("type" in raw)
         ? { ...raw, type: defaultType }
         : raw;
-    const parsed = eventInputSchema.safeParse(item);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        errors.push({ index, path: pathOf(issue.path), message: describeIssue(issue) });
+    let event = plainTrade(item, now) as TradingEvent | undefined;
+    if (event === undefined) {
+      const parsed = eventInputSchema.safeParse(item);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          errors.push({ index, path: pathOf(issue.path), message: describeIssue(issue) });
+        }
+        return;
       }
-      return;
+      event = normalize(parsed.data, now);
     }
-    const event = normalize(parsed.data, now);
     // An instant far ahead would move the bot's effective day forward for good (periods never go back).
     const latest = now + maxFutureSeconds * 1000;
     for (const field of ["ts", "opened_at"] as const) {
