@@ -52,7 +52,16 @@ export class EquityDownsampler {
   private size = 1;
   private count = 0;
   private first: EquityPoint | null = null;
+  /**
+   * The last point, as an object once one exists: a point appended while buckets are kept is made
+   * into an object only if it becomes a bucket's extreme, or when the curve is read. Most points of
+   * a long curve are neither, and one object per event was most of the engine's garbage.
+   */
   private last: EquityPoint | null = null;
+  private lastN = 0;
+  private lastTs = 0;
+  private lastEquity = 0;
+  private lastDrawdown = 0;
   private readonly maxBuckets: number;
   /** points() and toState() until the next point comes (an idle bot's are not rebuilt per snapshot). */
   private cachedPoints: EquityPoint[] | null = null;
@@ -71,25 +80,42 @@ export class EquityDownsampler {
 
   /** The next point of the curve, with the next ordinal. */
   append(ts: number, equity: number, drawdown: number): void {
-    this.add({ n: this.count + 1, ts, equity, drawdown });
+    this.take(null, this.count + 1, ts, equity, drawdown);
   }
 
-  /** Adds a point (points come in curve order; `n` must grow). */
+  /** Adds a point (points come in curve order; `n` must grow). The points kept are `p` itself. */
   add(p: EquityPoint): void {
+    this.take(p, p.n, p.ts, p.equity, p.drawdown);
+  }
+
+  /** `point` is the point when the caller has one; otherwise one is made only if it is kept. */
+  private take(point: EquityPoint | null, n: number, ts: number, equity: number, drawdown: number): void {
     this.cachedPoints = null;
     this.cachedState = null;
-    this.first ??= p;
-    this.last = p;
     const ordinal = this.count++;
+    this.lastN = n;
+    this.lastTs = ts;
+    this.lastEquity = equity;
+    this.lastDrawdown = drawdown;
     if (this.raw) {
+      const p = point ?? { n, ts, equity, drawdown };
+      this.first ??= p;
+      this.last = p;
       this.raw.push(p);
       if (this.raw.length <= this.maxPoints) return;
       const raw = this.raw;
       this.raw = null;
-      raw.forEach((q, i) => this.addToBucket(q, i));
+      raw.forEach((q, i) => this.addToBucket(q, i, q.n, q.ts, q.equity, q.drawdown));
       return;
     }
-    this.addToBucket(p, ordinal);
+    this.last = this.addToBucket(point, ordinal, n, ts, equity, drawdown);
+  }
+
+  /** The last point (made into an object now if it was not kept as one). */
+  private lastPoint(): EquityPoint | null {
+    if (this.count === 0) return null;
+    this.last ??= { n: this.lastN, ts: this.lastTs, equity: this.lastEquity, drawdown: this.lastDrawdown };
+    return this.last;
   }
 
   /** At most `maxPoints` points, in curve order (all of them when there are few enough). Do not modify. */
@@ -114,7 +140,8 @@ export class EquityDownsampler {
       push(y);
       push(z);
     }
-    if (this.last) push(this.last);
+    const last = this.lastPoint();
+    if (last) push(last);
     return out;
   }
 
@@ -148,7 +175,7 @@ export class EquityDownsampler {
       size: this.size,
       count: this.count,
       first: this.first?.n ?? null,
-      last: this.last?.n ?? null,
+      last: this.lastPoint()?.n ?? null,
     };
   }
 
@@ -179,7 +206,14 @@ export class EquityDownsampler {
     d.size = s.size;
     d.count = s.count;
     d.first = point(s.first);
-    d.last = point(s.last);
+    const last = point(s.last);
+    if (last !== null) {
+      d.last = last;
+      d.lastN = last.n;
+      d.lastTs = last.ts;
+      d.lastEquity = last.equity;
+      d.lastDrawdown = last.drawdown;
+    }
     if (s.buckets === null) {
       d.raw = points;
     } else {
@@ -193,7 +227,15 @@ export class EquityDownsampler {
     return d;
   }
 
-  private addToBucket(p: EquityPoint, ordinal: number): void {
+  /** Puts a point in its bucket; returns it as an object if it was kept (or given), else null. */
+  private addToBucket(
+    point: EquityPoint | null,
+    ordinal: number,
+    n: number,
+    ts: number,
+    equity: number,
+    drawdown: number,
+  ): EquityPoint | null {
     let index = Math.floor(ordinal / this.size);
     while (index >= this.maxBuckets) {
       this.mergePairs();
@@ -201,13 +243,20 @@ export class EquityDownsampler {
     }
     const b = this.buckets[index];
     if (!b) {
+      const p = point ?? { n, ts, equity, drawdown };
       this.buckets[index] = { minEquity: p, maxEquity: p, maxDrawdown: p };
-      return;
+      return p;
     }
     // As mergeInto with a bucket of this one point, without making one per event.
-    if (p.equity < b.minEquity.equity) b.minEquity = p;
-    if (p.equity > b.maxEquity.equity) b.maxEquity = p;
-    if (p.drawdown > b.maxDrawdown.drawdown) b.maxDrawdown = p;
+    const lower = equity < b.minEquity.equity;
+    const higher = equity > b.maxEquity.equity;
+    const deeper = drawdown > b.maxDrawdown.drawdown;
+    if (!lower && !higher && !deeper) return point;
+    const p = point ?? { n, ts, equity, drawdown };
+    if (lower) b.minEquity = p;
+    if (higher) b.maxEquity = p;
+    if (deeper) b.maxDrawdown = p;
+    return p;
   }
 
   private mergePairs(): void {

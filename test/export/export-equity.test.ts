@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TradingEvent } from "../../src/domain/events.js";
-import { type EquityPoint, EquityDownsampler } from "../../src/domain/equity-history.js";
+import { type EquityHistoryState, type EquityPoint, EquityDownsampler } from "../../src/domain/equity-history.js";
 import { type ExportFixture, parseCsv, startExportFixture, store } from "./journal-fixture.js";
 
 const T0 = Date.parse("2024-03-01T00:00:00Z");
@@ -61,6 +61,33 @@ describe("EquityDownsampler", () => {
           expect(seqs).toContain(want.deepest.n);
           expect(out[0]).toBe(curve[0]);
           expect(out[out.length - 1]).toBe(curve[curve.length - 1]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("EquityDownsampler.append", () => {
+  it("keeps what add keeps from the same points, also across a snapshot taken part-way", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 2500 }),
+        fc.integer({ min: 5, max: 200 }),
+        fc.nat(),
+        (equities, maxPoints, cut) => {
+          const curve = naiveCurve(equities, 1000);
+          const added = new EquityDownsampler(maxPoints);
+          curve.forEach((p) => added.add(p));
+          // Points appended as numbers, restored from a snapshot after `cut` of them, then the rest.
+          const at = cut % (curve.length + 1);
+          let appended = new EquityDownsampler(maxPoints);
+          for (const p of curve.slice(0, at)) appended.append(p.ts, p.equity, p.drawdown);
+          appended = EquityDownsampler.fromState(maxPoints, JSON.parse(JSON.stringify(appended.toState())) as EquityHistoryState);
+          for (const p of curve.slice(at)) appended.append(p.ts, p.equity, p.drawdown);
+          expect(appended.points()).toEqual(added.points());
+          expect(appended.toState()).toEqual(added.toState());
+          expect(appended.total).toBe(curve.length);
         },
       ),
       { numRuns: 200 },
