@@ -6,7 +6,8 @@
 // errors. `test/domain/trade-fast-path.test.ts` holds the two to the same answers.
 import { BOT_NAME, EARLIEST_TS, LATEST_TS, MAX_AMOUNT, MAX_RETURN, parseIsoInstant } from "./event-bounds.js";
 
-const TRADE_KEYS = new Set(["type", "bot", "ts", "id", "pnl", "symbol", "side", "return", "opened_at"]);
+/** tradeSchema's keys, in its order (a test compares them). */
+export const TRADE_KEYS = new Set(["type", "bot", "ts", "id", "pnl", "symbol", "side", "return", "opened_at"]);
 
 /** Epoch milliseconds of a valid `timestamp` (events.ts), or undefined when zod should judge it. */
 function instant(value: unknown): number | undefined {
