@@ -15,25 +15,36 @@ export interface DoubleDouble {
 
 const SPLITTER = 134217729; // 2^27 + 1, Veltkamp split constant for 53-bit doubles
 
-/** Knuth's TwoSum: s + e == a + b exactly. */
-export function twoSum(a: number, b: number): DoubleDouble {
-  const s = a + b;
+// The rolling window calls the error terms below several times per event. They return a number,
+// not a pair, so the hot path makes no object even where the JIT does not inline a caller.
+
+/** The rounding error of s = a + b (Knuth's TwoSum): s + sumError(a, b, s) == a + b exactly. */
+export function sumError(a: number, b: number, s: number): number {
   const bb = s - a;
-  const e = a - (s - bb) + (b - bb);
-  return { hi: s, lo: e };
+  return a - (s - bb) + (b - bb);
 }
 
-/** Dekker's TwoProduct: p + e == a · b exactly (barring overflow). */
-export function twoProduct(a: number, b: number): DoubleDouble {
-  const p = a * b;
+/** The rounding error of p = a · b (Dekker's TwoProduct): p + productError(a, b, p) == a · b exactly (barring overflow). */
+export function productError(a: number, b: number, p: number): number {
   let t = SPLITTER * a;
   const aHi = t - (t - a);
   const aLo = a - aHi;
   t = SPLITTER * b;
   const bHi = t - (t - b);
   const bLo = b - bHi;
-  const e = aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
-  return { hi: p, lo: e };
+  return aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;
+}
+
+/** Knuth's TwoSum: s + e == a + b exactly. */
+export function twoSum(a: number, b: number): DoubleDouble {
+  const s = a + b;
+  return { hi: s, lo: sumError(a, b, s) };
+}
+
+/** Dekker's TwoProduct: p + e == a · b exactly (barring overflow). */
+export function twoProduct(a: number, b: number): DoubleDouble {
+  const p = a * b;
+  return { hi: p, lo: productError(a, b, p) };
 }
 
 /** Sum of two double-doubles (the "accurate" variant: two TwoSums, then renormalise). */
@@ -89,13 +100,13 @@ export class PreciseSum {
 
   /** Adds x·y computed exactly (TwoProduct), e.g. r² for a sum of squares. */
   addProduct(x: number, y: number): void {
-    const p = twoProduct(x, y);
-    this.addPair(p.hi, p.lo);
+    const p = x * y;
+    this.addPair(p, productError(x, y, p));
   }
 
+  /** Negation is exact and rounding symmetric, so this adds exactly −(what addProduct adds). */
   subtractProduct(x: number, y: number): void {
-    const p = twoProduct(x, y);
-    this.addPair(-p.hi, -p.lo);
+    this.addProduct(-x, y);
   }
 
   value(): number {

@@ -3,7 +3,7 @@
 // running sums (Σr, Σr², Σmin(r,0)², kept in double-double, see precise-sum.ts) and counts (wins,
 // negatives, trailing run of equal values) are adjusted by the arriving and leaving value only.
 import { decodeNumber, encodeNumber, type JsonNumber } from "./json-number.js";
-import { ddAdd, ddDivNumber, PreciseSum, twoSum, varianceFromSums } from "./precise-sum.js";
+import { ddAdd, ddDivNumber, PreciseSum, sumError, twoSum, varianceFromSums } from "./precise-sum.js";
 import type { ReturnStats } from "./risk-ratios.js";
 
 export interface RollingWindowState {
@@ -46,14 +46,13 @@ class ShiftedMoments {
   readonly squares = new PreciseSum();
 
   add(r: number, sign: 1 | -1): void {
-    const d = twoSum(r, -this.shift);
-    const dh = sign * d.hi;
-    const dl = sign * d.lo;
-    this.sum.addPair(dh, dl);
+    const dHi = r - this.shift;
+    const dLo = sumError(r, -this.shift, dHi);
+    this.sum.addPair(sign * dHi, sign * dLo);
     // d² = dh² + 2·dh·dl (+ dl², below a double-double's resolution)
-    if (sign === 1) this.squares.addProduct(d.hi, d.hi);
-    else this.squares.subtractProduct(d.hi, d.hi);
-    this.squares.add(sign * 2 * d.hi * d.lo);
+    if (sign === 1) this.squares.addProduct(dHi, dHi);
+    else this.squares.subtractProduct(dHi, dHi);
+    this.squares.add(sign * 2 * dHi * dLo);
   }
 
   /** Empty sums, shifted by `k` from now on. */
@@ -108,17 +107,23 @@ export class RollingReturns {
     return this.count;
   }
 
+  /** The ring index of the window's i-th oldest value (0 ≤ i < capacity), without an integer division per push. */
+  private slotAt(i: number): number {
+    const k = this.head + i;
+    return k < this.capacity ? k : k - this.capacity;
+  }
+
   get wins(): number {
     return this.winCount;
   }
 
   push(r: number, win: boolean): void {
     if (this.count === this.capacity) this.evictOldest();
-    const newestIndex = (this.head + this.count - 1) % this.capacity;
+    const newestIndex = this.slotAt(this.count - 1);
     const continuesRun = this.count > 0 && this.values[newestIndex] === r;
     if (this.count === 0) this.moments.restart(r);
     if (this.freshCount === 0) this.freshMoments.restart(r);
-    const slot = (this.head + this.count) % this.capacity;
+    const slot = this.slotAt(this.count);
     this.values[slot] = r;
     this.winFlags[slot] = win ? 1 : 0;
     this.count++;
@@ -164,11 +169,11 @@ export class RollingReturns {
     const scale = this.moments.squares.value() / n;
     if (v > scale * 1e-20) return v;
     const sum = new PreciseSum();
-    for (let i = 0; i < n; i++) sum.add(this.values[(this.head + i) % this.capacity]!);
+    for (let i = 0; i < n; i++) sum.add(this.values[this.slotAt(i)]!);
     const mean = ddDivNumber(sum.asDoubleDouble(), n);
     const squares = new PreciseSum();
     for (let i = 0; i < n; i++) {
-      const d = twoSum(this.values[(this.head + i) % this.capacity]!, -mean.hi);
+      const d = twoSum(this.values[this.slotAt(i)]!, -mean.hi);
       const dl = d.lo - mean.lo;
       squares.addProduct(d.hi, d.hi);
       squares.add(2 * d.hi * dl + dl * dl);
@@ -184,7 +189,7 @@ export class RollingReturns {
     const values: JsonNumber[] = [];
     const wins: boolean[] = [];
     for (let i = 0; i < this.count; i++) {
-      const k = (this.head + i) % this.capacity;
+      const k = this.slotAt(i);
       values.push(encodeNumber(this.values[k]!));
       wins.push(this.winFlags[k] === 1);
     }
@@ -236,7 +241,7 @@ export class RollingReturns {
   private evictOldest(): void {
     const r = this.values[this.head]!;
     const win = this.winFlags[this.head] === 1;
-    this.head = (this.head + 1) % this.capacity;
+    this.head = this.slotAt(1);
     this.count--;
     this.trailingRun = Math.min(this.trailingRun, this.count);
     this.moments.add(r, -1);
@@ -274,7 +279,7 @@ export class RollingReturns {
     this.moments.restart(this.values[this.head]!);
     this.downside.reset();
     for (let i = 0; i < this.count; i++) {
-      const r = this.values[(this.head + i) % this.capacity]!;
+      const r = this.values[this.slotAt(i)]!;
       this.moments.add(r, 1);
       if (r < 0) this.downside.addProduct(r, r);
     }
