@@ -45,13 +45,19 @@ export class DailyReturns {
   private growth = 1;
   private days = 0;
 
+  // Numbers from the start, so V8 keeps them as doubles in place (docs/architecture.md, "Numbers in hot fields").
+  private currentDay = 0;
+  private dayStartEquity = 0;
+
   private constructor(
     readonly capacity: number,
-    private currentDay: number,
-    private dayStartEquity: number,
+    currentDay: number,
+    dayStartEquity: number,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError("daily window must be an integer ≥ 1");
     this.ring = new Float64Array(capacity);
+    this.currentDay = currentDay;
+    this.dayStartEquity = dayStartEquity;
   }
 
   /** Starts the series at the bot's first effective day, with the equity before its first event. */

@@ -19,17 +19,35 @@ export interface EffectivePeriodsState {
 }
 
 export class EffectivePeriods {
+  // Fields that hold numbers start as numbers (see docs/architecture.md, "Numbers in hot fields"):
+  // constructor parameter properties would start as undefined, and each new value be boxed.
+  /** Effective local day number (days since 1970-01-01 of the local date). */
+  day = 0;
+  private startMs = 0;
+  private endMs = 0;
+  private dailyPnl = 0;
+  private weeklyPnl = 0;
+  /** H of the day/week: max of the equity when it began and every equity reached in it. */
+  private dailyHigh = 0;
+  private weeklyHigh = 0;
+
   private constructor(
-    /** Effective local day number (days since 1970-01-01 of the local date). */
-    public day: number,
-    private startMs: number,
-    private endMs: number,
-    private dailyPnl: number,
-    private weeklyPnl: number,
-    /** H of the day/week: max of the equity when it began and every equity reached in it. */
-    private dailyHigh: number,
-    private weeklyHigh: number,
-  ) {}
+    day: number,
+    startMs: number,
+    endMs: number,
+    dailyPnl: number,
+    weeklyPnl: number,
+    dailyHigh: number,
+    weeklyHigh: number,
+  ) {
+    this.day = day;
+    this.startMs = startMs;
+    this.endMs = endMs;
+    this.dailyPnl = dailyPnl;
+    this.weeklyPnl = weeklyPnl;
+    this.dailyHigh = dailyHigh;
+    this.weeklyHigh = weeklyHigh;
+  }
 
   /** The bot's first applied event opens its first effective day, at the equity before that event. */
   static openedBy(calendar: TimeZoneCalendar, ts: number, equityBefore: number): EffectivePeriods {

@@ -80,41 +80,53 @@ export class EquityDownsampler {
 
   /** The next point of the curve, with the next ordinal. */
   append(ts: number, equity: number, drawdown: number): void {
-    this.take(null, this.count + 1, ts, equity, drawdown);
+    this.lastN = this.count + 1;
+    this.lastTs = ts;
+    this.lastEquity = equity;
+    this.lastDrawdown = drawdown;
+    this.takeLast(null);
   }
 
   /** Adds a point (points come in curve order; `n` must grow). The points kept are `p` itself. */
   add(p: EquityPoint): void {
-    this.take(p, p.n, p.ts, p.equity, p.drawdown);
+    this.lastN = p.n;
+    this.lastTs = p.ts;
+    this.lastEquity = p.equity;
+    this.lastDrawdown = p.drawdown;
+    this.takeLast(p);
   }
 
-  /** `point` is the point when the caller has one; otherwise one is made only if it is kept. */
-  private take(point: EquityPoint | null, n: number, ts: number, equity: number, drawdown: number): void {
+  /**
+   * Takes the point whose numbers are in the last* fields (not in arguments: a double argument of a
+   * call the JIT does not inline is boxed). `point` is that point when the caller has one;
+   * otherwise one is made only if it is kept.
+   */
+  private takeLast(point: EquityPoint | null): void {
     this.cachedPoints = null;
     this.cachedState = null;
     const ordinal = this.count++;
-    this.lastN = n;
-    this.lastTs = ts;
-    this.lastEquity = equity;
-    this.lastDrawdown = drawdown;
     if (this.raw) {
-      const p = point ?? { n, ts, equity, drawdown };
+      const p = point ?? this.newLastPoint();
       this.first ??= p;
       this.last = p;
       this.raw.push(p);
       if (this.raw.length <= this.maxPoints) return;
       const raw = this.raw;
       this.raw = null;
-      raw.forEach((q, i) => this.addToBucket(q, i, q.n, q.ts, q.equity, q.drawdown));
+      raw.forEach((q, i) => this.addToBucket(q, i));
       return;
     }
-    this.last = this.addToBucket(point, ordinal, n, ts, equity, drawdown);
+    this.last = this.addToBucket(point, ordinal);
+  }
+
+  private newLastPoint(): EquityPoint {
+    return { n: this.lastN, ts: this.lastTs, equity: this.lastEquity, drawdown: this.lastDrawdown };
   }
 
   /** The last point (made into an object now if it was not kept as one). */
   private lastPoint(): EquityPoint | null {
     if (this.count === 0) return null;
-    this.last ??= { n: this.lastN, ts: this.lastTs, equity: this.lastEquity, drawdown: this.lastDrawdown };
+    this.last ??= this.newLastPoint();
     return this.last;
   }
 
@@ -228,14 +240,7 @@ export class EquityDownsampler {
   }
 
   /** Puts a point in its bucket; returns it as an object if it was kept (or given), else null. */
-  private addToBucket(
-    point: EquityPoint | null,
-    ordinal: number,
-    n: number,
-    ts: number,
-    equity: number,
-    drawdown: number,
-  ): EquityPoint | null {
+  private addToBucket(point: EquityPoint | null, ordinal: number): EquityPoint | null {
     let index = Math.floor(ordinal / this.size);
     while (index >= this.maxBuckets) {
       this.mergePairs();
@@ -243,16 +248,18 @@ export class EquityDownsampler {
     }
     const b = this.buckets[index];
     if (!b) {
-      const p = point ?? { n, ts, equity, drawdown };
+      const p = point ?? this.newLastPoint();
       this.buckets[index] = { minEquity: p, maxEquity: p, maxDrawdown: p };
       return p;
     }
     // As mergeInto with a bucket of this one point, without making one per event.
+    const equity = point === null ? this.lastEquity : point.equity;
+    const drawdown = point === null ? this.lastDrawdown : point.drawdown;
     const lower = equity < b.minEquity.equity;
     const higher = equity > b.maxEquity.equity;
     const deeper = drawdown > b.maxDrawdown.drawdown;
     if (!lower && !higher && !deeper) return point;
-    const p = point ?? { n, ts, equity, drawdown };
+    const p = point ?? this.newLastPoint();
     if (lower) b.minEquity = p;
     if (higher) b.maxEquity = p;
     if (deeper) b.maxDrawdown = p;

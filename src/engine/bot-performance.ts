@@ -6,6 +6,7 @@ import { DailyReturns, type DailyReturnsState } from "../domain/daily-returns.js
 import { EffectivePeriods, type EffectivePeriodsState } from "../domain/effective-periods.js";
 import type { TradeEvent, TradingEvent } from "../domain/events.js";
 import { decodeNumber, encodeNumber, type JsonNumber } from "../domain/json-number.js";
+import { isLater, NEVER, timeOrNever, timeOrNull } from "../domain/optional-time.js";
 import type { TimeZoneCalendar } from "../domain/periods.js";
 import { sharpeIndicator, sharpeRatio, sortinoRatio, statsOf } from "../domain/risk-ratios.js";
 import { RollingReturns, type RollingWindowState } from "../domain/rolling-window.js";
@@ -43,8 +44,9 @@ export interface BotPerformanceState {
 }
 
 export class BotPerformance {
-  private equity: number;
-  private peak: number;
+  // Numbers from the start, so V8 keeps them as doubles in place (docs/architecture.md, "Numbers in hot fields").
+  private equity = 0;
+  private peak = 0;
   private maxDrawdown = 0;
   private consecutiveLosses = 0;
   private maxConsecutiveLosses = 0;
@@ -58,8 +60,8 @@ export class BotPerformance {
   /** |pnl| of the worst losing trade. */
   private largestLoss = 0;
   private netCashflow = 0;
-  private lastTradeAt: number | null = null;
-  private lastEventAt: number | null = null;
+  private lastTradeAt = NEVER;
+  private lastEventAt = NEVER;
   /** Both null until the bot's first applied event (it opens the first effective day). */
   private periods: EffectivePeriods | null = null;
   private daily: DailyReturns | null = null;
@@ -99,7 +101,7 @@ export class BotPerformance {
     const drawdown = drawdownFrom(this.peak, this.equity);
     if (drawdown > this.maxDrawdown) this.maxDrawdown = drawdown;
     this.periods!.observeEquity(this.equity);
-    if (this.lastEventAt === null || event.ts > this.lastEventAt) this.lastEventAt = event.ts;
+    if (isLater(event.ts, this.lastEventAt)) this.lastEventAt = event.ts;
   }
 
   /** Figures as of local day `today` (the day of clock.now() in the configured timezone). */
@@ -139,8 +141,8 @@ export class BotPerformance {
       gross_profit: this.grossProfit,
       gross_loss: this.grossLoss,
       sharpe_indicator: sharpeIndicator(sharpe),
-      last_trade_at: this.lastTradeAt,
-      last_event_at: this.lastEventAt,
+      last_trade_at: timeOrNull(this.lastTradeAt),
+      last_event_at: timeOrNull(this.lastEventAt),
       ...tradeStatistics({
         wins: this.wins,
         losses: this.losses,
@@ -208,7 +210,7 @@ export class BotPerformance {
       this.breakeven++;
       this.consecutiveLosses = 0;
     }
-    if (this.lastTradeAt === null || t.ts > this.lastTradeAt) this.lastTradeAt = t.ts;
+    if (isLater(t.ts, this.lastTradeAt)) this.lastTradeAt = t.ts;
   }
 
   toState(): BotPerformanceState {
@@ -229,8 +231,8 @@ export class BotPerformance {
       largestWin: encodeNumber(this.largestWin),
       largestLoss: encodeNumber(this.largestLoss),
       netCashflow: encodeNumber(this.netCashflow),
-      lastTradeAt: this.lastTradeAt,
-      lastEventAt: this.lastEventAt,
+      lastTradeAt: timeOrNull(this.lastTradeAt),
+      lastEventAt: timeOrNull(this.lastEventAt),
       periods: this.periods ? this.periods.toState() : null,
       daily: this.daily ? this.daily.toState() : null,
     };
@@ -252,8 +254,8 @@ export class BotPerformance {
     b.largestWin = decodeNumber(s.largestWin);
     b.largestLoss = decodeNumber(s.largestLoss);
     b.netCashflow = decodeNumber(s.netCashflow);
-    b.lastTradeAt = s.lastTradeAt;
-    b.lastEventAt = s.lastEventAt;
+    b.lastTradeAt = timeOrNever(s.lastTradeAt);
+    b.lastEventAt = timeOrNever(s.lastEventAt);
     b.periods = s.periods ? EffectivePeriods.fromState(s.periods) : null;
     b.daily = s.daily ? DailyReturns.fromState(s.daily) : null;
     return b;

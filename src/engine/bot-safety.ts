@@ -1,24 +1,37 @@
 // One bot's safety controls as last reported (§3 event types, §6, §8 /health/safety).
 // Plain last-value state; health levels are derived from it elsewhere (with the clock, for staleness).
 import type { TradingEvent } from "../domain/events.js";
+import { isLater, NEVER, timeOrNever, timeOrNull } from "../domain/optional-time.js";
 import type { SafetySnapshot } from "../domain/snapshots.js";
 
 export type BotSafetyState = Omit<SafetySnapshot, "bot">;
 
+/** The controls as last reported; the event times, updated on every event, are fields of BotSafety. */
+type Controls = Omit<BotSafetyState, "last_heartbeat_at" | "last_event_at">;
+
 export class BotSafety {
-  private state: BotSafetyState = {
+  private state: Controls = {
     kill_switch: { active: false, reason: null, changed_at: null },
     circuit_breaker: { open: false, reason: null, changed_at: null, trips: 0 },
     positions: { open: null, max: null, utilization: 0 },
     // consecutive_failures belongs to the exporter's own API probe, which owns it; events leave it 0.
     api: { status: null, latency_ms: null, checked_at: null, consecutive_failures: 0 },
-    last_heartbeat_at: null,
-    last_event_at: null,
   };
+  private lastHeartbeatAt = NEVER;
+  private lastEventAt = NEVER;
 
   constructor(readonly bot: string) {}
 
   apply(event: TradingEvent): void {
+    // Trades and equity reports are most events: this stays small enough for the JIT to inline
+    // into the engine's apply, and the rare control reports take the call.
+    if (event.type === "heartbeat") {
+      if (isLater(event.ts, this.lastHeartbeatAt)) this.lastHeartbeatAt = event.ts;
+    } else if (event.type !== "trade" && event.type !== "equity") this.applyControl(event);
+    if (isLater(event.ts, this.lastEventAt)) this.lastEventAt = event.ts;
+  }
+
+  private applyControl(event: TradingEvent): void {
     const s = this.state;
     switch (event.type) {
       case "kill_switch": {
@@ -50,18 +63,14 @@ export class BotSafety {
           consecutive_failures: s.api.consecutive_failures,
         };
         break;
-      case "heartbeat":
-        if (s.last_heartbeat_at === null || event.ts > s.last_heartbeat_at) s.last_heartbeat_at = event.ts;
-        break;
       default:
         break;
     }
-    if (s.last_event_at === null || event.ts > s.last_event_at) s.last_event_at = event.ts;
   }
 
   /** When the bot last sent a heartbeat and any event (event times; null: never). */
   activity(): { last_heartbeat_at: number | null; last_event_at: number | null } {
-    return { last_heartbeat_at: this.state.last_heartbeat_at, last_event_at: this.state.last_event_at };
+    return { last_heartbeat_at: timeOrNull(this.lastHeartbeatAt), last_event_at: timeOrNull(this.lastEventAt) };
   }
 
   snapshot(): SafetySnapshot {
@@ -72,8 +81,7 @@ export class BotSafety {
       circuit_breaker: { ...s.circuit_breaker },
       positions: { ...s.positions },
       api: { ...s.api },
-      last_heartbeat_at: s.last_heartbeat_at,
-      last_event_at: s.last_event_at,
+      ...this.activity(),
     };
   }
 
@@ -85,7 +93,10 @@ export class BotSafety {
 
   static fromState(bot: string, s: BotSafetyState): BotSafety {
     const b = new BotSafety(bot);
-    b.state = structuredClone(s);
+    const { last_heartbeat_at, last_event_at, ...controls } = structuredClone(s);
+    b.state = controls;
+    b.lastHeartbeatAt = timeOrNever(last_heartbeat_at);
+    b.lastEventAt = timeOrNever(last_event_at);
     return b;
   }
 }

@@ -32,6 +32,8 @@ interface BotState {
   safety: BotSafety;
   /** The chart's equity curve: one point per event that can move equity. */
   history: EquityDownsampler;
+  /** The groups the bot is a member of (fixed with the settings, so looked up once, not per event). */
+  groups: GroupPerformance[] | undefined;
 }
 
 const movesEquity = (event: TradingEvent) => event.type === "trade" || event.type === "equity" || event.type === "cashflow";
@@ -55,6 +57,7 @@ export class Engine {
     }
   }
 
+  /** Only before any bot state exists (the constructor, fromSnapshot): a bot state takes its groups when it is made. */
   private addGroup(g: GroupPerformance): void {
     this.groupStates.set(g.group, g);
     // Replaces a group of the same name (a restored one replaces the fresh one).
@@ -78,11 +81,12 @@ export class Engine {
         ),
         safety: new BotSafety(event.bot),
         history: new EquityDownsampler(EQUITY_HISTORY_POINTS),
+        groups: this.groupsOfBot.get(event.bot),
       };
       this.botStates.set(event.bot, state);
     }
     state.revision = ++this.applied;
-    const groups = this.groupsOfBot.get(event.bot);
+    const groups = state.groups;
     const before = state.performance.currentEquity;
     state.performance.apply(event, this.calendar);
     state.safety.apply(event);
@@ -198,6 +202,7 @@ export class Engine {
         performance: BotPerformance.fromState(b.bot, b.performance, settings.daily_window_days),
         safety: BotSafety.fromState(b.bot, b.safety),
         history: EquityDownsampler.fromState(EQUITY_HISTORY_POINTS, b.history),
+        groups: engine.groupsOfBot.get(b.bot),
       });
     }
     return engine;

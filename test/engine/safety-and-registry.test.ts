@@ -139,4 +139,26 @@ describe("snapshots", () => {
     expect(Number.isFinite(restored.performance("a").daily_sharpe_ratio)).toBe(true);
     expect(restored.performance("a")).toEqual(e.performance("a"));
   });
+
+  it("'never' event times stay null through a snapshot, and the first such event after it sets them", () => {
+    const clock = new ManualClock(T0 + DAY);
+    const e = new Engine(settings, clock);
+    e.apply({ type: "equity", bot: "a", ts: T0, equity: 1200 });
+    const text = JSON.stringify(e.toSnapshot());
+    const saved = JSON.parse(text).bots[0];
+    expect([saved.performance.lastTradeAt, saved.performance.lastEventAt]).toEqual([null, T0]);
+    expect([saved.safety.last_heartbeat_at, saved.safety.last_event_at]).toEqual([null, T0]);
+    const restored = Engine.fromSnapshot(JSON.parse(text), settings, clock);
+    for (const engine of [e, restored]) {
+      expect(engine.performance("a").last_trade_at).toBeNull();
+      expect(engine.activity("a")).toEqual({ last_heartbeat_at: null, last_event_at: T0 });
+      // An event older than the last one does not move "last event", but a first trade or heartbeat is always later than never.
+      engine.apply({ type: "trade", bot: "a", ts: T0 - 1000, id: "late", pnl: 5 });
+      engine.apply({ type: "heartbeat", bot: "a", ts: T0 - 2000 });
+      expect(engine.performance("a").last_trade_at).toBe(T0 - 1000);
+      expect(engine.performance("a").last_event_at).toBe(T0);
+      expect(engine.safety("a")).toMatchObject({ last_heartbeat_at: T0 - 2000, last_event_at: T0 });
+    }
+    expect(restored.toSnapshot()).toEqual(e.toSnapshot());
+  });
 });
