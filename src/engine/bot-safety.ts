@@ -23,15 +23,6 @@ export class BotSafety {
   constructor(readonly bot: string) {}
 
   apply(event: TradingEvent): void {
-    // Trades and equity reports are most events: this stays small enough for the JIT to inline
-    // into the engine's apply, and the rare control reports take the call.
-    if (event.type === "heartbeat") {
-      if (isLater(event.ts, this.lastHeartbeatAt)) this.lastHeartbeatAt = event.ts;
-    } else if (event.type !== "trade" && event.type !== "equity") this.applyControl(event);
-    if (isLater(event.ts, this.lastEventAt)) this.lastEventAt = event.ts;
-  }
-
-  private applyControl(event: TradingEvent): void {
     const s = this.state;
     switch (event.type) {
       case "kill_switch": {
@@ -63,9 +54,13 @@ export class BotSafety {
           consecutive_failures: s.api.consecutive_failures,
         };
         break;
+      case "heartbeat":
+        if (isLater(event.ts, this.lastHeartbeatAt)) this.lastHeartbeatAt = event.ts;
+        break;
       default:
         break;
     }
+    if (isLater(event.ts, this.lastEventAt)) this.lastEventAt = event.ts;
   }
 
   /** When the bot last sent a heartbeat and any event (event times; null: never). */
