@@ -14,6 +14,7 @@ export const BENCHES = [
   "engine-accuracy.ts",
   "ingest.ts",
   "sustained.ts",
+  "replay-guard.ts",
   "scrape.ts",
   "websocket.ts",
   "restart.ts",

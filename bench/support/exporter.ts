@@ -13,7 +13,8 @@ export function benchDataDir(): string {
 }
 
 export function benchConfig(partial: Record<string, unknown> = {}, dataDir = benchDataDir()): Config {
-  return configSchema.parse({ listen: "127.0.0.1:0", ...partial, data_dir: dataDir, auth: { hmac_secrets: [BENCH_SECRET] } });
+  const auth = { ...(partial.auth as object | undefined), hmac_secrets: [BENCH_SECRET] };
+  return configSchema.parse({ listen: "127.0.0.1:0", ...partial, data_dir: dataDir, auth });
 }
 
 export interface RunningExporter {

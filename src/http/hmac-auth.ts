@@ -10,6 +10,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { Clock } from "../domain/clock.js";
 import { sign, signaturesEqual } from "../domain/signature.js";
 import { HttpProblem } from "./problem.js";
+import { ReplayGuard } from "./replay-guard.js";
 
 export interface HmacOptions {
   /** Every secret currently accepted (several at once during a rotation). */
@@ -28,53 +29,6 @@ export interface HmacOptions {
 
 const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
 const TIMESTAMP = /^\d{1,12}$/;
-
-/**
- * Remembers accepted signatures for as long as their timestamp could still pass the skew check.
- * Entries are kept in acceptance order, which is also expiry order (every entry lives the same
- * length of time), so expiring is popping from the front: O(1) amortized per request, never a scan.
- */
-export class ReplayGuard {
-  /** signature → expiry (epoch ms); a Map iterates in insertion order, oldest first. */
-  private readonly seen = new Map<string, number>();
-  constructor(private readonly windowMs: number) {}
-
-  /** True the first time a signature is seen within the window. */
-  firstUse(signature: string, now: number): boolean {
-    this.expire(now);
-    if (this.used(signature, now)) return false;
-    // A timestamp may be up to the skew in the future and passes the check until the skew after
-    // it, so remember it for twice the window. Delete first so the entry moves to the back.
-    this.seen.delete(signature);
-    this.seen.set(signature, now + 2 * this.windowMs);
-    return true;
-  }
-
-  /** Already used and still inside the window: refused before the body is even read. */
-  used(signature: string, now: number): boolean {
-    const expires = this.seen.get(signature);
-    return expires !== undefined && expires > now;
-  }
-
-  /** Forgets a signature whose request was refused unapplied, so the same bytes may be sent again. */
-  forget(signature: string): void {
-    this.seen.delete(signature);
-  }
-
-  /** Signatures remembered now (for tests and benchmarks). */
-  get size(): number {
-    return this.seen.size;
-  }
-
-  private expire(now: number): void {
-    // If the wall clock stepped back, a later entry may expire before an earlier one; it then waits
-    // behind it, which costs memory for a while but never lets a replay through (firstUse compares).
-    for (const [signature, expires] of this.seen) {
-      if (expires > now) return;
-      this.seen.delete(signature);
-    }
-  }
-}
 
 function unauthorized(detail: string): HttpProblem {
   return new HttpProblem(401, detail, undefined, "Unauthorized", "unauthorized");

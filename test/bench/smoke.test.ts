@@ -97,6 +97,23 @@ describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
     }
   });
 
+  it("replay guard: both hold every signature of one lifetime and refuse none", async () => {
+    const r = await smoke("replay-guard.ts");
+    const lifetime = r.requests_per_second * r.lifetime_s;
+    // At smoke size both run two lifetimes. The baseline holds exactly one lifetime's signatures;
+    // the guard drops whole quarters of it.
+    expect(r.guard.requests).toBe(2 * lifetime);
+    expect(r.baseline.requests).toBe(2 * lifetime);
+    expect(r.baseline.held).toBe(lifetime);
+    expect(r.guard.held).toBeGreaterThanOrEqual(lifetime);
+    expect(r.guard.most_held).toBeLessThanOrEqual(1.25 * lifetime + r.requests_per_second);
+    for (const k of ["guard", "baseline"]) {
+      expect(r[k].refused).toBe(0);
+      expect(r[k].mib).toBeGreaterThan(0);
+      expect(r[k].ns_per_request).toBeGreaterThan(0);
+    }
+  });
+
   it("export memory: both exports streamed every row", async () => {
     const r = await smoke("export-memory.ts");
     expect(r.big.rows).toBe(5000);

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/domain/clock.js";
 import { signedHeaders } from "../../src/domain/signature.js";
 import { createExporter, type Exporter } from "../../src/exporter.js";
-import { ReplayGuard } from "../../src/http/hmac-auth.js";
 import { SECRET, tempDir, testConfig } from "../support/exporter.js";
 
 const FIVE_MB = 5 * 1000 * 1000;
@@ -152,38 +151,5 @@ describe("signature timestamps from before the start are refused (§16)", () => 
       await after.close();
       rmSync(d, { recursive: true, force: true });
     }
-  });
-});
-
-describe("ReplayGuard", () => {
-  const WINDOW = 300_000;
-
-  it("accepts a signature once inside the window and forgets it, in time order, once it has expired", () => {
-    const guard = new ReplayGuard(WINDOW);
-    const t0 = 1_000_000;
-    expect(guard.firstUse("a", t0)).toBe(true);
-    expect(guard.firstUse("b", t0 + 1000)).toBe(true);
-    expect(guard.firstUse("a", t0 + 2 * WINDOW - 1)).toBe(false);
-    expect(guard.size).toBe(2);
-    // At t0 + 2·window "a" has expired and is dropped; "b" (1 s younger) is kept.
-    expect(guard.firstUse("c", t0 + 2 * WINDOW)).toBe(true);
-    expect(guard.size).toBe(2);
-    expect(guard.used("b", t0 + 2 * WINDOW)).toBe(true);
-    expect(guard.used("a", t0 + 2 * WINDOW)).toBe(false);
-  });
-
-  it("holds only the signatures of the last two windows under a steady stream", () => {
-    const guard = new ReplayGuard(1000);
-    for (let i = 0; i < 20_000; i++) expect(guard.firstUse(`s${i}`, i)).toBe(true);
-    // One per ms, each remembered for 2,000 ms: exactly the last 2,000 remain.
-    expect(guard.size).toBe(2000);
-  });
-
-  it("never lets a replay through when the clock steps back", () => {
-    const guard = new ReplayGuard(1000);
-    expect(guard.firstUse("x", 10_000)).toBe(true);
-    expect(guard.firstUse("y", 5_000)).toBe(true);
-    expect(guard.firstUse("y", 6_000)).toBe(false);
-    expect(guard.firstUse("x", 11_000)).toBe(false);
   });
 });
