@@ -206,21 +206,23 @@ export class Journal {
    */
   *eventsAfter(seq: number): Generator<StoredEvent> {
     const at = this.stmt.batchAt.get(seq + 1) as { first_seq: number } | undefined;
-    let batch: { first: number; last: number; events: Array<[number, TradingEvent]> } | undefined;
+    // A batch's events by their place in it (seq - first): its rows, one per bot, interleave.
+    let first = 0;
+    let slots: Array<TradingEvent | undefined> = [];
     function* drain(): Generator<StoredEvent> {
-      if (batch === undefined) return;
-      const events = batch.events;
-      // Each bot's part is in order; one sort puts the batch back together.
-      if (events.length > 1) events.sort((a, b) => a[0] - b[0]);
-      for (const [s, event] of events) if (s > seq) yield { seq: s, event };
+      for (let i = Math.max(0, seq + 1 - first); i < slots.length; i++) {
+        const event = slots[i];
+        if (event !== undefined) yield { seq: first + i, event };
+      }
     }
     const rows = this.stmt.rowsFrom.iterate(at?.first_seq ?? seq + 1) as Iterable<{ first_seq: number; last_seq: number; body: string }>;
     for (const row of rows) {
-      if (batch === undefined || batch.first !== row.first_seq) {
+      if (row.first_seq !== first) {
         yield* drain();
-        batch = { first: row.first_seq, last: row.last_seq, events: [] };
+        first = row.first_seq;
+        slots = new Array<TradingEvent | undefined>(row.last_seq - row.first_seq + 1);
       }
-      for (const pair of decodeBotRow(row.body)) batch.events.push(pair);
+      for (const [s, event] of decodeBotRow(row.body)) slots[s - first] = event;
     }
     yield* drain();
   }
