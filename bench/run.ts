@@ -12,6 +12,7 @@ import { ensureBuilt } from "./support/serve-process.js";
 export const BENCHES = [
   "engine.ts",
   "engine-accuracy.ts",
+  "snapshot.ts",
   "ingest.ts",
   "sustained.ts",
   "replay-guard.ts",

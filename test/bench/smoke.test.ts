@@ -35,6 +35,19 @@ describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
     expect(r.checkpoints).toBeGreaterThan(0);
   });
 
+  it("snapshot: both forms restore every bot, and packing the windows makes the text smaller", async () => {
+    const r = await smoke("snapshot.ts");
+    expect(Object.keys(r.windows)).toEqual(["10", "100"]);
+    for (const { packed, baseline } of Object.values<any>(r.windows)) {
+      expect(packed.bytes).toBeLessThan(baseline.bytes);
+      for (const form of [packed, baseline]) {
+        expect(form.stringify_ms).toBeGreaterThanOrEqual(0);
+        expect(form.restore_ms).toBeGreaterThan(0);
+      }
+      expect(packed.to_snapshot_ms).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it("ingest: the exporter and the bare baseline answered every request with 200", async () => {
     const r = await smoke("ingest.ts");
     for (const kind of ["single", "batch"]) {
