@@ -56,8 +56,8 @@ class SignatureTable {
 
   /**
    * Where probing starts. The signature's bits are mixed with a secret per-process seed: a bot that
-   * holds a secret can grind signatures, and without the seed it could aim them at one run of slots
-   * and make every other bot's lookups slow.
+   * holds an HMAC secret chooses its signatures (by varying the body), and without the seed it could
+   * pick ones that land on neighbouring slots, one long probe chain that slows every other bot's lookups.
    */
   private home(high: number, low: number): number {
     let h = Math.imul(high ^ this.seed[0]!, 0x85ebca6b);

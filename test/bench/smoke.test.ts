@@ -40,11 +40,7 @@ describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
     expect(Object.keys(r.windows)).toEqual(["10", "100"]);
     for (const { packed, baseline } of Object.values<any>(r.windows)) {
       expect(packed.bytes).toBeLessThan(baseline.bytes);
-      for (const form of [packed, baseline]) {
-        expect(form.stringify_ms).toBeGreaterThanOrEqual(0);
-        expect(form.restore_ms).toBeGreaterThan(0);
-      }
-      expect(packed.to_snapshot_ms).toBeGreaterThanOrEqual(0);
+      for (const form of [packed, baseline]) expect(form.restore_ms).toBeGreaterThan(0);
     }
   });
 

@@ -8,21 +8,25 @@ import { RollingReturns, type RollingWindowState } from "../../src/domain/rollin
 
 const throughJson = (s: RollingWindowState) => JSON.parse(JSON.stringify(s)) as RollingWindowState;
 
-/** A window whose ring has wrapped, holding the values JSON cannot write as numbers. */
+/** The i-th value pushed, and whether it was a win: values JSON cannot write as numbers among them. */
+const valueAt = (i: number) => (i === 100 ? -0 : i === 110 ? 1e-300 : Math.sin(i) / 100);
+const winAt = (i: number) => i % 3 !== 0;
+const PUSHED = 137;
+const CAPACITY = 50;
+/** Index of the oldest value still in the window. */
+const OLDEST = PUSHED - CAPACITY;
+
+/** A window whose ring has wrapped. */
 function wrappedWindow(): RollingReturns {
-  const w = new RollingReturns(50);
-  for (let i = 0; i < 137; i++) w.push(i === 100 ? -0 : i === 110 ? 1e-300 : Math.sin(i) / 100, i % 3 !== 0);
+  const w = new RollingReturns(CAPACITY);
+  for (let i = 0; i < PUSHED; i++) w.push(valueAt(i), winAt(i));
   return w;
 }
 
-/** The same state as snapshots wrote it before: each value a JSON number (or tagged string), each win a boolean. */
+/** Its state as snapshots wrote it before, built from the pushes: each value a JSON number (or tagged string), each win a boolean. */
 function legacyState(w: RollingReturns): RollingWindowState {
-  const s = w.toState();
-  return {
-    ...s,
-    values: [...unpackFloats(s.values as string)].map(encodeNumber),
-    wins: [...unpackFlags(s.wins as string)].map((b) => b === 1),
-  };
+  const held = Array.from({ length: CAPACITY }, (_, k) => OLDEST + k);
+  return { ...w.toState(), values: held.map((i) => encodeNumber(valueAt(i))), wins: held.map(winAt) };
 }
 
 describe("the rolling window's state", () => {
@@ -33,11 +37,12 @@ describe("the rolling window's state", () => {
     expect(typeof s.wins).toBe("string");
     // The ring unrolled: the 50 newest of the 137 pushes, oldest first.
     const values = unpackFloats(s.values as string);
-    expect(values).toHaveLength(50);
+    expect(values).toHaveLength(CAPACITY);
     expect(values[0]).toBe(Math.sin(87) / 100);
-    expect(Object.is(values[100 - 87], -0)).toBe(true);
-    expect(values[110 - 87]).toBe(1e-300);
-    expect([...unpackFlags(s.wins as string)]).toEqual(Array.from({ length: 50 }, (_, i) => ((87 + i) % 3 !== 0 ? 1 : 0)));
+    expect(Object.is(values[100 - OLDEST], -0)).toBe(true);
+    expect(values[110 - OLDEST]).toBe(1e-300);
+    expect(values[CAPACITY - 1]).toBe(Math.sin(136) / 100);
+    expect([...unpackFlags(s.wins as string)]).toEqual(Array.from({ length: CAPACITY }, (_, k) => ((OLDEST + k) % 3 !== 0 ? 1 : 0)));
 
     const restored = RollingReturns.fromState(throughJson(s));
     expect(restored.toState()).toEqual(s);

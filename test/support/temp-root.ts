@@ -1,7 +1,7 @@
 // vitest's global setup: every temporary directory of a test run (the tests' own, those of the
 // processes they start, the bench smoke runs') is made under one directory for the run, removed
-// when the run ends. Many tests leave their SQLite files behind for a failure to be inspected; a
-// run used to leave some hundred megabytes of them in the system's temporary directory.
+// when the run ends. Many tests leave their SQLite files behind for a failure to be inspected;
+// removed here, they never pile up in the system's temporary directory.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
