@@ -16,7 +16,6 @@ import {
   EVENTS_VIEW,
   batchWriter,
   decodeBotRow,
-  entryOf,
   keepsEventRows,
   migrateEventRows,
   type BatchEntry,
@@ -187,7 +186,7 @@ export class Journal {
     if (event.id !== undefined && this.stmt.insertEventId.run(event.bot, event.type, event.id).changes === 0) return null;
     if (this.pending.length >= BATCH_EVENTS_MAX || (this.pending.length > 0 && receivedAt !== this.pendingReceivedAt)) this.writePending();
     const seq = this.seq + 1;
-    this.pending.push(entryOf(seq, event));
+    this.pending.push({ seq, event });
     this.pendingReceivedAt = receivedAt;
     this.seq = seq;
     if (this.depth === 0) this.writePending();
