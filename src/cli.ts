@@ -28,11 +28,13 @@ type Verb = (args: string[], config: () => Config) => Promise<number>;
 const verbs: Record<string, Verb> = {
   serve: async (_args, config) => {
     const cfg = config();
-    const [{ createExporter }, { createLogger }, { defaultWebDir }] = await Promise.all([
+    const [{ createExporter }, { createLogger }, { defaultWebDir }, { limitHeapHeadroom }] = await Promise.all([
       import("./exporter.js"),
       import("./logger.js"),
       import("./web-dir.js"),
+      import("./memory-headroom.js"),
     ]);
+    limitHeapHeadroom();
     const logger = createLogger(cfg.log_level);
     const exporter = await createExporter(cfg, { logger, webDir: defaultWebDir() });
     await exporter.listen();
