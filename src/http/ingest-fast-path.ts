@@ -13,7 +13,7 @@
 // error handler would make it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EventType } from "../domain/events.js";
-import type { IngestPipeline } from "../ingest/pipeline.js";
+import type { IngestPipeline, IngestResult } from "../ingest/pipeline.js";
 import type { SignatureChecks, SignedRequest } from "./hmac-auth.js";
 import { ingestProblem, parseJsonText } from "./ingest-router.js";
 import { HttpProblem, problemBody } from "./problem.js";
@@ -83,6 +83,10 @@ export function fastIngest(deps: FastIngestDeps): (req: IncomingMessage, res: Se
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      // The reply waits for the commit, and the closures below keep this scope until then: the raw
+      // body and its parsed copy are not needed by then (the pipeline holds the validated events),
+      // so nothing the closures can reach refers to them, and they die young.
+      chunks.length = 0;
       const refused = deps.checks.verifyBody(signed, body);
       if (refused !== null) return fail(req, res, refused);
       let parsed: unknown;
@@ -91,18 +95,24 @@ export function fastIngest(deps: FastIngestDeps): (req: IncomingMessage, res: Se
       } catch (err) {
         return fail(req, res, err as HttpProblem);
       }
-      // Started inside a promise: a throw (a bug) must become a 500, as express makes it, not end the process.
-      Promise.resolve()
-        .then(() => deps.pipeline.ingest(parsed, route.defaultType))
-        .then(
-          (result) => reply(res, 200, "application/json; charset=utf-8", JSON.stringify(result)),
-          (err: unknown) => {
-            const problem = ingestProblem(err) ?? new HttpProblem(500, "internal error");
-            if (problem.status === 503) deps.checks.refusedUnapplied(signed);
-            fail(req, res, problem, err);
-          },
-        );
+      ingestSettled(deps.pipeline, parsed, route.defaultType).then(
+        (result) => reply(res, 200, "application/json; charset=utf-8", JSON.stringify(result)),
+        (err: unknown) => {
+          const problem = ingestProblem(err) ?? new HttpProblem(500, "internal error");
+          if (problem.status === 503) deps.checks.refusedUnapplied(signed);
+          fail(req, res, problem, err);
+        },
+      );
     });
     return true;
   };
+}
+
+/** The pipeline's answer, a throw (a bug) included as a rejection: it must become a 500, as express makes it, not end the process. */
+function ingestSettled(pipeline: IngestPipeline, body: unknown, defaultType: EventType | undefined): Promise<IngestResult> {
+  try {
+    return pipeline.ingest(body, defaultType);
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
