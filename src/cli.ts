@@ -4,7 +4,8 @@
 // Each verb imports what it needs when it runs: `serve` pays neither for the demo's MQTT client
 // nor for the sender, and `--help` or `send` do not load the exporter (start-up time, §2).
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig, redactConfig, type Config } from "./config/index.js";
+import type { Config } from "./config/index.js";
+import { limitHeapHeadroom } from "./memory-headroom.js";
 
 const USAGE = `Usage: trading-exporter [verb] [--config FILE]
 
@@ -28,13 +29,11 @@ type Verb = (args: string[], config: () => Config) => Promise<number>;
 const verbs: Record<string, Verb> = {
   serve: async (_args, config) => {
     const cfg = config();
-    const [{ createExporter }, { createLogger }, { defaultWebDir }, { limitHeapHeadroom }] = await Promise.all([
+    const [{ createExporter }, { createLogger }, { defaultWebDir }] = await Promise.all([
       import("./exporter.js"),
       import("./logger.js"),
       import("./web-dir.js"),
-      import("./memory-headroom.js"),
     ]);
-    limitHeapHeadroom();
     const logger = createLogger(cfg.log_level);
     const exporter = await createExporter(cfg, { logger, webDir: defaultWebDir() });
     await exporter.listen();
@@ -55,6 +54,7 @@ const verbs: Record<string, Verb> = {
   },
   "check-config": async (_args, config) => {
     const cfg = config();
+    const { redactConfig } = await import("./config/index.js");
     process.stdout.write(`configuration is valid\n${JSON.stringify(redactConfig(cfg), null, 2)}\n`);
     return 0;
   },
@@ -81,6 +81,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown verb "${name}"\n\n${USAGE}`);
     return 2;
   }
+  // Before the modules and the configuration are loaded: V8 grows its young generation while
+  // they are, and does not shrink it again under load (memory-headroom.ts).
+  if (name === "serve") limitHeapHeadroom();
+  const { ConfigError, loadConfig } = await import("./config/index.js");
   const file = typeof values.config === "string" ? values.config : undefined;
   try {
     return await verb(rest, () => loadConfig({ file, env: process.env }));

@@ -27,7 +27,7 @@ export interface RunningExporter {
 
 export async function startBenchExporter(partial: Record<string, unknown> = {}): Promise<RunningExporter> {
   const config = benchConfig(partial);
-  // The in-process exporter keeps the memory settings `serve` gives it.
+  // The memory settings `serve` makes; a no-op under run.ts, which starts the process with them.
   limitHeapHeadroom();
   const exporter = await createExporter(config);
   const { url } = await exporter.listen(0, "127.0.0.1");
