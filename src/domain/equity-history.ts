@@ -146,12 +146,7 @@ export class EquityDownsampler {
       if (out.length === 0 || out[out.length - 1]!.n < p.n) out.push(p);
     };
     if (this.first) push(this.first);
-    for (const b of this.buckets) {
-      const [x, y, z] = sortedByN(b.minEquity, b.maxEquity, b.maxDrawdown);
-      push(x);
-      push(y);
-      push(z);
-    }
+    for (const b of this.buckets) pushInOrder(b.minEquity, b.maxEquity, b.maxDrawdown, push);
     const last = this.lastPoint();
     if (last) push(last);
     return out;
@@ -279,11 +274,14 @@ export class EquityDownsampler {
   }
 }
 
-function sortedByN(a: EquityPoint, b: EquityPoint, c: EquityPoint): [EquityPoint, EquityPoint, EquityPoint] {
-  if (a.n > b.n) [a, b] = [b, a];
-  if (b.n > c.n) [b, c] = [c, b];
-  if (a.n > b.n) [a, b] = [b, a];
-  return [a, b, c];
+/** Pushes a bucket's three points in curve order (without arrays: every snapshot does this for every bucket). */
+function pushInOrder(a: EquityPoint, b: EquityPoint, c: EquityPoint, push: (p: EquityPoint) => void): void {
+  const lo = a.n <= b.n ? (a.n <= c.n ? a : c) : b.n <= c.n ? b : c;
+  const hi = a.n > b.n ? (a.n > c.n ? a : c) : b.n > c.n ? b : c;
+  const mid = lo !== a && hi !== a ? a : lo !== b && hi !== b ? b : c;
+  push(lo);
+  push(mid);
+  push(hi);
 }
 
 /** Folds `later` (points after `into`'s) into `into`; ties keep the earlier point. */
