@@ -4,7 +4,7 @@
 // negatives, trailing run of equal values) are adjusted by the arriving and leaving value only.
 import { decodeNumber, encodeNumber, type JsonNumber } from "./json-number.js";
 import { packFlags, packFloats, unpackFlags, unpackFloats } from "./packed-floats.js";
-import { ddAdd, ddDivNumber, PreciseSum, sumError, twoSum, varianceFromSums } from "./precise-sum.js";
+import { ddAdd, ddDivNumber, PreciseSum, productError, sumError, twoSum, varianceFromSums } from "./precise-sum.js";
 import type { ReturnStats } from "./risk-ratios.js";
 
 export interface RollingWindowState {
@@ -54,10 +54,10 @@ class ShiftedMoments {
     const dHi = r - this.shift;
     const dLo = sumError(r, -this.shift, dHi);
     this.sum.addPair(sign * dHi, sign * dLo);
-    // d² = dh² + 2·dh·dl (+ dl², below a double-double's resolution)
-    if (sign === 1) this.squares.addProduct(dHi, dHi);
-    else this.squares.subtractProduct(dHi, dHi);
-    this.squares.add(sign * 2 * dHi * dLo);
+    // d² = dh² + 2·dh·dl (+ dl², below a double-double's resolution): dh² as a product and its exact
+    // rounding error, with the cross term folded into that error, in one double-double addition.
+    const square = dHi * dHi;
+    this.squares.addPair(sign * square, sign * (productError(dHi, dHi, square) + 2 * dHi * dLo));
   }
 
   /** Empty sums, shifted by `k` from now on. */
@@ -137,8 +137,10 @@ export class RollingReturns {
     this.freshMoments.add(r, 1);
     if (r < 0) {
       this.negatives++;
-      this.downside.addProduct(r, r);
-      this.freshDownside.addProduct(r, r);
+      const square = r * r;
+      const error = productError(r, r, square);
+      this.downside.addPair(square, error);
+      this.freshDownside.addPair(square, error);
     }
     if (win) this.winCount++;
     if (++this.freshCount === this.capacity) this.swapInFreshSums();
