@@ -109,10 +109,6 @@ export function fastIngest(deps: FastIngestDeps): (req: IncomingMessage, res: Se
 }
 
 /** The pipeline's answer, a throw (a bug) included as a rejection: it must become a 500, as express makes it, not end the process. */
-function ingestSettled(pipeline: IngestPipeline, body: unknown, defaultType: EventType | undefined): Promise<IngestResult> {
-  try {
-    return pipeline.ingest(body, defaultType);
-  } catch (err) {
-    return Promise.reject(err);
-  }
+async function ingestSettled(pipeline: IngestPipeline, body: unknown, defaultType: EventType | undefined): Promise<IngestResult> {
+  return pipeline.ingest(body, defaultType);
 }
