@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, one after another, each in its own process (so one's heap and
 // JIT state don't colour the next), each printing one JSON line. Writes them all, with the machine
 // and Node version, to bench/results/<date>.json and bench/results/latest.json.
-// `npm run bench -- --full` adds the long variants (10-minute sustained run, 10M stored events);
+// `npm run bench -- --full` adds the long variants (10-minute sustained run, 10M stored events) and
+// the benches of FULL_BENCHES;
 // `--smoke` runs tiny sizes (what the test suite does).
 import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -23,6 +24,9 @@ export const BENCHES = [
   "export-memory.ts",
   "export-loop-lag.ts",
 ];
+
+/** Only with --full: each takes minutes. */
+export const FULL_BENCHES = ["headroom.ts"];
 
 /**
  * Runs one bench in its own process; its progress goes to our stderr, its JSON line is returned.
@@ -49,7 +53,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!flags.includes("--smoke")) ensureBuilt();
   const started = performance.now();
   const results: Record<string, unknown>[] = [];
-  for (const file of BENCHES.filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))) {
+  const files = flags.includes("--full") ? [...BENCHES, ...FULL_BENCHES] : BENCHES;
+  for (const file of files.filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))) {
     process.stderr.write(`\n## ${file} ${flags.join(" ")}\n`);
     const t0 = performance.now();
     results.push({ ...(await runBench(file, flags)), wall_seconds: Math.round((performance.now() - t0) / 100) / 10 });

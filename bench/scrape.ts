@@ -4,9 +4,10 @@
 // scrape (the bench process's, which serves them) is given beside the latencies: on a shared
 // machine the wall-clock percentiles also count the time the process waited for a core.
 // Run: npx tsx bench/scrape.ts [--smoke]
-import { BENCH_SECRET, seedBots, startBenchExporter } from "./support/exporter.js";
+import { seedBots, startBenchExporter } from "./support/exporter.js";
 import { runLoad } from "./support/load-generator.js";
 import { benchFlags, emit, progress } from "./support/result.js";
+import { scrapeUnderIngest } from "./support/scrape-under-ingest.js";
 
 const { smoke } = benchFlags();
 const botCounts = smoke ? [3] : [10, 100, 1000];
@@ -29,18 +30,7 @@ for (const bots of botCounts) {
   });
   const cpu = process.cpuUsage(cpuBefore);
   const cpuMsPerScrape = Math.round(((cpu.user + cpu.system) / 1000 / idle.requests) * 100) / 100;
-  const [scrapes, ingest] = await Promise.all([
-    runLoad({ url: running.url, kind: "get", path: "/metrics", connections: 1, durationMs: underIngestMs, intervalMs: 100 }),
-    runLoad({
-      url: running.url,
-      kind: "single",
-      path: "/api/v1/events",
-      connections: 10,
-      durationMs: underIngestMs,
-      secret: BENCH_SECRET,
-      bots,
-    }),
-  ]);
+  const { scrapes, ingest } = await scrapeUnderIngest(running.url, underIngestMs, bots);
   await running.stop();
   progress(
     `${bots} bots: idle p99 ${idle.latency.p99_ms} ms (p50 ${idle.latency.p50_ms} ms, CPU ${cpuMsPerScrape} ms per scrape), under ingest p99 ${scrapes.latency.p99_ms} ms (${ingest.requests_per_second} req/s), ${body.length} bytes, ${series} series`,

@@ -70,7 +70,14 @@ export interface ServeProcess {
   stop(signal: "SIGTERM" | "SIGKILL"): Promise<number>;
 }
 
-export async function startServe(opts: { dataDir: string; secret: string; maxBots: number; fromSources: boolean }): Promise<ServeProcess> {
+export async function startServe(opts: {
+  dataDir: string;
+  secret: string;
+  maxBots: number;
+  fromSources: boolean;
+  /** Flags for node itself, before the script (V8's heap flags, say). */
+  nodeFlags?: readonly string[];
+}): Promise<ServeProcess> {
   const port = await freePort();
   const configFile = join(opts.dataDir, "bench-config.yaml");
   writeFileSync(
@@ -79,7 +86,10 @@ export async function startServe(opts: { dataDir: string; secret: string; maxBot
   );
   const args = opts.fromSources ? ["--import", "tsx", join(ROOT, "src/cli.ts")] : [join(ROOT, "dist/cli.js")];
   const started = performance.now();
-  const child = spawn(process.execPath, [...args, "serve", "--config", configFile], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...args, "serve", "--config", configFile], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   for (;;) {

@@ -123,6 +123,20 @@ describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
     }
   });
 
+  it("headroom: both variants took every batch and answered every scrape", async () => {
+    const r = await smoke("headroom.ts");
+    expect(Object.keys(r.variants)).toEqual(["headroom", "v8_defaults"]);
+    expect(r.variants.headroom.node_flags).toEqual([]);
+    for (const v of Object.values<any>(r.variants)) {
+      expect(v.rounds).toHaveLength(1);
+      expect(v.rss_after_load_mib).toBeGreaterThan(0);
+      expect(v.load_events_per_second).toBeGreaterThan(0);
+      expect(v.rounds[0].scrape_under_ingest.count).toBeGreaterThan(0);
+      expect(v.scrape_p50_ms).toBeLessThanOrEqual(v.scrape_p99_ms);
+      expect(v.rounds[0].ingest_requests_per_second).toBeGreaterThan(0);
+    }
+  });
+
   it("export memory: both exports streamed every row", async () => {
     const r = await smoke("export-memory.ts");
     expect(r.big.rows).toBe(5000);
