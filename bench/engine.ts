@@ -2,13 +2,22 @@
 // a naive baseline written here that recomputes the window's Sharpe/Sortino/win rate from the
 // whole window after every trade (what "O(1) per event" saves). One warm-up pass, reported apart
 // (the JIT still compiling: an exporter that runs for days spends one such stretch at its start),
-// then five passes whose median counts.
+// then five passes whose median counts. The engine runs under the inlining budget `serve` sets
+// (src/jit-inlining.ts); a second process measures the same passes under V8's default budget.
 // Run: npx tsx bench/engine.ts [events] [--smoke]
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { ManualClock } from "../src/domain/clock.js";
 import type { TradingEvent } from "../src/domain/events.js";
 import { Engine } from "../src/engine/engine.js";
+import { widenInliningBudget } from "../src/jit-inlining.js";
 import { benchFlags, emit, median, progress } from "./support/result.js";
 
+/** V8's own value of the budget: given on the command line, `widenInliningBudget` leaves it. */
+const V8_DEFAULT_BUDGET = "--max-inlined-bytecode-size-cumulative=920";
+const defaultBudgetChild = process.argv.includes("--default-inlining-child");
+// Before any engine code is hot enough to be optimized, as `serve` does.
+widenInliningBudget();
 const { smoke, args } = benchFlags();
 const count = Number(args[0] ?? (smoke ? 20_000 : 1_000_000));
 const passes = smoke ? 1 : 5;
@@ -103,23 +112,53 @@ const events = JSON.parse(JSON.stringify(stream(count))) as TradingEvent[];
 // The naive baseline is O(window) per trade: at 10,000 it gets a slice of the stream, or it would
 // take minutes; its rate is events per second all the same.
 const naiveEvents = (w: number) => events.slice(0, Math.min(count, w >= 10_000 ? 100_000 : count));
-const windows: Record<string, object> = {};
-for (const windowTrades of [100, 10_000]) {
+/** The engine's median rate and its passes at `windowTrades`, after a warm-up pass (none in a smoke run). */
+function enginePasses(windowTrades: number): { rate: number; passes: number[]; warmup: number | null } {
   const warmup = smoke ? null : engineRate(events, windowTrades);
   const rates: number[] = [];
   for (let p = 0; p < passes; p++) rates.push(engineRate(events, windowTrades));
-  const naive = naiveRate(naiveEvents(windowTrades), windowTrades);
-  const eventsPerSecond = Math.round(median(rates));
-  progress(
-    `window ${windowTrades}: engine ${eventsPerSecond.toLocaleString("en-US")} events/s, naive ${Math.round(naive.rate).toLocaleString("en-US")}`,
-  );
-  windows[String(windowTrades)] = {
-    events_per_second: eventsPerSecond,
-    passes: rates.map(Math.round),
-    warmup_events_per_second: warmup === null ? null : Math.round(warmup),
-    naive_events_per_second: Math.round(naive.rate),
-    naive_events: naiveEvents(windowTrades).length,
-    speedup_vs_naive: Math.round((eventsPerSecond / naive.rate) * 10) / 10,
-  };
+  return { rate: Math.round(median(rates)), passes: rates.map(Math.round), warmup: warmup === null ? null : Math.round(warmup) };
 }
-emit("engine", { events: count, bots: 10, windows });
+
+/** The same passes in a process started with V8's default inlining budget. */
+async function defaultBudgetRates(): Promise<Record<string, number>> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      ...process.execArgv.filter((a) => !a.startsWith(V8_DEFAULT_BUDGET.split("=")[0]!)),
+      V8_DEFAULT_BUDGET,
+      process.argv[1]!,
+      ...process.argv.slice(2),
+      "--default-inlining-child",
+    ],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, number>;
+}
+
+const WINDOWS = [100, 10_000];
+if (defaultBudgetChild) {
+  process.stdout.write(`${JSON.stringify(Object.fromEntries(WINDOWS.map((w) => [String(w), enginePasses(w).rate])))}\n`);
+} else {
+  const windows: Record<string, object> = {};
+  for (const windowTrades of WINDOWS) {
+    const engine = enginePasses(windowTrades);
+    const naive = naiveRate(naiveEvents(windowTrades), windowTrades);
+    progress(
+      `window ${windowTrades}: engine ${engine.rate.toLocaleString("en-US")} events/s, naive ${Math.round(naive.rate).toLocaleString("en-US")}`,
+    );
+    windows[String(windowTrades)] = {
+      events_per_second: engine.rate,
+      passes: engine.passes,
+      warmup_events_per_second: engine.warmup,
+      naive_events_per_second: Math.round(naive.rate),
+      naive_events: naiveEvents(windowTrades).length,
+      speedup_vs_naive: Math.round((engine.rate / naive.rate) * 10) / 10,
+    };
+  }
+  const atDefaultBudget = await defaultBudgetRates();
+  progress(
+    `V8's default inlining budget: ${WINDOWS.map((w) => `window ${w} ${atDefaultBudget[w]!.toLocaleString("en-US")}`).join(", ")} events/s`,
+  );
+  emit("engine", { events: count, bots: 10, windows, v8_default_inlining_events_per_second: atDefaultBudget });
+}

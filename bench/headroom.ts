@@ -1,6 +1,7 @@
-// What V8's headroom flags (src/memory-headroom.ts, which `serve` sets at start) cost and save:
-// `node dist/cli.js serve` as it starts, against the same with V8's defaults given back on node's
-// command line, alternating round after round in the same run. Each round and variant starts on a
+// What the V8 settings `serve` makes at start (its memory headroom, src/memory-headroom.ts, and its
+// inlining budget, src/jit-inlining.ts) cost and save: `node dist/cli.js serve` as it starts,
+// against the same with V8's defaults given back on node's command line (all of them, and the
+// inlining budget alone), alternating round after round in the same run. Each round and variant starts on a
 // fresh data directory, takes 10⁶ events of 100 bots as durable 1,000-event batches (4 connections)
 // and gives its RSS right after; then /metrics of those 100 bots is scraped every 100 ms for 20 s
 // while signed single trades arrive on 10 connections (both from other processes).
@@ -19,9 +20,11 @@ const batchSize = smoke ? 500 : 1000;
 const scrapeMs = smoke ? 500 : 20_000;
 const BOTS = 100;
 /** `serve` leaves a flag its command line sets alone; these are V8's own defaults. */
+const V8_DEFAULT_INLINING = "--max-inlined-bytecode-size-cumulative=920";
 const VARIANTS: Record<string, string[]> = {
   headroom: [],
-  v8_defaults: ["--heap-growing-percent=0", "--semi-space-growth-factor=2"],
+  default_inlining: [V8_DEFAULT_INLINING],
+  v8_defaults: ["--heap-growing-percent=0", "--semi-space-growth-factor=2", V8_DEFAULT_INLINING],
 };
 if (!smoke) ensureBuilt();
 

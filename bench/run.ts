@@ -7,6 +7,7 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { INLINING_BUDGET_FLAG } from "../src/jit-inlining.js";
 import { HEADROOM_FLAGS } from "../src/memory-headroom.js";
 import { machine } from "./support/result.js";
 import { ensureBuilt } from "./support/serve-process.js";
@@ -31,13 +32,13 @@ export const FULL_BENCHES = ["headroom.ts"];
 /**
  * Runs one bench in its own process; its progress goes to our stderr, its JSON line is returned.
  * The process starts with the V8 flags `serve` sets itself, so an exporter a bench runs in-process
- * holds its memory as `serve` does from the first allocation on.
+ * holds its memory as `serve` does from the first allocation on, and its code is optimized as there.
  */
 export function runBench(file: string, flags: string[]): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       process.execPath,
-      [...HEADROOM_FLAGS, "--import", "tsx", fileURLToPath(new URL(file, import.meta.url)), ...flags],
+      [...HEADROOM_FLAGS, INLINING_BUDGET_FLAG, "--import", "tsx", fileURLToPath(new URL(file, import.meta.url)), ...flags],
       { maxBuffer: 64 * 1024 * 1024 },
       // ExecFileException is an Error; @types/node spells it as an Omit<> of one, which hides that.
       (err: Error | null, stdout) =>

@@ -5,6 +5,7 @@
 // nor for the sender, and `--help` or `send` do not load the exporter (start-up time, §2).
 import { parseArgs } from "node:util";
 import type { Config } from "./config/index.js";
+import { widenInliningBudget } from "./jit-inlining.js";
 import { limitHeapHeadroom } from "./memory-headroom.js";
 
 const USAGE = `Usage: trading-exporter [verb] [--config FILE]
@@ -82,8 +83,12 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // Before the modules and the configuration are loaded: V8 grows its young generation while
-  // they are, and does not shrink it again under load (memory-headroom.ts).
-  if (name === "serve") limitHeapHeadroom();
+  // they are, and does not shrink it again under load (memory-headroom.ts); and before any code
+  // is hot enough to be optimized (jit-inlining.ts).
+  if (name === "serve") {
+    limitHeapHeadroom();
+    widenInliningBudget();
+  }
   const { ConfigError, loadConfig } = await import("./config/index.js");
   const file = typeof values.config === "string" ? values.config : undefined;
   try {

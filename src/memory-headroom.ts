@@ -13,6 +13,7 @@
 // throughput and 2–3 ms of scrape latency under load (BENCHMARKS.md, `bench/headroom.ts`).
 import { PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
+import { flagName, givenFlagNames } from "./node-flags.js";
 
 const OLD_GENERATION_FLAG = "--heap-growing-percent=50";
 /** The young generation's cap (`new_space`, both of its semi-spaces). */
@@ -23,8 +24,6 @@ const YOUNG_GENERATION_CAP_BYTES = 8 * 2 ** 20;
  */
 export const HEADROOM_FLAGS: readonly string[] = [OLD_GENERATION_FLAG, `--max-semi-space-size=${YOUNG_GENERATION_CAP_BYTES / 2 / 2 ** 20}`];
 
-const flagName = (arg: string) => arg.split("=", 1)[0]!.replace(/_/g, "-");
-
 /**
  * Limits V8's headroom as above, leaving alone what node's command line (`execArgv`) or
  * `NODE_OPTIONS` sets itself, so an operator who wants V8's defaults back passes them there.
@@ -34,7 +33,7 @@ export function limitHeapHeadroom(
   execArgv: readonly string[] = process.execArgv,
   nodeOptions: string = process.env.NODE_OPTIONS ?? "",
 ): string[] {
-  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)].map(flagName));
+  const given = givenFlagNames(execArgv, nodeOptions);
   const applied: string[] = [];
   if (!given.has(flagName(OLD_GENERATION_FLAG))) {
     v8.setFlagsFromString(OLD_GENERATION_FLAG);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { configSchema, type Config } from "../../src/config/index.js";
 import { createExporter, type Exporter } from "../../src/exporter.js";
+import { widenInliningBudget } from "../../src/jit-inlining.js";
 import { limitHeapHeadroom } from "../../src/memory-headroom.js";
 
 export const BENCH_SECRET = "bench-secret-0123456789abcdef";
@@ -27,8 +28,9 @@ export interface RunningExporter {
 
 export async function startBenchExporter(partial: Record<string, unknown> = {}): Promise<RunningExporter> {
   const config = benchConfig(partial);
-  // The memory settings `serve` makes; a no-op under run.ts, which starts the process with them.
+  // The V8 settings `serve` makes; no-ops under run.ts, which starts the process with them.
   limitHeapHeadroom();
+  widenInliningBudget();
   const exporter = await createExporter(config);
   const { url } = await exporter.listen(0, "127.0.0.1");
   return {

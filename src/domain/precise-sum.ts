@@ -13,8 +13,6 @@ export interface DoubleDouble {
   lo: number;
 }
 
-const SPLITTER = 134217729; // 2^27 + 1, Veltkamp split constant for 53-bit doubles
-
 // The rolling window calls the error terms below several times per event. They return a number,
 // not a pair, so the hot path makes no object even where the JIT does not inline a caller.
 
@@ -26,10 +24,12 @@ export function sumError(a: number, b: number, s: number): number {
 
 /** The rounding error of p = a · b (Dekker's TwoProduct): p + productError(a, b, p) == a · b exactly (barring overflow). */
 export function productError(a: number, b: number, p: number): number {
-  let t = SPLITTER * a;
+  // 134217729 = 2^27 + 1, Veltkamp's split constant for 53-bit doubles. A literal, not a module
+  // constant: optimized code reads a module's constant from its context, with a check, at each use.
+  let t = 134217729 * a;
   const aHi = t - (t - a);
   const aLo = a - aHi;
-  t = SPLITTER * b;
+  t = 134217729 * b;
   const bHi = t - (t - b);
   const bLo = b - bHi;
   return aHi * bHi - p + aHi * bLo + aLo * bHi + aLo * bLo;

@@ -74,9 +74,6 @@ class ShiftedMoments {
   }
 }
 
-/** How far the sum of squares may fall at one eviction before the sums are rebuilt: 2⁵⁰. */
-const OUTLIER_DROP = 2 ** 50;
-
 export class RollingReturns {
   private readonly values: Float64Array;
   private readonly winFlags: Uint8Array;
@@ -277,8 +274,9 @@ export class RollingReturns {
     const sum = this.moments.sum.value();
     if (!Number.isFinite(squares) || !Number.isFinite(sum)) return true;
     const d = r - this.moments.shift;
-    if (d * d > OUTLIER_DROP * squares) return true;
-    return r < 0 && this.negatives > 0 && r * r > OUTLIER_DROP * this.downside.value();
+    // 1125899906842624 = 2⁵⁰, as a literal for the reason given in precise-sum.ts's productError.
+    if (d * d > 1125899906842624 * squares) return true;
+    return r < 0 && this.negatives > 0 && r * r > 1125899906842624 * this.downside.value();
   }
 
   /** Rebuilds the sums from the ring, shifted by its oldest value: O(n), only after outlierLeft. */

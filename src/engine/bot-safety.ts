@@ -23,6 +23,13 @@ export class BotSafety {
   constructor(readonly bot: string) {}
 
   apply(event: TradingEvent): void {
+    if (isLater(event.ts, this.lastEventAt)) this.lastEventAt = event.ts;
+    // Most events are trades and equity updates, which change no control: this method stays small
+    // enough for the JIT to inline into Engine.apply, and the switch runs only for the others.
+    if (event.type !== "trade" && event.type !== "equity") this.applyControl(event);
+  }
+
+  private applyControl(event: TradingEvent): void {
     const s = this.state;
     switch (event.type) {
       case "kill_switch": {
@@ -60,7 +67,6 @@ export class BotSafety {
       default:
         break;
     }
-    if (isLater(event.ts, this.lastEventAt)) this.lastEventAt = event.ts;
   }
 
   /** When the bot last sent a heartbeat and any event (event times; null: never). */

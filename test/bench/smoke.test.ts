@@ -19,13 +19,14 @@ function saneLoad(load: any, requests = load.requests): void {
 }
 
 describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
-  it("engine: both window sizes, with the naive baseline, window filled", async () => {
+  it("engine: both window sizes, with the naive baseline and V8's default inlining budget, window filled", async () => {
     const r = await smoke("engine.ts");
     expect(r.bench).toBe("engine");
     for (const w of ["100", "10000"]) {
       expect(r.windows[w].events_per_second).toBeGreaterThan(0);
       expect(r.windows[w].naive_events_per_second).toBeGreaterThan(0);
       expect(r.windows[w].naive_events).toBeLessThanOrEqual(r.events);
+      expect(r.v8_default_inlining_events_per_second[w]).toBeGreaterThan(0);
     }
   });
 
@@ -123,9 +124,9 @@ describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
     }
   });
 
-  it("headroom: both variants took every batch and answered every scrape", async () => {
+  it("headroom: every variant took every batch and answered every scrape", async () => {
     const r = await smoke("headroom.ts");
-    expect(Object.keys(r.variants)).toEqual(["headroom", "v8_defaults"]);
+    expect(Object.keys(r.variants)).toEqual(["headroom", "default_inlining", "v8_defaults"]);
     expect(r.variants.headroom.node_flags).toEqual([]);
     for (const v of Object.values<any>(r.variants)) {
       expect(v.rounds).toHaveLength(1);
