@@ -11,7 +11,8 @@ import { scrapeUnderIngest } from "./support/scrape-under-ingest.js";
 
 const { smoke } = benchFlags();
 const botCounts = smoke ? [3] : [10, 100, 1000];
-const underIngestMs = smoke ? 500 : 8000;
+// 300 scrapes under ingest: of 100 or fewer, the nearest-rank p99 is the slowest scrape itself.
+const underIngestMs = smoke ? 500 : 30_000;
 
 const results: Record<string, object> = {};
 for (const bots of botCounts) {
