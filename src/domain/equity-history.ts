@@ -63,6 +63,15 @@ export class EquityDownsampler {
   private lastEquity = 0;
   private lastDrawdown = 0;
   private readonly maxBuckets: number;
+  /**
+   * The last bucket's room for more points, and the equities and drawdown of its three points:
+   * ordinals only grow, so a point joins the last bucket or opens the next one, and is compared
+   * with these numbers rather than with the bucket's points (three objects away).
+   */
+  private room = 0;
+  private lowest = 0;
+  private highest = 0;
+  private deepest = 0;
   /** points() and toState() until the next point comes (an idle bot's are not rebuilt per snapshot). */
   private cachedPoints: EquityPoint[] | null = null;
   private cachedState: EquityHistoryState | null = null;
@@ -230,35 +239,66 @@ export class EquityDownsampler {
       for (let i = 0; i + 2 < refs.length; i += 3) {
         d.buckets.push({ minEquity: point(refs[i]!)!, maxEquity: point(refs[i + 1]!)!, maxDrawdown: point(refs[i + 2]!)! });
       }
+      if (d.buckets.length > 0) {
+        d.syncLastBucket(d.count);
+        if (d.room < 0 || d.room >= d.size)
+          throw new Error(`equity history of ${d.count} points does not fill its ${d.buckets.length} buckets of ${d.size}`);
+      }
     }
     return d;
   }
 
   /** Puts a point in its bucket; returns it as an object if it was kept (or given), else null. */
   private addToBucket(point: EquityPoint | null, ordinal: number): EquityPoint | null {
-    let index = Math.floor(ordinal / this.size);
-    while (index >= this.maxBuckets) {
-      this.mergePairs();
-      index = Math.floor(ordinal / this.size);
-    }
-    const b = this.buckets[index];
-    if (!b) {
-      const p = point ?? this.newLastPoint();
-      this.buckets[index] = { minEquity: p, maxEquity: p, maxDrawdown: p };
-      return p;
-    }
+    if (this.room === 0) return this.openBucket(point, ordinal);
+    this.room--;
     // As mergeInto with a bucket of this one point, without making one per event.
     const equity = point === null ? this.lastEquity : point.equity;
     const drawdown = point === null ? this.lastDrawdown : point.drawdown;
-    const lower = equity < b.minEquity.equity;
-    const higher = equity > b.maxEquity.equity;
-    const deeper = drawdown > b.maxDrawdown.drawdown;
+    const lower = equity < this.lowest;
+    const higher = equity > this.highest;
+    const deeper = drawdown > this.deepest;
     if (!lower && !higher && !deeper) return point;
     const p = point ?? this.newLastPoint();
-    if (lower) b.minEquity = p;
-    if (higher) b.maxEquity = p;
-    if (deeper) b.maxDrawdown = p;
+    const b = this.buckets[this.buckets.length - 1]!;
+    if (lower) {
+      b.minEquity = p;
+      this.lowest = equity;
+    }
+    if (higher) {
+      b.maxEquity = p;
+      this.highest = equity;
+    }
+    if (deeper) {
+      b.maxDrawdown = p;
+      this.deepest = drawdown;
+    }
     return p;
+  }
+
+  /** The last bucket is full (or there is none): the point goes where its ordinal says, after any merges. */
+  private openBucket(point: EquityPoint | null, ordinal: number): EquityPoint | null {
+    while (Math.floor(ordinal / this.size) >= this.maxBuckets) this.mergePairs();
+    let p: EquityPoint | null;
+    if (Math.floor(ordinal / this.size) < this.buckets.length) {
+      // A merge made the last bucket twice as large: the point joins it.
+      this.syncLastBucket(ordinal);
+      p = this.addToBucket(point, ordinal);
+    } else {
+      p = point ?? this.newLastPoint();
+      this.buckets.push({ minEquity: p, maxEquity: p, maxDrawdown: p });
+      this.syncLastBucket(ordinal + 1);
+    }
+    return p;
+  }
+
+  /** Sets room and the last bucket's extremes, `count` points having been bucketed. */
+  private syncLastBucket(count: number): void {
+    const b = this.buckets[this.buckets.length - 1]!;
+    this.room = this.buckets.length * this.size - count;
+    this.lowest = b.minEquity.equity;
+    this.highest = b.maxEquity.equity;
+    this.deepest = b.maxDrawdown.drawdown;
   }
 
   private mergePairs(): void {

@@ -95,6 +95,19 @@ describe("EquityDownsampler.append", () => {
   });
 });
 
+describe("EquityDownsampler.fromState", () => {
+  it("refuses a state whose point count does not fill its buckets", () => {
+    const s = new EquityDownsampler(10);
+    for (let i = 0; i < 100; i++) s.append(i, 1000 + (i % 7), 0);
+    const state = s.toState();
+    expect(state.buckets).not.toBeNull();
+    expect(EquityDownsampler.fromState(10, state).total).toBe(100);
+    for (const count of [state.count + state.size, state.count - state.size - 1]) {
+      expect(() => EquityDownsampler.fromState(10, { ...state, count })).toThrow(/does not fill its \d+ buckets/);
+    }
+  });
+});
+
 describe("equity export", () => {
   let fx: ExportFixture;
   // gamma: 3000 equity marks (see below).
