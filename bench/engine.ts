@@ -1,26 +1,29 @@
 // Events per second of Engine.apply (1M events, 10 bots) at window_trades 100 and 10,000, against
 // a naive baseline written here that recomputes the window's Sharpe/Sortino/win rate from the
-// whole window after every trade (what "O(1) per event" saves). One warm-up pass, reported apart
-// (the JIT still compiling: an exporter that runs for days spends one such stretch at its start),
-// then five passes whose median counts. The engine runs under the inlining budget `serve` sets
-// (src/jit-inlining.ts); a second process measures the same passes under V8's default budget.
+// whole window after every trade (what "O(1) per event" saves). The engine runs in child processes,
+// alternating round after round between the inlining budget `serve` sets (src/jit-inlining.ts) and
+// V8's default budget, so that a slow phase of a shared machine falls on both alike. Each child
+// makes one warm-up pass per window, reported apart (the JIT still compiling: an exporter that runs
+// for days spends one such stretch at its start), then five; a figure is the median of all of a
+// variant's passes. The naive baseline runs in this process.
 // Run: npx tsx bench/engine.ts [events] [--smoke]
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { ManualClock } from "../src/domain/clock.js";
 import type { TradingEvent } from "../src/domain/events.js";
 import { Engine } from "../src/engine/engine.js";
-import { widenInliningBudget } from "../src/jit-inlining.js";
+import { INLINING_BUDGET_FLAG, widenInliningBudget } from "../src/jit-inlining.js";
 import { benchFlags, emit, median, progress } from "./support/result.js";
 
-/** V8's own value of the budget: given on the command line, `widenInliningBudget` leaves it. */
-const V8_DEFAULT_BUDGET = "--max-inlined-bytecode-size-cumulative=920";
-const defaultBudgetChild = process.argv.includes("--default-inlining-child");
-// Before any engine code is hot enough to be optimized, as `serve` does.
+const CHILD_FLAG = "--engine-child";
+/** The budget each variant's child is started with; `widenInliningBudget` leaves a given one alone. */
+const BUDGETS = { serve: INLINING_BUDGET_FLAG, v8_default: "--max-inlined-bytecode-size-cumulative=920" };
+// In a child, before any engine code is hot enough to be optimized, as `serve` does.
 widenInliningBudget();
 const { smoke, args } = benchFlags();
 const count = Number(args[0] ?? (smoke ? 20_000 : 1_000_000));
 const passes = smoke ? 1 : 5;
+const rounds = smoke ? 1 : 3;
 const start = Date.parse("2025-01-01T00:00:00Z");
 
 /** A deterministic stream: 80% trades (half with an explicit return), 5% equity, 15% heartbeats. */
@@ -112,53 +115,61 @@ const events = JSON.parse(JSON.stringify(stream(count))) as TradingEvent[];
 // The naive baseline is O(window) per trade: at 10,000 it gets a slice of the stream, or it would
 // take minutes; its rate is events per second all the same.
 const naiveEvents = (w: number) => events.slice(0, Math.min(count, w >= 10_000 ? 100_000 : count));
-/** The engine's median rate and its passes at `windowTrades`, after a warm-up pass (none in a smoke run). */
-function enginePasses(windowTrades: number): { rate: number; passes: number[]; warmup: number | null } {
+interface WindowPasses {
+  passes: number[];
+  warmup: number | null;
+}
+
+/** A child's passes at `windowTrades`, after a warm-up pass (none in a smoke run). */
+function enginePasses(windowTrades: number): WindowPasses {
   const warmup = smoke ? null : engineRate(events, windowTrades);
   const rates: number[] = [];
   for (let p = 0; p < passes; p++) rates.push(engineRate(events, windowTrades));
-  return { rate: Math.round(median(rates)), passes: rates.map(Math.round), warmup: warmup === null ? null : Math.round(warmup) };
+  return { passes: rates.map(Math.round), warmup: warmup === null ? null : Math.round(warmup) };
 }
 
-/** The same passes in a process started with V8's default inlining budget. */
-async function defaultBudgetRates(): Promise<Record<string, number>> {
+/** One child's passes at every window size, under `budget`. */
+async function childPasses(budget: string): Promise<Record<string, WindowPasses>> {
+  const flags = process.execArgv.filter((a) => !a.startsWith(budget.split("=")[0]!));
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [
-      ...process.execArgv.filter((a) => !a.startsWith(V8_DEFAULT_BUDGET.split("=")[0]!)),
-      V8_DEFAULT_BUDGET,
-      process.argv[1]!,
-      ...process.argv.slice(2),
-      "--default-inlining-child",
-    ],
-    { maxBuffer: 16 * 1024 * 1024 },
+    [...flags, budget, process.argv[1]!, ...process.argv.slice(2), CHILD_FLAG],
+    {
+      maxBuffer: 16 * 1024 * 1024,
+    },
   );
-  return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, number>;
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, WindowPasses>;
 }
 
 const WINDOWS = [100, 10_000];
-if (defaultBudgetChild) {
-  process.stdout.write(`${JSON.stringify(Object.fromEntries(WINDOWS.map((w) => [String(w), enginePasses(w).rate])))}\n`);
+if (process.argv.includes(CHILD_FLAG)) {
+  process.stdout.write(`${JSON.stringify(Object.fromEntries(WINDOWS.map((w) => [String(w), enginePasses(w)])))}\n`);
 } else {
+  type Variant = keyof typeof BUDGETS;
+  const runs: Record<Variant, Array<Record<string, WindowPasses>>> = { serve: [], v8_default: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const variant of Object.keys(BUDGETS) as Variant[]) runs[variant].push(await childPasses(BUDGETS[variant]));
+  }
+  const all = (variant: Variant, w: number) => runs[variant].flatMap((c) => c[String(w)]!.passes);
+  const warmups = (w: number) => runs.serve.map((c) => c[String(w)]!.warmup).filter((x): x is number => x !== null);
   const windows: Record<string, object> = {};
   for (const windowTrades of WINDOWS) {
-    const engine = enginePasses(windowTrades);
+    const rate = Math.round(median(all("serve", windowTrades)));
+    const atDefault = Math.round(median(all("v8_default", windowTrades)));
     const naive = naiveRate(naiveEvents(windowTrades), windowTrades);
     progress(
-      `window ${windowTrades}: engine ${engine.rate.toLocaleString("en-US")} events/s, naive ${Math.round(naive.rate).toLocaleString("en-US")}`,
+      `window ${windowTrades}: engine ${rate.toLocaleString("en-US")} events/s (V8's default inlining budget ${atDefault.toLocaleString("en-US")}), naive ${Math.round(naive.rate).toLocaleString("en-US")}`,
     );
     windows[String(windowTrades)] = {
-      events_per_second: engine.rate,
-      passes: engine.passes,
-      warmup_events_per_second: engine.warmup,
+      events_per_second: rate,
+      passes: all("serve", windowTrades),
+      warmup_events_per_second: warmups(windowTrades).length > 0 ? Math.round(median(warmups(windowTrades))) : null,
+      v8_default_inlining_events_per_second: atDefault,
+      v8_default_inlining_passes: all("v8_default", windowTrades),
       naive_events_per_second: Math.round(naive.rate),
       naive_events: naiveEvents(windowTrades).length,
-      speedup_vs_naive: Math.round((engine.rate / naive.rate) * 10) / 10,
+      speedup_vs_naive: Math.round((rate / naive.rate) * 10) / 10,
     };
   }
-  const atDefaultBudget = await defaultBudgetRates();
-  progress(
-    `V8's default inlining budget: ${WINDOWS.map((w) => `window ${w} ${atDefaultBudget[w]!.toLocaleString("en-US")}`).join(", ")} events/s`,
-  );
-  emit("engine", { events: count, bots: 10, windows, v8_default_inlining_events_per_second: atDefaultBudget });
+  emit("engine", { events: count, bots: 10, rounds, windows });
 }

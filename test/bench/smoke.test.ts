@@ -26,7 +26,8 @@ describe("benchmark suite (smoke sizes)", { timeout: 120_000 }, () => {
       expect(r.windows[w].events_per_second).toBeGreaterThan(0);
       expect(r.windows[w].naive_events_per_second).toBeGreaterThan(0);
       expect(r.windows[w].naive_events).toBeLessThanOrEqual(r.events);
-      expect(r.v8_default_inlining_events_per_second[w]).toBeGreaterThan(0);
+      expect(r.windows[w].v8_default_inlining_events_per_second).toBeGreaterThan(0);
+      expect(r.windows[w].passes).toHaveLength(r.rounds);
     }
   });
 
