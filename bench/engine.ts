@@ -12,12 +12,12 @@ import { promisify } from "node:util";
 import { ManualClock } from "../src/domain/clock.js";
 import type { TradingEvent } from "../src/domain/events.js";
 import { Engine } from "../src/engine/engine.js";
-import { INLINING_BUDGET_FLAG, widenInliningBudget } from "../src/jit-inlining.js";
+import { INLINING_BUDGET_FLAG, V8_DEFAULT_INLINING_BUDGET_FLAG, widenInliningBudget } from "../src/jit-inlining.js";
 import { benchFlags, emit, median, progress } from "./support/result.js";
 
 const CHILD_FLAG = "--engine-child";
 /** The budget each variant's child is started with; `widenInliningBudget` leaves a given one alone. */
-const BUDGETS = { serve: INLINING_BUDGET_FLAG, v8_default: "--max-inlined-bytecode-size-cumulative=920" };
+const BUDGETS = { serve: INLINING_BUDGET_FLAG, v8_default: V8_DEFAULT_INLINING_BUDGET_FLAG };
 // In a child, before any engine code is hot enough to be optimized, as `serve` does.
 widenInliningBudget();
 const { smoke, args } = benchFlags();

@@ -7,6 +7,7 @@
 // while signed single trades arrive on 10 connections (both from other processes).
 // Run: npx tsx bench/headroom.ts [rounds] [--smoke]
 import { rmSync } from "node:fs";
+import { V8_DEFAULT_INLINING_BUDGET_FLAG } from "../src/jit-inlining.js";
 import { BENCH_SECRET, benchDataDir } from "./support/exporter.js";
 import { runLoad } from "./support/load-generator.js";
 import { benchFlags, emit, median, progress } from "./support/result.js";
@@ -20,11 +21,10 @@ const batchSize = smoke ? 500 : 1000;
 const scrapeMs = smoke ? 500 : 20_000;
 const BOTS = 100;
 /** `serve` leaves a flag its command line sets alone; these are V8's own defaults. */
-const V8_DEFAULT_INLINING = "--max-inlined-bytecode-size-cumulative=920";
 const VARIANTS: Record<string, string[]> = {
   headroom: [],
-  default_inlining: [V8_DEFAULT_INLINING],
-  v8_defaults: ["--heap-growing-percent=0", "--semi-space-growth-factor=2", V8_DEFAULT_INLINING],
+  default_inlining: [V8_DEFAULT_INLINING_BUDGET_FLAG],
+  v8_defaults: ["--heap-growing-percent=0", "--semi-space-growth-factor=2", V8_DEFAULT_INLINING_BUDGET_FLAG],
 };
 if (!smoke) ensureBuilt();
 

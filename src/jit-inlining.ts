@@ -4,14 +4,17 @@
 // window's double-double sums) is larger than that, so with V8's default it runs as five or six
 // separately optimized functions, with a call between them and every double argument of such a
 // call put in a heap object: callgrind counts 1,535 instructions per event of bench/engine.ts with
-// the default and 1,203 with a budget of 4,000 (BENCHMARKS.md). Inlining is done on the compiler's
-// thread once code is hot, so it does not lengthen the start; what it costs is larger optimized code.
+// the default and 1,203 with a budget of 4,000 (BENCHMARKS.md). What it costs is larger optimized
+// code, compiled on the compiler's thread once code is hot: a start after kill -9 with 10⁶ stored
+// events took 525 against 508 ms (medians of ten alternating starts, docs/scaling.md).
 import v8 from "node:v8";
 import { givenFlagNames } from "./node-flags.js";
 
 const BUDGET_FLAG = "--max-inlined-bytecode-size-cumulative";
 /** What `serve` sets, and what the bench processes pass on node's command line. */
 export const INLINING_BUDGET_FLAG = `${BUDGET_FLAG}=4000`;
+/** V8's own budget, for the benches that measure against it. */
+export const V8_DEFAULT_INLINING_BUDGET_FLAG = `${BUDGET_FLAG}=920`;
 
 /**
  * Widens the budget before any hot code is optimized, unless node's command line sets it (node

@@ -5,9 +5,6 @@
 export const flagName = (arg: string) => arg.split("=", 1)[0]!.replace(/_/g, "-");
 
 /** The names of the flags given on node's command line (`execArgv`) or in `NODE_OPTIONS`. */
-export function givenFlagNames(
-  execArgv: readonly string[] = process.execArgv,
-  nodeOptions: string = process.env.NODE_OPTIONS ?? "",
-): Set<string> {
+export function givenFlagNames(execArgv: readonly string[], nodeOptions: string): Set<string> {
   return new Set([...execArgv, ...nodeOptions.split(/\s+/)].map(flagName));
 }

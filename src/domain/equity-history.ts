@@ -64,11 +64,10 @@ export class EquityDownsampler {
   private lastDrawdown = 0;
   private readonly maxBuckets: number;
   /**
-   * The last bucket's room for more points, and the equities and drawdown of its three points:
-   * ordinals only grow, so a point joins the last bucket or opens the next one, and is compared
-   * with these numbers rather than with the bucket's points (three objects away).
+   * The equities and drawdown of the last bucket's three points: ordinals only grow, so a point
+   * joins the last bucket or opens the next one, and is compared with these numbers rather than
+   * with the bucket's points (three objects away).
    */
-  private room = 0;
   private lowest = 0;
   private highest = 0;
   private deepest = 0;
@@ -240,8 +239,9 @@ export class EquityDownsampler {
         d.buckets.push({ minEquity: point(refs[i]!)!, maxEquity: point(refs[i + 1]!)!, maxDrawdown: point(refs[i + 2]!)! });
       }
       if (d.buckets.length > 0) {
-        d.syncLastBucket(d.count);
-        if (d.room < 0 || d.room >= d.size)
+        d.syncLastBucket();
+        const room = d.buckets.length * d.size - d.count;
+        if (room < 0 || room >= d.size)
           throw new Error(`equity history of ${d.count} points does not fill its ${d.buckets.length} buckets of ${d.size}`);
       }
     }
@@ -250,8 +250,8 @@ export class EquityDownsampler {
 
   /** Puts a point in its bucket; returns it as an object if it was kept (or given), else null. */
   private addToBucket(point: EquityPoint | null, ordinal: number): EquityPoint | null {
-    if (this.room === 0) return this.openBucket(point, ordinal);
-    this.room--;
+    // Buckets hold consecutive ordinals from 0, `size` each: the last one has room below this.
+    if (ordinal >= this.buckets.length * this.size) return this.openBucket(point, ordinal);
     // As mergeInto with a bucket of this one point, without making one per event.
     const equity = point === null ? this.lastEquity : point.equity;
     const drawdown = point === null ? this.lastDrawdown : point.drawdown;
@@ -282,20 +282,19 @@ export class EquityDownsampler {
     let p: EquityPoint | null;
     if (Math.floor(ordinal / this.size) < this.buckets.length) {
       // A merge made the last bucket twice as large: the point joins it.
-      this.syncLastBucket(ordinal);
+      this.syncLastBucket();
       p = this.addToBucket(point, ordinal);
     } else {
       p = point ?? this.newLastPoint();
       this.buckets.push({ minEquity: p, maxEquity: p, maxDrawdown: p });
-      this.syncLastBucket(ordinal + 1);
+      this.syncLastBucket();
     }
     return p;
   }
 
-  /** Sets room and the last bucket's extremes, `count` points having been bucketed. */
-  private syncLastBucket(count: number): void {
+  /** Takes the last bucket's extremes as numbers (after it was made, or merged). */
+  private syncLastBucket(): void {
     const b = this.buckets[this.buckets.length - 1]!;
-    this.room = this.buckets.length * this.size - count;
     this.lowest = b.minEquity.equity;
     this.highest = b.maxEquity.equity;
     this.deepest = b.maxDrawdown.drawdown;

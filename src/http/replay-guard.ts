@@ -55,9 +55,9 @@ class SignatureTable {
   }
 
   /**
-   * Where probing starts. The signature's bits are mixed with a secret per-process seed. A sender
-   * with a valid HMAC secret can shape its signatures by varying the body; without the seed it could
-   * aim them at neighbouring slots, one long probe chain that slows every other bot's lookups.
+   * Where probing starts. The signature's bits are mixed with a secret per-process seed, so that a
+   * sender with a valid HMAC secret, which shapes its signatures by varying the body, cannot aim
+   * them at neighbouring slots: one long probe chain would slow every other bot's lookups.
    */
   private home(high: number, low: number): number {
     let h = Math.imul(high ^ this.seed[0]!, 0x85ebca6b);
