@@ -141,13 +141,16 @@ export class PreciseSum {
   }
 }
 
+/** Σ(x − mean)² from the sum and the sum of squares of n values: Σx² − (Σx)²/n, in double-double. */
+export function centredSquares(sum: DoubleDouble, sumOfSquares: DoubleDouble, n: number): DoubleDouble {
+  return ddAdd(sumOfSquares, ddNeg(ddDivNumber(ddMul(sum, sum), n)));
+}
+
 /**
  * Sample variance (ddof = 1) from the sum and the sum of squares of n values, evaluated in
  * double-double so that Σx² − (Σx)²/n does not cancel away the result when mean ≫ sd.
  */
 export function varianceFromSums(sum: DoubleDouble, sumOfSquares: DoubleDouble, n: number): number {
-  const sumSquaredOverN = ddDivNumber(ddMul(sum, sum), n);
-  const centred = ddAdd(sumOfSquares, ddNeg(sumSquaredOverN));
-  const v = ddDivNumber(centred, n - 1);
+  const v = ddDivNumber(centredSquares(sum, sumOfSquares, n), n - 1);
   return v.hi + v.lo;
 }

@@ -1,10 +1,22 @@
 // The rolling window W of §5: the last `window_trades` trades that carry a return.
-// Every update is O(1) whatever the window size: a ring buffer holds the values to evict, and the
-// running sums (Σr, Σr², Σmin(r,0)², kept in double-double, see precise-sum.ts) and counts (wins,
-// negatives, trailing run of equal values) are adjusted by the arriving and leaving value only.
+// Every update is O(1) whatever the window size: a ring buffer holds the values to evict, the sums
+// (Σr, Σr², Σmin(r,0)², kept in double-double, see precise-sum.ts) are kept per block of pushes and
+// only ever added to, and the counts (wins, negatives, trailing run of equal values) are adjusted
+// by the arriving and leaving value only.
 import { decodeNumber, encodeNumber, type JsonNumber } from "./json-number.js";
 import { packFlags, packFloats, unpackFlags, unpackFloats } from "./packed-floats.js";
-import { ddAdd, ddDivNumber, PreciseSum, productError, sumError, twoSum, varianceFromSums } from "./precise-sum.js";
+import {
+  centredSquares,
+  ddAdd,
+  ddDivNumber,
+  ddMul,
+  ddNeg,
+  PreciseSum,
+  productError,
+  sumError,
+  twoSum,
+  type DoubleDouble,
+} from "./precise-sum.js";
 import type { ReturnStats } from "./risk-ratios.js";
 
 export interface RollingWindowState {
@@ -16,21 +28,25 @@ export interface RollingWindowState {
    */
   values: string | JsonNumber[];
   wins: string | boolean[];
-  /** Double-double sums as [hi, lo], restored bit for bit (not recomputed); see ShiftedMoments. */
+  /**
+   * The sums of the older block and of its values evicted since (they share its shift), restored
+   * bit for bit, not recomputed. Snapshots written before these existed hold the whole window's sums
+   * instead, kept by adding and subtracting: from those the older block's sums are rebuilt from the
+   * values (figures equal to ~10⁻¹⁶ of the ones shown before, not bit for bit).
+   */
+  older?: BlockState;
+  evicted?: Omit<BlockState, "shift">;
+  fresh: BlockState & { count: number };
+  winCount: number;
+  negatives: number;
+  trailingRun: number;
+}
+
+interface BlockState {
   shift: JsonNumber;
   sum: [JsonNumber, JsonNumber];
   squares: [JsonNumber, JsonNumber];
   downside: [JsonNumber, JsonNumber];
-  fresh: {
-    shift: JsonNumber;
-    sum: [JsonNumber, JsonNumber];
-    squares: [JsonNumber, JsonNumber];
-    downside: [JsonNumber, JsonNumber];
-    count: number;
-  };
-  winCount: number;
-  negatives: number;
-  trailingRun: number;
 }
 
 const pairOf = (s: PreciseSum): [JsonNumber, JsonNumber] => [encodeNumber(s.hi), encodeNumber(s.lo)];
@@ -40,24 +56,30 @@ function restorePair(target: PreciseSum, pair: [JsonNumber, JsonNumber]): void {
 }
 
 /**
- * Σ(r − K) and Σ(r − K)² for a shift K taken from a value of the window. Variance does not depend
- * on K, and with K near the window's values the two sums stay small, so Σd² − (Σd)²/n does not
- * cancel even when mean ≫ sd (returns that differ only in their 12th digit). d = r − K is carried
- * exactly as a double-double (TwoSum), so the shift itself adds no rounding.
+ * Σ(r − K), Σ(r − K)² and Σmin(r, 0)² of a block of values, for a shift K taken from one of them.
+ * Variance does not depend on K, and with K near the values the first two sums stay small, so
+ * Σd² − (Σd)²/n does not cancel even when mean ≫ sd (returns that differ only in their 12th digit).
+ * d = r − K is carried exactly as a double-double (TwoSum), so the shift itself adds no rounding.
+ * Only ever added to: a subtraction would leave the rounding residue of what it removed.
  */
-class ShiftedMoments {
+class BlockSums {
   shift = 0;
   readonly sum = new PreciseSum();
   readonly squares = new PreciseSum();
+  readonly downside = new PreciseSum();
 
-  add(r: number, sign: 1 | -1): void {
+  add(r: number): void {
     const dHi = r - this.shift;
     const dLo = sumError(r, -this.shift, dHi);
-    this.sum.addPair(sign * dHi, sign * dLo);
+    this.sum.addPair(dHi, dLo);
     // d² = dh² + 2·dh·dl (+ dl², below a double-double's resolution): dh² as a product and its exact
     // rounding error, with the cross term folded into that error, in one double-double addition.
     const square = dHi * dHi;
-    this.squares.addPair(sign * square, sign * (productError(dHi, dHi, square) + 2 * dHi * dLo));
+    this.squares.addPair(square, productError(dHi, dHi, square) + 2 * dHi * dLo);
+    if (r < 0) {
+      const downside = r * r;
+      this.downside.addPair(downside, productError(r, r, downside));
+    }
   }
 
   /** Empty sums, shifted by `k` from now on. */
@@ -65,14 +87,60 @@ class ShiftedMoments {
     this.shift = k;
     this.sum.reset();
     this.squares.reset();
+    this.downside.reset();
   }
 
-  /** K + Σd/n in double-double: with K ≫ mean a plain K + Σd/n would lose the mean's digits. */
-  mean(n: number): number {
-    const m = ddAdd({ hi: this.shift, lo: 0 }, ddDivNumber(this.sum.asDoubleDouble(), n));
-    return m.hi + m.lo;
+  toState(): BlockState {
+    return { shift: encodeNumber(this.shift), sum: pairOf(this.sum), squares: pairOf(this.squares), downside: pairOf(this.downside) };
+  }
+
+  restore(s: Omit<BlockState, "shift">, shift: number): void {
+    this.shift = shift;
+    restorePair(this.sum, s.sum);
+    restorePair(this.squares, s.squares);
+    restorePair(this.downside, s.downside);
   }
 }
+
+/** n values as their mean and Σ(r − mean)², both in double-double. */
+interface Moments {
+  n: number;
+  mean: DoubleDouble;
+  centred: DoubleDouble;
+  /** Σ(r − K)² as kept: the size the cancellation in `centred` is measured against. */
+  shiftedSquares: number;
+}
+
+/** The moments of the values whose shifted sums are `sum` and `squares`. */
+function momentsOf(n: number, shift: number, sum: DoubleDouble, squares: DoubleDouble): Moments {
+  return {
+    n,
+    mean: ddAdd({ hi: shift, lo: 0 }, ddDivNumber(sum, n)),
+    centred: centredSquares(sum, squares, n),
+    shiftedSquares: squares.hi + squares.lo,
+  };
+}
+
+/**
+ * Two disjoint groups' moments as one (Chan, Golub and LeVeque's pairwise update): the groups'
+ * centred sums are added, plus δ²·na·nb/n for the distance δ between their means. Every term is
+ * ≥ 0, so groups at different levels (a regime switch between two blocks) cancel nothing.
+ */
+function combined(a: Moments, b: Moments): Moments {
+  if (a.n === 0) return b;
+  if (b.n === 0) return a;
+  const n = a.n + b.n;
+  const delta = ddAdd(b.mean, ddNeg(a.mean));
+  const spread = ddDivNumber(ddMul(ddMul(delta, delta), { hi: a.n * b.n, lo: 0 }), n);
+  return {
+    n,
+    mean: ddAdd(a.mean, ddDivNumber(ddMul(delta, { hi: b.n, lo: 0 }), n)),
+    centred: ddAdd(ddAdd(a.centred, b.centred), spread),
+    shiftedSquares: a.shiftedSquares + b.shiftedSquares,
+  };
+}
+
+const difference = (a: PreciseSum, b: PreciseSum): DoubleDouble => ddAdd(a.asDoubleDouble(), ddNeg(b.asDoubleDouble()));
 
 export class RollingReturns {
   private readonly values: Float64Array;
@@ -80,17 +148,21 @@ export class RollingReturns {
   /** Index of the oldest value. */
   private head = 0;
   private count = 0;
-  private moments = new ShiftedMoments();
-  private downside = new PreciseSum();
   /**
-   * The same sums over the values pushed since the last swap only (no subtraction ever). Once
-   * `capacity` values have been pushed they are exactly the window's values: the main sums are
-   * replaced by these fresh ones, so the residue of evicted values can't accumulate past ~2·capacity
-   * updates, however long the stream, and the shift follows the window's level. Worst-case O(1).
+   * The window is the tail of one block of `capacity` pushes and all of the next: `fresh` sums the
+   * `freshCount` values pushed since the last swap, `older` the block before it (frozen at the
+   * swap), `evicted` the values of `older` that left the window since, oldest first. The window's
+   * sums are older − evicted + fresh, formed only when a figure is asked for. A push adds to fresh,
+   * and once the window is full the evicted value to evicted: two additions and no subtraction, so
+   * no rounding residue accumulates however long the stream. When fresh holds `capacity` values it
+   * is exactly the window: it becomes the older block, and its shift follows the window's level.
    */
-  private freshMoments = new ShiftedMoments();
-  private freshDownside = new PreciseSum();
+  private fresh = new BlockSums();
   private freshCount = 0;
+  private older = new BlockSums();
+  private readonly evicted = new BlockSums();
+  /** Negative returns among the older block's values still in the window. */
+  private olderNegatives = 0;
   private winCount = 0;
   private negatives = 0;
   /**
@@ -119,59 +191,85 @@ export class RollingReturns {
     return this.winCount;
   }
 
+  /** How many of the window's values belong to the older block (its oldest ones). */
+  private get olderCount(): number {
+    return this.count - this.freshCount;
+  }
+
   push(r: number, win: boolean): void {
     if (this.count === this.capacity) this.evictOldest();
     const newestIndex = this.slotAt(this.count - 1);
     const continuesRun = this.count > 0 && this.values[newestIndex] === r;
-    if (this.count === 0) this.moments.restart(r);
-    if (this.freshCount === 0) this.freshMoments.restart(r);
+    if (this.freshCount === 0) this.fresh.restart(r);
     const slot = this.slotAt(this.count);
     this.values[slot] = r;
     this.winFlags[slot] = win ? 1 : 0;
     this.count++;
     this.trailingRun = continuesRun ? this.trailingRun + 1 : 1;
-    this.moments.add(r, 1);
-    this.freshMoments.add(r, 1);
-    if (r < 0) {
-      this.negatives++;
-      const square = r * r;
-      const error = productError(r, r, square);
-      this.downside.addPair(square, error);
-      this.freshDownside.addPair(square, error);
-    }
+    this.fresh.add(r);
+    if (r < 0) this.negatives++;
     if (win) this.winCount++;
-    if (++this.freshCount === this.capacity) this.swapInFreshSums();
+    if (++this.freshCount === this.capacity) this.swapBlocks();
   }
 
-  private swapInFreshSums(): void {
-    [this.moments, this.freshMoments] = [this.freshMoments, this.moments];
-    [this.downside, this.freshDownside] = [this.freshDownside, this.downside];
-    this.freshDownside.reset();
-    this.freshCount = 0; // the next push restarts the fresh moments, shifted by that value
+  private swapBlocks(): void {
+    [this.older, this.fresh] = [this.fresh, this.older]; // the next push restarts the fresh sums, shifted by that value
+    this.evicted.restart(this.older.shift);
+    this.olderNegatives = this.negatives;
+    this.freshCount = 0;
   }
 
   stats(): ReturnStats {
     const n = this.count;
+    const moments = n > 0 ? this.moments() : undefined;
     return {
       n,
-      mean: n > 0 ? this.moments.mean(n) : NaN,
-      variance: n >= 2 ? this.variance() : NaN,
-      downsideSquares: this.negatives > 0 ? this.downside.value() : 0,
+      mean: moments ? moments.mean.hi + moments.mean.lo : NaN,
+      variance: moments && n >= 2 ? this.variance(moments) : NaN,
+      downsideSquares: this.negatives > 0 ? this.downsideSquares() : 0,
       allIdentical: n > 0 && this.trailingRun >= n,
       negatives: this.negatives,
     };
   }
 
+  /** The window's moments: the older block's remaining values combined with the fresh ones. */
+  private moments(): Moments {
+    const older = this.olderCount;
+    const olderMoments =
+      older > 0
+        ? momentsOf(
+            older,
+            this.older.shift,
+            difference(this.older.sum, this.evicted.sum),
+            difference(this.older.squares, this.evicted.squares),
+          )
+        : undefined;
+    const freshMoments =
+      this.freshCount > 0
+        ? momentsOf(this.freshCount, this.fresh.shift, this.fresh.sum.asDoubleDouble(), this.fresh.squares.asDoubleDouble())
+        : undefined;
+    if (!olderMoments) return freshMoments!;
+    return freshMoments ? combined(olderMoments, freshMoments) : olderMoments;
+  }
+
+  /** Σmin(r, 0)²: the older block's share is exactly 0 once its last negative return left. */
+  private downsideSquares(): number {
+    const fresh = this.fresh.downside.value();
+    if (this.olderNegatives === 0) return this.freshCount > 0 ? fresh : 0;
+    const older = difference(this.older.downside, this.evicted.downside);
+    return this.freshCount > 0 ? older.hi + older.lo + fresh : older.hi + older.lo;
+  }
+
   /**
-   * From the running sums, O(1). When they cancel past what a double-double keeps (the window's
-   * returns agree to ~12+ digits, e.g. two returns one ulp apart) the figure would be noise, so
-   * this query (never an update) recomputes it exactly from the ring instead: rare and O(n).
+   * From the sums, O(1). When they cancel past what a double-double keeps (the window's returns
+   * agree to ~12+ digits, e.g. two returns one ulp apart) the figure would be noise, so this query
+   * (never an update) recomputes it exactly from the ring instead: rare and O(n).
    */
-  private variance(): number {
+  private variance(m: Moments): number {
     const n = this.count;
-    const v = varianceFromSums(this.moments.sum.asDoubleDouble(), this.moments.squares.asDoubleDouble(), n);
-    const scale = this.moments.squares.value() / n;
-    if (v > scale * 1e-20) return v;
+    const v = ddDivNumber(m.centred, n - 1);
+    const variance = v.hi + v.lo;
+    if (variance > (m.shiftedSquares / n) * 1e-20) return variance;
     const sum = new PreciseSum();
     for (let i = 0; i < n; i++) sum.add(this.values[this.slotAt(i)]!);
     const mean = ddDivNumber(sum.asDoubleDouble(), n);
@@ -197,21 +295,14 @@ export class RollingReturns {
       values[i] = this.values[k]!;
       wins[i] = this.winFlags[k]!;
     }
+    const { shift: _shared, ...evicted } = this.evicted.toState();
     return {
       capacity: this.capacity,
       values: packFloats(values),
       wins: packFlags(wins),
-      shift: encodeNumber(this.moments.shift),
-      sum: pairOf(this.moments.sum),
-      squares: pairOf(this.moments.squares),
-      downside: pairOf(this.downside),
-      fresh: {
-        shift: encodeNumber(this.freshMoments.shift),
-        sum: pairOf(this.freshMoments.sum),
-        squares: pairOf(this.freshMoments.squares),
-        downside: pairOf(this.freshDownside),
-        count: this.freshCount,
-      },
+      older: this.older.toState(),
+      evicted,
+      fresh: { ...this.fresh.toState(), count: this.freshCount },
       winCount: this.winCount,
       negatives: this.negatives,
       trailingRun: this.trailingRun,
@@ -222,20 +313,28 @@ export class RollingReturns {
     const w = new RollingReturns(s.capacity);
     const values = typeof s.values === "string" ? unpackFloats(s.values) : s.values.map(decodeNumber);
     const wins = typeof s.wins === "string" ? unpackFlags(s.wins) : s.wins.map((win) => (win ? 1 : 0));
-    if (values.length > s.capacity || wins.length !== values.length) throw new Error("corrupt rolling window state");
+    const freshCount = s.fresh.count;
+    const consistent =
+      values.length <= s.capacity &&
+      wins.length === values.length &&
+      Number.isInteger(freshCount) &&
+      freshCount >= 0 &&
+      freshCount <= values.length &&
+      freshCount < s.capacity &&
+      (s.older === undefined) === (s.evicted === undefined);
+    if (!consistent) throw new Error("corrupt rolling window state");
     w.values.set(values);
     w.winFlags.set(wins);
     w.count = values.length;
+    w.freshCount = freshCount;
     // The sums are restored bit for bit (not recomputed) so the restored figures equal the live ones.
-    w.moments.shift = decodeNumber(s.shift);
-    restorePair(w.moments.sum, s.sum);
-    restorePair(w.moments.squares, s.squares);
-    restorePair(w.downside, s.downside);
-    w.freshMoments.shift = decodeNumber(s.fresh.shift);
-    restorePair(w.freshMoments.sum, s.fresh.sum);
-    restorePair(w.freshMoments.squares, s.fresh.squares);
-    restorePair(w.freshDownside, s.fresh.downside);
-    w.freshCount = s.fresh.count;
+    w.fresh.restore(s.fresh, decodeNumber(s.fresh.shift));
+    if (s.older && s.evicted) {
+      const shift = decodeNumber(s.older.shift);
+      w.older.restore(s.older, shift);
+      w.evicted.restore(s.evicted, shift);
+      for (let i = 0; i < w.olderCount; i++) if (w.values[i]! < 0) w.olderNegatives++;
+    } else if (w.olderCount > 0) w.rebuildOlder();
     w.winCount = s.winCount;
     w.negatives = s.negatives;
     w.trailingRun = s.trailingRun;
@@ -243,50 +342,48 @@ export class RollingReturns {
   }
 
   private evictOldest(): void {
+    // The oldest value always belongs to the older block: fresh never reaches `capacity` values.
     const r = this.values[this.head]!;
     const win = this.winFlags[this.head] === 1;
     this.head = this.slotAt(1);
     this.count--;
     this.trailingRun = Math.min(this.trailingRun, this.count);
-    this.moments.add(r, -1);
+    this.evicted.add(r);
     if (r < 0) {
       this.negatives--;
-      // Exactly zero when no negative is left, so no residue can outlive the last negative return.
-      if (this.negatives === 0) this.downside.reset();
-      else this.downside.subtractProduct(r, r);
+      this.olderNegatives--;
     }
     if (win) this.winCount--;
-    if (this.count > 0 && this.outlierLeft(r)) this.recomputeSums();
+    if (this.olderCount > 0 && this.olderDwarfsWhatIsLeft()) this.rebuildOlder();
   }
 
   /**
-   * Whether the value just evicted dwarfed what is left. While a return like −1.2·10¹⁹ (a P&L over
-   * an equity that is only a rounding remainder) is in the window, a double-double sum holds its
-   * square to ~2⁻¹⁰⁶ of it, ~10⁶ here: nothing beside that square, but once it leaves the residue
-   * stays in a sum of squares of ~10⁹, and the Sharpe ratio was seen 10⁻⁴ off until the next
-   * fresh-sum swap. After a drop of more than 2⁵⁰ the sums are rebuilt from the ring. Also when d²
-   * overflowed (|r| > 1e154): Inf − Inf would poison the sums for good. A drop of 2⁵⁰ needs values
-   * that far apart, so this is a few dozen rebuilds per window at most on adversarial data, and none
-   * on ordinary returns.
+   * Whether the older block's sums held values that dwarf what is left of it. Its sums hold their
+   * total to ~2⁻¹⁰⁶, so once the values still in the window are 2⁵⁰ times smaller than that total
+   * the difference older − evicted is mostly residue: while a return like −1.2·10¹⁹ (a P&L over an
+   * equity that is only a rounding remainder) was in the block, the Sharpe ratio of what was left
+   * came out 10⁻⁴ off. Then the block's sums are rebuilt from the ring. Also when a sum overflowed
+   * (|r| > 1e154): Inf − Inf would be NaN. A fall of 2⁵⁰ needs values that far apart, so this is a
+   * few dozen rebuilds per block at most on adversarial data, and none on ordinary returns.
    */
-  private outlierLeft(r: number): boolean {
-    const squares = this.moments.squares.value();
-    const sum = this.moments.sum.value();
-    if (!Number.isFinite(squares) || !Number.isFinite(sum)) return true;
-    const d = r - this.moments.shift;
-    // 1125899906842624 = 2⁵⁰, as a literal for the reason given in precise-sum.ts's productError.
-    if (d * d > 1125899906842624 * squares) return true;
-    return r < 0 && this.negatives > 0 && r * r > 1125899906842624 * this.downside.value();
+  private olderDwarfsWhatIsLeft(): boolean {
+    // 1125899906842624 = 2⁵⁰, a literal for the reason given in precise-sum.ts's productError.
+    // Written as !(a <= b) so that NaN, from sums that overflowed, counts as dwarfed.
+    const squares = this.older.squares.hi;
+    if (!(squares <= 1125899906842624 * (squares - this.evicted.squares.hi))) return true;
+    const downside = this.older.downside.hi;
+    return this.olderNegatives > 0 && !(downside <= 1125899906842624 * (downside - this.evicted.downside.hi));
   }
 
-  /** Rebuilds the sums from the ring, shifted by its oldest value: O(n), only after outlierLeft. */
-  private recomputeSums(): void {
-    this.moments.restart(this.values[this.head]!);
-    this.downside.reset();
-    for (let i = 0; i < this.count; i++) {
+  /** The older block's sums from its values still in the ring, shifted by the oldest: O(n), after olderDwarfsWhatIsLeft and for a snapshot written before. */
+  private rebuildOlder(): void {
+    this.older.restart(this.values[this.head]!);
+    this.evicted.restart(this.older.shift);
+    this.olderNegatives = 0;
+    for (let i = 0; i < this.olderCount; i++) {
       const r = this.values[this.slotAt(i)]!;
-      this.moments.add(r, 1);
-      if (r < 0) this.downside.addProduct(r, r);
+      this.older.add(r);
+      if (r < 0) this.olderNegatives++;
     }
   }
 }

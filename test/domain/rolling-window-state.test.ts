@@ -1,10 +1,11 @@
 // The rolling window in a snapshot: its values as packed doubles and its win flags as packed bytes,
-// bit-exact through JSON, and the JSON arrays of snapshots written before still read.
+// bit-exact through JSON; the JSON arrays and the whole-window sums of snapshots written before still read.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeNumber } from "../../src/domain/json-number.js";
 import { packFlags, unpackFlags, unpackFloats } from "../../src/domain/packed-floats.js";
 import { RollingReturns, type RollingWindowState } from "../../src/domain/rolling-window.js";
+import wholeWindowSums from "../fixtures/rolling-window/whole-window-sums.json" with { type: "json" };
 
 const throughJson = (s: RollingWindowState) => JSON.parse(JSON.stringify(s)) as RollingWindowState;
 
@@ -63,10 +64,41 @@ describe("the rolling window's state", () => {
     expect(fromLegacy.winRate()).toBe(w.winRate());
   });
 
-  it("refuses values and flags that disagree in length or exceed the capacity", () => {
+  it("refuses values and flags that disagree in length or exceed the capacity, and a fresh count they cannot hold", () => {
     const s = wrappedWindow().toState();
     expect(() => RollingReturns.fromState({ ...s, wins: packFlags(new Uint8Array(49)) })).toThrow(/corrupt rolling window state/);
     expect(() => RollingReturns.fromState({ ...s, capacity: 49 })).toThrow(/corrupt rolling window state/);
+    for (const count of [-1, 1.5, CAPACITY, CAPACITY + 1]) {
+      expect(() => RollingReturns.fromState({ ...s, fresh: { ...s.fresh, count } }), `fresh count ${count}`).toThrow(
+        /corrupt rolling window state/,
+      );
+    }
+    const { evicted: _evicted, ...olderAlone } = s;
+    expect(() => RollingReturns.fromState(olderAlone)).toThrow(/corrupt rolling window state/);
+  });
+
+  it("reads a snapshot that held the whole window's sums: the older block's are rebuilt from its values", () => {
+    const legacy = wholeWindowSums.state as unknown as RollingWindowState;
+    const restored = RollingReturns.fromState(legacy);
+    const shown = wholeWindowSums.stats;
+    const stats = restored.stats();
+    // The same values pushed into a window now.
+    const live = wrappedWindow();
+    const now = live.stats();
+    expect(stats.n).toBe(shown.n);
+    expect(stats.negatives).toBe(shown.negatives);
+    expect(stats.allIdentical).toBe(false);
+    for (const key of ["mean", "variance", "downsideSquares"] as const) {
+      expect(Math.abs(stats[key] - shown[key]) / Math.abs(shown[key]), `${key} against the figure shown before`).toBeLessThan(1e-15);
+      expect(Math.abs(stats[key] - now[key]) / Math.abs(now[key]), `${key} against a window built now`).toBeLessThan(1e-15);
+    }
+    // From then on it is a window like any other: the same as one that took the same pushes.
+    for (let i = 0; i < 80; i++) {
+      restored.push(Math.cos(i) / 50, i % 2 === 0);
+      live.push(Math.cos(i) / 50, i % 2 === 0);
+    }
+    expect(restored.toState()).toEqual(live.toState());
+    expect(RollingReturns.fromState(throughJson(restored.toState())).stats()).toEqual(restored.stats());
   });
 });
 

@@ -74,6 +74,33 @@ describe("rolling window accuracy", () => {
     }
   });
 
+  it("is exact again once a ladder of returns, each 10⁶ times the next, has left the window", () => {
+    // Each rung is within 2⁵⁰ of the next, so no single eviction dwarfs what is left; together they
+    // span more than a double-double's 106 bits, so their sum of squares was rounded as they arrived.
+    const capacity = 1000;
+    const ladder = [1e30, -1e24, 1e18, -1e12, 1e6];
+    const random = seededRandom(13);
+    const window = new RollingReturns(capacity);
+    const ring: number[] = [];
+    let worst = 0;
+    let checks = 0;
+    for (let i = 0; i < 3 * capacity; i++) {
+      const rung = i - (capacity + 1);
+      const r = rung >= 0 && rung < ladder.length ? ladder[rung]! : (random() - 0.45) * 0.02;
+      window.push(r, r > 0);
+      ring.push(r);
+      if (ring.length > capacity) ring.shift();
+      if (i >= 2 * capacity + 1 + ladder.length && i % 7 === 0) {
+        const stats = window.stats();
+        worst = Math.max(worst, relativeError(sharpeRatio(stats, 365), exactSharpe(ring, 365)));
+        worst = Math.max(worst, relativeError(sortinoRatio(stats, 365), exactSortino(ring, 365)));
+        checks++;
+      }
+    }
+    expect(checks).toBeGreaterThan(100);
+    expect(worst).toBeLessThan(1e-12);
+  });
+
   it("keeps Sharpe NaN (not a huge number) when the window holds identical values after a long history", () => {
     const window = new RollingReturns(50);
     const random = seededRandom(7);
