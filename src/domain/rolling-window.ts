@@ -127,8 +127,6 @@ function momentsOf(n: number, shift: number, sum: DoubleDouble, squares: DoubleD
  * ≥ 0, so groups at different levels (a regime switch between two blocks) cancel nothing.
  */
 function combined(a: Moments, b: Moments): Moments {
-  if (a.n === 0) return b;
-  if (b.n === 0) return a;
   const n = a.n + b.n;
   const delta = ddAdd(b.mean, ddNeg(a.mean));
   const spread = ddDivNumber(ddMul(ddMul(delta, delta), { hi: a.n * b.n, lo: 0 }), n);
@@ -248,8 +246,8 @@ export class RollingReturns {
       this.freshCount > 0
         ? momentsOf(this.freshCount, this.fresh.shift, this.fresh.sum.asDoubleDouble(), this.fresh.squares.asDoubleDouble())
         : undefined;
-    if (!olderMoments) return freshMoments!;
-    return freshMoments ? combined(olderMoments, freshMoments) : olderMoments;
+    if (olderMoments && freshMoments) return combined(olderMoments, freshMoments);
+    return (olderMoments ?? freshMoments)!;
   }
 
   /** Σmin(r, 0)²: the older block's share is exactly 0 once its last negative return left. */
