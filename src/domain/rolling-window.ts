@@ -361,8 +361,9 @@ export class RollingReturns {
    * the difference older − evicted is mostly residue: while a return like −1.2·10¹⁹ (a P&L over an
    * equity that is only a rounding remainder) was in the block, the Sharpe ratio of what was left
    * came out 10⁻⁴ off. Then the block's sums are rebuilt from the ring. Also when a sum overflowed
-   * (|r| > 1e154): Inf − Inf would be NaN. A fall of 2⁵⁰ needs values that far apart, so this is a
-   * few dozen rebuilds per block at most on adversarial data, and none on ordinary returns.
+   * (|r| > 1e154): Inf − Inf would be NaN. A fall of 2⁵⁰ needs values that far apart, or all that
+   * is left to equal the block's shift (then its sums become exactly 0 and it happens once): a few
+   * dozen rebuilds per block at most on adversarial data, none in the engine bench's stream.
    */
   private olderDwarfsWhatIsLeft(): boolean {
     // 1125899906842624 = 2⁵⁰, a literal for the reason given in precise-sum.ts's productError.
