@@ -4,10 +4,10 @@
 // window's double-double sums) is larger than that, so with V8's default it runs as five or six
 // separately optimized functions, with a call between them and every double argument of such a
 // call put in a heap object: callgrind counts 1,304 instructions per event of bench/engine.ts with
-// the default and 1,134 with a budget of 3,000 (BENCHMARKS.md). 4,000 inlines no more of that path
-// and held 4 MiB more RSS after a load. What it costs is larger
-// optimized code, compiled on the compiler's thread once code is hot: a start after kill -9 with
-// 10⁶ stored events took 525 against 508 ms at 4,000 (ten alternating starts, docs/scaling.md).
+// the default and 1,134 with a budget of 3,000 (BENCHMARKS.md); 4,000 inlines no more of that path
+// and held 4 MiB more RSS after a load. What it costs is larger optimized code, compiled on the
+// compiler's thread once code is hot: a start after kill -9 with 10⁶ stored events took 525 against
+// 508 ms at 4,000 (ten alternating starts, docs/scaling.md).
 import v8 from "node:v8";
 import { givenFlagNames } from "./node-flags.js";
 

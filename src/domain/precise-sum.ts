@@ -83,8 +83,8 @@ export function ddDivNumber(a: DoubleDouble, b: number): DoubleDouble {
 }
 
 /**
- * A running sum kept in double-double. `add`/`subtract` of doubles and of exact products are
- * error-free up to the ~2^-106 relative residue of the pair; `value()` rounds once, at the end.
+ * A running sum kept in double-double. `add` of doubles and of exact products is error-free up to
+ * the ~2^-106 relative residue of the pair; `value()` rounds once, at the end.
  */
 export class PreciseSum {
   hi = 0;
@@ -94,19 +94,10 @@ export class PreciseSum {
     this.addPair(x, 0);
   }
 
-  subtract(x: number): void {
-    this.addPair(-x, 0);
-  }
-
   /** Adds x·y computed exactly (TwoProduct), e.g. r² for a sum of squares. */
   addProduct(x: number, y: number): void {
     const p = x * y;
     this.addPair(p, productError(x, y, p));
-  }
-
-  /** Negation is exact and rounding symmetric, so this adds exactly −(what addProduct adds). */
-  subtractProduct(x: number, y: number): void {
-    this.addProduct(-x, y);
   }
 
   value(): number {

@@ -252,10 +252,11 @@ export class RollingReturns {
 
   /** Σmin(r, 0)²: the older block's share is exactly 0 once its last negative return left. */
   private downsideSquares(): number {
-    const fresh = this.fresh.downside.value();
-    if (this.olderNegatives === 0) return this.freshCount > 0 ? fresh : 0;
+    // Until the first push after a swap, the fresh sums still hold the block swapped out.
+    const fresh = this.freshCount > 0 ? this.fresh.downside.value() : 0;
+    if (this.olderNegatives === 0) return fresh;
     const older = difference(this.older.downside, this.evicted.downside);
-    return this.freshCount > 0 ? older.hi + older.lo + fresh : older.hi + older.lo;
+    return older.hi + older.lo + fresh;
   }
 
   /**
@@ -374,7 +375,10 @@ export class RollingReturns {
     return this.olderNegatives > 0 && !(downside <= 1125899906842624 * (downside - this.evicted.downside.hi));
   }
 
-  /** The older block's sums from its values still in the ring, shifted by the oldest: O(n), after olderDwarfsWhatIsLeft and for a snapshot written before. */
+  /**
+   * The older block's sums from its values still in the ring, shifted by the oldest: O(n), after
+   * olderDwarfsWhatIsLeft and for a snapshot written before the per-block sums.
+   */
   private rebuildOlder(): void {
     this.older.restart(this.values[this.head]!);
     this.evicted.restart(this.older.shift);
